@@ -1,0 +1,1 @@
+"""Article analysis: sentences, entities, resolved dates, quotes, numbers, vectors."""

@@ -1,0 +1,98 @@
+"""The typer application, shared options and the one-line error policy."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+app = typer.Typer(
+    name="storyline",
+    help="Turn a stream of news articles from many outlets into stories.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Progress, warnings and errors go to stderr; stdout carries only the result.
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLAlchemy URL or SQLite file (default: $STORYLINE_DB, else a "
+                 "file in your data directory).", show_default=False),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", help="text for people, json for programs.")
+]
+
+
+class UserError(Exception):
+    """A mistake in the user's input: reported as one line, exit status 2."""
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]storyline: error:[/red] {message}", markup=True, highlight=False,
+              soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+
+
+@contextmanager
+def progress_bar(description: str, *, enabled: bool = True):
+    """A rich progress bar on stderr; yields ``factory(total) -> advance(n)``."""
+    if not enabled or not err.is_terminal:
+        yield lambda total: (lambda n: None)
+        return
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn()]
+    with Progress(*columns, console=err, transient=True) as progress:
+        def factory(total: int) -> Callable[[int], None]:
+            task = progress.add_task(description, total=total)
+            return lambda n: progress.advance(task, n)
+
+        yield factory
+
+
+def open_store_or_fail(db: str | None):
+    from storyline.store.database import StoreError, open_store
+
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def main() -> None:
+    """Entry point of the console script: user mistakes never show a traceback."""
+    from storyline.ingest.records import InputError
+    from storyline.store.database import StoreError
+
+    try:
+        app()
+    except (UserError, InputError, StoreError) as exc:
+        err.print(f"storyline: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("storyline: interrupted", markup=False)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)

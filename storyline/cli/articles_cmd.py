@@ -1,0 +1,70 @@
+"""``storyline articles``: list and search stored articles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from storyline.cli.app import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    app,
+    fail,
+    open_store_or_fail,
+    out,
+    print_json,
+)
+
+
+def parse_day(value: str | None, option: str, *, end: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value}: not a date (use YYYY-MM-DD)")
+    if len(value) <= 10:
+        day = datetime.combine(day.date(), time.max if end else time.min)
+    return day if day.tzinfo else day.replace(tzinfo=UTC)
+
+
+@app.command()
+def articles(
+    query: Annotated[str | None, typer.Argument(help="Full-text query (all words must match).")]
+    = None,
+    db: DbOption = None,
+    source: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    since: Annotated[str | None, typer.Option("--from", help="Published on or after YYYY-MM-DD.")]
+    = None,
+    until: Annotated[str | None, typer.Option("--to", help="Published on or before YYYY-MM-DD.")]
+    = None,
+    duplicates: Annotated[bool, typer.Option(help="Include recognized duplicates.")] = True,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """List stored articles, newest first, or search them (best match first)."""
+    store = open_store_or_fail(db)
+    rows = store.list_articles(
+        source=source, since=parse_day(since, "--from"), until=parse_day(until, "--to", end=True),
+        query=query, include_duplicates=duplicates, limit=limit,
+    )
+    if output is OutputFormat.json:
+        print_json([
+            {**r.article.to_json(), "duplicate_of": r.duplicate_of, "story": r.story_id}
+            for r in rows
+        ])
+        return
+    table = Table("published", "outlet", "title", "id", box=None, pad_edge=False)
+    for row in rows:
+        a = row.article
+        title = a.title or a.text[:80].replace("\n", " ")
+        if row.duplicate_of:
+            title += f"  [dim](duplicate of {row.duplicate_of})[/dim]"
+        table.add_row(a.published.date().isoformat() if a.published else "-",
+                      a.source or "-", title, a.id)
+    out.print(table)
+    out.print(f"[dim]{len(rows)} article(s)[/dim]")

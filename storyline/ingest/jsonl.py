@@ -1,0 +1,39 @@
+"""Article JSON Lines (INTERFACES.md section 1), plain or gzipped."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from storyline.ingest.records import Skip, decode, make_article, open_text_lines
+from storyline.model import Article
+
+
+def read_jsonl(path: Path) -> Iterator[Article | Skip]:
+    """One Article per line; blank lines are ignored.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = p.write_text('{"text": "Hello."}\\n{oops\\n')
+    >>> [type(x).__name__ for x in read_jsonl(p)]
+    ['Article', 'Skip']
+    """
+    with open_text_lines(path) as handle:
+        for number, raw in enumerate(handle, start=1):
+            where = f"{path}:{number}"
+            line = decode(raw, where)
+            if isinstance(line, Skip):
+                yield line
+                continue
+            if not line.strip():
+                continue
+            try:
+                fields = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Skip(where, "malformed JSON", exc.msg)
+                continue
+            if not isinstance(fields, dict):
+                yield Skip(where, "malformed JSON", "a line must be a JSON object")
+                continue
+            yield make_article(fields, where)

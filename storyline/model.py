@@ -1,0 +1,246 @@
+"""The data model: plain typed dataclasses that flow from stage to stage.
+
+Every character offset (``start``/``end``) is a Python ``str`` index into the
+article's ``text`` exactly as it was given, never into a cleaned copy.
+
+>>> a = Article(text="Talks resumed in Geneva.", url="https://example.org/a")
+>>> a.id == article_id(url="https://example.org/a", text="ignored")
+True
+>>> a.source
+'example.org'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+ID_LENGTH = 16
+
+
+def article_id(*, url: str | None, text: str) -> str:
+    """Stable id of an article: a hash of its URL, else of its text.
+
+    >>> article_id(url=None, text="abc") == article_id(url=None, text="abc")
+    True
+    >>> len(article_id(url="https://x.org/1", text=""))
+    16
+    """
+    basis = f"url:{url.strip()}" if url and url.strip() else f"text:{text}"
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:ID_LENGTH]
+
+
+def host_of(url: str | None) -> str | None:
+    """The host of a URL without a leading ``www.`` (the default outlet name)."""
+    if not url:
+        return None
+    host = urlsplit(url.strip()).hostname
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+@dataclass(slots=True)
+class Article:
+    """One news article as ingested (INTERFACES.md section 1)."""
+
+    text: str
+    id: str = ""
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = article_id(url=self.url, text=self.text)
+        if not self.source:
+            self.source = host_of(self.url)
+        if self.published is not None and self.published.tzinfo is None:
+            self.published = self.published.replace(tzinfo=UTC)
+
+    @property
+    def published_date(self) -> date | None:
+        return self.published.date() if self.published else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The article as an INTERFACES.md section 1 object."""
+        out: dict[str, Any] = {"id": self.id, "text": self.text}
+        for key in ("url", "source", "title"):
+            value = getattr(self, key)
+            if value:
+                out[key] = value
+        if self.published:
+            out["published"] = self.published.isoformat().replace("+00:00", "Z")
+        return out
+
+
+@dataclass(slots=True)
+class Span:
+    """A stretch ``[start, end)`` of an article's text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Entity:
+    """A named-entity mention; ``key`` unites the forms used in one article."""
+
+    text: str
+    label: str  # PERSON, ORG, GPE, LOC, NORP, ...
+    start: int
+    end: int
+    key: str
+
+
+@dataclass(slots=True)
+class TimeExpr:
+    """A time expression and its calendar value.
+
+    ``value`` is ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or ``{"from": ..., "to": ...}``.
+    """
+
+    text: str
+    start: int
+    end: int
+    value: str | dict[str, str]
+    sentence: int = -1
+
+
+@dataclass(slots=True)
+class Quote:
+    """An attributed statement, direct (in quotation marks) or reported."""
+
+    speaker: str
+    speaker_start: int
+    speaker_end: int
+    quote: str
+    start: int
+    end: int
+    cue: str
+    cue_start: int
+    cue_end: int
+    direct: bool
+    sentence: int = -1
+
+
+@dataclass(slots=True)
+class NumberMention:
+    """A number and what it counts: "at least 18 people were killed"."""
+
+    value: float
+    text: str
+    start: int
+    end: int
+    qualifier: str | None = None  # "at least", "about", "more than", ...
+    unit: str | None = None  # the counted noun, lemmatised: "people"
+    event: str | None = None  # the governing verb, lemmatised: "kill"
+    sentence: int = -1
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything the analyzer reads from one article."""
+
+    article_id: str
+    version: str
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    numbers: list[NumberMention] = field(default_factory=list)
+    language: str = "en"
+    skipped_reason: str | None = None
+
+
+@dataclass(slots=True)
+class Story:
+    """A set of articles, from any outlets, about one event."""
+
+    id: str
+    title: str
+    articles: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    first_published: datetime | None = None
+    last_published: datetime | None = None
+    entities: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The story as an INTERFACES.md section 4 object."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "articles": list(self.articles),
+            "sources": list(self.sources),
+            "first_published": _iso(self.first_published),
+            "last_published": _iso(self.last_published),
+            "entities": list(self.entities),
+        }
+
+
+@dataclass(slots=True)
+class Citation:
+    """A sentence as it stands in one article, and every article reporting the same."""
+
+    text: str
+    article_id: str
+    start: int
+    end: int
+    sources: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "article_id": self.article_id,
+            "start": self.start,
+            "end": self.end,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    date: date
+    sentences: list[Citation] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "sentences": [c.to_json() for c in self.sentences]}
+
+
+@dataclass(slots=True)
+class Disagreement:
+    """Sources that report one thing differently: two tolls, or a claim and a denial."""
+
+    kind: str  # "number" or "denial"
+    description: str
+    statements: list[Citation] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Digest:
+    """What a reader sees of a story."""
+
+    story_id: str
+    summary: list[Citation] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    entities: list[tuple[str, str, int]] = field(default_factory=list)  # (name, label, mentions)
+    disagreements: list[Disagreement] = field(default_factory=list)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None

@@ -1,0 +1,448 @@
+"""The ``Store``: every read and write of storyline's data, on SQLite or PostgreSQL.
+
+>>> store = open_store("sqlite://")          # an in-memory database
+>>> store.add_articles([Article(text="Rain in Oslo.", source="NRK")], run_id=None)
+1
+>>> store.count_articles()
+1
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import (
+    Engine,
+    Float,
+    Integer,
+    and_,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Connection
+
+from storyline.model import Article, Story
+from storyline.store import migrations, schema
+
+DB_ENV = "STORYLINE_DB"
+
+
+def default_db_url() -> str:
+    """``$STORYLINE_DB``, else an SQLite file in the user's data directory."""
+    configured = os.environ.get(DB_ENV)
+    if configured:
+        return normalize_db_url(configured)
+    folder = Path(user_data_dir("storyline", appauthor=False))
+    return f"sqlite:///{folder / 'storyline.db'}"
+
+
+def normalize_db_url(url_or_path: str) -> str:
+    """Accept a SQLAlchemy URL or a plain file path (taken as SQLite).
+
+    >>> normalize_db_url("/tmp/x.db")
+    'sqlite:////tmp/x.db'
+    >>> normalize_db_url("postgresql://h/db")
+    'postgresql+psycopg://h/db'
+    """
+    if "://" not in url_or_path:
+        return f"sqlite:///{Path(url_or_path).expanduser().resolve()}"
+    if url_or_path.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url_or_path.split("://", 1)[1]
+    return url_or_path
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used (a one-line reason for the user)."""
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (creating and migrating as needed) the store at ``url``."""
+    return Store(normalize_db_url(url) if url else default_db_url())
+
+
+@dataclass(slots=True)
+class ArticleRow:
+    """An article as stored, with what ingest learned about it."""
+
+    article: Article
+    seq: int
+    duplicate_of: str | None
+    duplicate_kind: str | None
+    story_id: str | None = None
+
+
+class Store:
+    """All access to storyline's tables. Safe to share within one process."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine: Engine = _make_engine(url)
+            migrations.upgrade(self.engine)
+        except Exception as exc:  # noqa: BLE001 - reported as one line to the user
+            raise StoreError(f"cannot open store {_safe_url(url)}: {_first_line(exc)}") from exc
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- ingest -----------------------------------------------------------------------
+
+    def begin(self):
+        """A transaction: ``with store.begin() as conn: ...`` commits on success."""
+        return self.engine.begin()
+
+    def start_run(self, inputs: Sequence[str]) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                insert(schema.ingest_runs).values(
+                    started_at=_now(), inputs=list(inputs), ingested=0, duplicates=0,
+                    already_present=0, skipped=0, skip_reasons={},
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, *, ingested: int, duplicates: int, already_present: int,
+                   skipped: int, skip_reasons: dict[str, int]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(schema.ingest_runs)
+                .where(schema.ingest_runs.c.id == run_id)
+                .values(finished_at=_now(), ingested=ingested, duplicates=duplicates,
+                        already_present=already_present, skipped=skipped,
+                        skip_reasons=skip_reasons)
+            )
+
+    def existing(self, conn: Connection, ids: Iterable[str], urls: Iterable[str],
+                 hashes: Iterable[str]) -> tuple[set[str], dict[str, str], dict[str, str]]:
+        """Which ids exist; which urls and text hashes map to which original article."""
+        ids, urls, hashes = list(ids), [u for u in urls if u], list(hashes)
+        a = schema.articles
+        found_ids: set[str] = set()
+        by_url: dict[str, str] = {}
+        by_hash: dict[str, str] = {}
+        for chunk in _chunks(ids):
+            found_ids.update(r[0] for r in conn.execute(select(a.c.id).where(a.c.id.in_(chunk))))
+        for chunk in _chunks(urls):
+            rows = conn.execute(
+                select(a.c.url, a.c.id, a.c.duplicate_of).where(a.c.url.in_(chunk))
+            )
+            for url, aid, dup in rows:
+                by_url.setdefault(url, dup or aid)
+        for chunk in _chunks(hashes):
+            rows = conn.execute(
+                select(a.c.text_hash, a.c.id, a.c.duplicate_of).where(a.c.text_hash.in_(chunk))
+            )
+            for h, aid, dup in rows:
+                by_hash.setdefault(h, dup or aid)
+        return found_ids, by_url, by_hash
+
+    def insert_articles(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Insert prepared article rows (see ``ingest.runner``), numbering them in order."""
+        if not rows:
+            return
+        next_seq = conn.execute(select(func.coalesce(func.max(schema.articles.c.seq), 0))).scalar()
+        for offset, row in enumerate(rows, start=1):
+            row["seq"] = int(next_seq) + offset
+        conn.execute(insert(schema.articles), rows)
+
+    def add_articles(self, articles: Sequence[Article], run_id: int | None) -> int:
+        """Insert articles that are not yet stored, without duplicate detection (for tests)."""
+        from storyline.ingest.dedup import text_hash
+
+        with self.engine.begin() as conn:
+            have, _, _ = self.existing(conn, [a.id for a in articles], [], [])
+            rows = [article_row(a, text_hash(a.text), run_id) for a in articles if a.id not in have]
+            self.insert_articles(conn, rows)
+            return len(rows)
+
+    def minhashes(self) -> Iterable[tuple[str, bytes]]:
+        """(id, minhash signature) of every original article, for the near-duplicate index."""
+        a = schema.articles
+        with self.engine.connect() as conn:
+            query = select(a.c.id, a.c.minhash).where(
+                a.c.duplicate_of.is_(None), a.c.minhash.is_not(None)
+            )
+            yield from conn.execute(query.execution_options(yield_per=2000))
+
+    # -- reading articles ---------------------------------------------------------------
+
+    def count_articles(self, *, originals_only: bool = False) -> int:
+        a = schema.articles
+        query = select(func.count()).select_from(a)
+        if originals_only:
+            query = query.where(a.c.duplicate_of.is_(None))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def get_article(self, article_id: str) -> ArticleRow | None:
+        rows = self.get_articles([article_id])
+        return rows[0] if rows else None
+
+    def get_articles(self, ids: Sequence[str]) -> list[ArticleRow]:
+        """The stored articles with these ids, in the order given (missing ids left out)."""
+        a, m = schema.articles, schema.memberships
+        found: dict[str, ArticleRow] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(ids)):
+                query = (
+                    select(a, m.c.story_id)
+                    .select_from(a.outerjoin(m, m.c.article_id == a.c.id))
+                    .where(a.c.id.in_(chunk))
+                )
+                for row in conn.execute(query).mappings():
+                    found[row["id"]] = _row_to_article(row)
+        return [found[i] for i in ids if i in found]
+
+    def list_articles(
+        self,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        query: str | None = None,
+        story_id: str | None = None,
+        include_duplicates: bool = True,
+        limit: int | None = 50,
+        offset: int = 0,
+    ) -> list[ArticleRow]:
+        """Articles matching the filters: newest first, or best match first for ``query``."""
+        a, m = schema.articles, schema.memberships
+        stmt = select(a, m.c.story_id).select_from(a.outerjoin(m, m.c.article_id == a.c.id))
+        conditions = []
+        if source:
+            conditions.append(func.lower(a.c.source) == source.lower())
+        if since:
+            conditions.append(a.c.published >= since)
+        if until:
+            conditions.append(a.c.published <= until)
+        if story_id:
+            conditions.append(m.c.story_id == story_id)
+        if not include_duplicates:
+            conditions.append(a.c.duplicate_of.is_(None))
+        order = [a.c.published.desc(), a.c.seq.desc()]
+        if query and query.strip():
+            words = re.findall(r"\w+", query)
+            if not words:
+                return []
+            if self.dialect == "sqlite":
+                # Quote every word so user text is never read as FTS5 syntax.
+                fts_query = " ".join('"' + w + '"' for w in words)
+                hits = (
+                    text("SELECT rowid AS rid, bm25(articles_fts) AS rank FROM articles_fts "
+                         "WHERE articles_fts MATCH :q")
+                    .bindparams(q=fts_query)
+                    .columns(rid=Integer, rank=Float)
+                    .subquery("hits")
+                )
+                stmt = stmt.join(hits, hits.c.rid == a.c.seq)
+                order = [hits.c.rank]
+            else:
+                tsquery = func.websearch_to_tsquery("english", " ".join(words))
+                tsv = literal_column("articles.tsv")
+                conditions.append(tsv.op("@@")(tsquery))
+                order = [func.ts_rank(tsv, tsquery).desc()]
+        if conditions:
+            stmt = stmt.where(and_(*conditions))
+        stmt = stmt.order_by(*order).offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            return [_row_to_article(r) for r in conn.execute(stmt).mappings()]
+
+    def sources(self) -> list[tuple[str, int]]:
+        """Outlets and how many articles each has, most first."""
+        a = schema.articles
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(a.c.source, func.count()).group_by(a.c.source).order_by(func.count().desc())
+            )
+            return [(s or "", int(n)) for s, n in rows]
+
+    # -- stories --------------------------------------------------------------------------
+
+    def list_stories(self, *, limit: int | None = None, offset: int = 0,
+                     order: str = "recent") -> list[Story]:
+        """Stories (not merged away), newest first or biggest first."""
+        s = schema.stories
+        ordering = (
+            [s.c.size.desc(), s.c.last_published.desc()]
+            if order == "size"
+            else [s.c.last_published.desc(), s.c.size.desc()]
+        )
+        stmt = select(s).where(s.c.merged_into.is_(None)).order_by(*ordering, s.c.id)
+        stmt = stmt.offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).mappings().all()
+            members = self._members(conn, [r["id"] for r in rows])
+        return [_row_to_story(r, members.get(r["id"], [])) for r in rows]
+
+    def get_story(self, story_id: str) -> Story | None:
+        s = schema.stories
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s).where(s.c.id == story_id)).mappings().first()
+            if row is None:
+                # Allow a unique prefix, as users copy short ids.
+                rows = conn.execute(
+                    select(s).where(s.c.id.like(story_id.replace("%", "") + "%")).limit(2)
+                ).mappings().all()
+                if len(rows) != 1:
+                    return None
+                row = rows[0]
+            members = self._members(conn, [row["id"]])
+        return _row_to_story(row, members.get(row["id"], []))
+
+    def count_stories(self) -> int:
+        s = schema.stories
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).select_from(s).where(s.c.merged_into.is_(None))
+                ).scalar() or 0
+            )
+
+    def _members(self, conn: Connection, story_ids: list[str]) -> dict[str, list[str]]:
+        a, m = schema.articles, schema.memberships
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(story_ids):
+            rows = conn.execute(
+                select(m.c.story_id, m.c.article_id)
+                .select_from(m.join(a, a.c.id == m.c.article_id))
+                .where(m.c.story_id.in_(chunk))
+                .order_by(a.c.published, a.c.seq)
+            )
+            for sid, aid in rows:
+                out.setdefault(sid, []).append(aid)
+        return out
+
+    def search_stories_by_entity(self, needle: str) -> list[str]:
+        """Ids of stories whose key entities contain ``needle`` (case-insensitive)."""
+        s = schema.stories
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.c.id, s.c.entities).where(s.c.merged_into.is_(None)))
+            low = needle.lower()
+            return [sid for sid, ents in rows if any(low in e.lower() for e in ents or [])]
+
+    def unassigned_article_ids(self) -> list[str]:
+        """Original articles that belong to no story yet, in publication order."""
+        a, m = schema.articles, schema.memberships
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(a.c.id)
+                .select_from(a.outerjoin(m, m.c.article_id == a.c.id))
+                .where(a.c.duplicate_of.is_(None), m.c.story_id.is_(None))
+                .order_by(a.c.published, a.c.seq)
+            )
+            return [r[0] for r in rows]
+
+    def delete_all(self) -> None:
+        """Empty every table (for ``storyline demo --fresh`` and tests)."""
+        with self.engine.begin() as conn:
+            for table in (schema.analyses, schema.memberships, schema.stories,
+                          schema.articles, schema.ingest_runs):
+                conn.execute(table.delete())
+            if self.dialect == "sqlite":
+                conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"))
+
+
+def article_row(article: Article, digest: str, run_id: int | None, *,
+                duplicate_of: str | None = None, duplicate_kind: str | None = None,
+                minhash: bytes | None = None) -> dict[str, Any]:
+    """The ``articles`` row for an article (``seq`` is filled in on insert)."""
+    return {
+        "id": article.id,
+        "url": article.url,
+        "source": article.source,
+        "title": article.title,
+        "text": article.text,
+        "published": article.published,
+        "text_hash": digest,
+        "duplicate_of": duplicate_of,
+        "duplicate_kind": duplicate_kind,
+        "minhash": minhash,
+        "extra": article.extra,
+        "ingest_run": run_id,
+    }
+
+
+def _row_to_article(row) -> ArticleRow:
+    published = row["published"]
+    if published is not None and published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    article = Article(
+        text=row["text"], id=row["id"], url=row["url"], source=row["source"],
+        title=row["title"], published=published, extra=row["extra"] or {},
+    )
+    return ArticleRow(article, row["seq"], row["duplicate_of"], row["duplicate_kind"],
+                      row.get("story_id"))
+
+
+def _row_to_story(row, members: list[str]) -> Story:
+    def aware(moment):
+        if moment is not None and moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment
+
+    return Story(
+        id=row["id"], title=row["title"], articles=members, sources=list(row["sources"] or []),
+        first_published=aware(row["first_published"]), last_published=aware(row["last_published"]),
+        entities=list(row["entities"] or []),
+    )
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cursor = dbapi_conn.cursor()
+            if ":memory:" not in url and url != "sqlite://":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _chunks(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _first_line(exc: BaseException) -> str:
+    message = str(exc).strip().splitlines()
+    return message[0] if message else type(exc).__name__
+
+
+def _safe_url(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+__all__ = ["ArticleRow", "Store", "StoreError", "article_row", "default_db_url", "open_store"]

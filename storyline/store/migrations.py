@@ -1,0 +1,95 @@
+"""Versioned schema migrations, applied in order, each in its own transaction.
+
+The installed schema version lives in ``storyline_meta``. A database written by an
+older storyline is brought forward step by step; nothing is ever dropped, so a
+user's articles survive every upgrade. To change the schema, append a step here
+(and describe the new shape in ``schema.py``); never edit a step that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, select, text
+
+from storyline.store import schema
+
+Step = Callable[[Connection], None]
+
+
+def _v1_base(conn: Connection) -> None:
+    tables = [schema.meta, schema.ingest_runs, schema.articles, schema.stories, schema.memberships]
+    schema.metadata.create_all(conn, tables=tables)
+    if conn.dialect.name == "sqlite":
+        # External-content FTS5 index over title and text, kept in step by triggers.
+        conn.execute(text(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+            "title, text, content='articles', content_rowid='seq', tokenize='porter unicode61')"
+        ))
+        conn.execute(text(
+            "CREATE TRIGGER IF NOT EXISTS articles_fts_ai AFTER INSERT ON articles BEGIN "
+            "INSERT INTO articles_fts(rowid, title, text) "
+            "VALUES (new.seq, new.title, new.text); END"
+        ))
+        conn.execute(text(
+            "CREATE TRIGGER IF NOT EXISTS articles_fts_ad AFTER DELETE ON articles BEGIN "
+            "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+            "VALUES ('delete', old.seq, old.title, old.text); END"
+        ))
+        conn.execute(text(
+            "CREATE TRIGGER IF NOT EXISTS articles_fts_au AFTER UPDATE OF title, text ON articles "
+            "BEGIN INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+            "VALUES ('delete', old.seq, old.title, old.text); "
+            "INSERT INTO articles_fts(rowid, title, text) "
+            "VALUES (new.seq, new.title, new.text); END"
+        ))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text(
+            "ALTER TABLE articles ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('english', coalesce(title, '') || ' ' || text)) STORED"
+        ))
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_articles_tsv ON articles USING gin(tsv)"))
+    conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ux_articles_seq ON articles(seq)"))
+
+
+def _v2_analyses(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.analyses])
+
+
+STEPS: list[Step] = [_v1_base, _v2_analyses]
+LATEST = len(STEPS)
+
+
+def installed_version(conn: Connection) -> int:
+    """The schema version of the database behind ``conn`` (0 for an empty one)."""
+    if not conn.dialect.has_table(conn, "storyline_meta"):
+        return 0
+    row = conn.execute(
+        select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+    ).first()
+    return int(row[0]) if row else 0
+
+
+def upgrade(engine, target: int = LATEST) -> int:
+    """Apply every step between the installed version and ``target``; return the new version."""
+    with engine.begin() as conn:
+        version = installed_version(conn)
+    if version > LATEST:
+        raise RuntimeError(
+            f"the database has schema version {version}, newer than this storyline "
+            f"understands ({LATEST}); upgrade storyline"
+        )
+    for number in range(version + 1, target + 1):
+        with engine.begin() as conn:
+            STEPS[number - 1](conn)
+            _set_version(conn, number)
+    return max(version, target)
+
+
+def _set_version(conn: Connection, number: int) -> None:
+    table = schema.meta
+    updated = conn.execute(
+        table.update().where(table.c.key == "schema_version").values(value=str(number))
+    )
+    if updated.rowcount == 0:
+        conn.execute(table.insert().values(key="schema_version", value=str(number)))

@@ -1,0 +1,100 @@
+"""Tables, as SQLAlchemy Core metadata. Changes go through ``migrations.py``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "storyline_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("inputs", JSON, nullable=False),
+    Column("ingested", Integer, nullable=False, default=0),
+    Column("duplicates", Integer, nullable=False, default=0),
+    Column("already_present", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("skip_reasons", JSON, nullable=False, default=dict),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("url", Text),
+    Column("source", Text),
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("published", DateTime(timezone=True)),
+    Column("text_hash", String(40), nullable=False),
+    # Set when the article is an exact or near copy of an earlier one.
+    Column("duplicate_of", String(64)),
+    Column("duplicate_kind", String(16)),
+    Column("minhash", LargeBinary),
+    Column("extra", JSON, nullable=False, default=dict),
+    Column("ingest_run", Integer),
+    Column("seq", Integer, nullable=False),  # order of arrival, for stable listings
+)
+Index("ix_articles_url", articles.c.url)
+Index("ix_articles_text_hash", articles.c.text_hash)
+Index("ix_articles_published", articles.c.published)
+Index("ix_articles_source", articles.c.source)
+Index("ix_articles_seq", articles.c.seq)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("first_published", DateTime(timezone=True)),
+    Column("last_published", DateTime(timezone=True)),
+    Column("size", Integer, nullable=False, default=0),
+    Column("sources", JSON, nullable=False, default=list),
+    Column("entities", JSON, nullable=False, default=list),
+    # The story's state for online assignment (centroids, term weights), opaque here.
+    Column("state", LargeBinary),
+    Column("merged_into", String(64)),
+    Column("updated_seq", Integer, nullable=False, default=0),
+)
+Index("ix_stories_last_published", stories.c.last_published)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.id"), primary_key=True),
+    Column("story_id", String(64), ForeignKey("stories.id"), nullable=False),
+    Column("score", Float),
+)
+Index("ix_memberships_story", memberships.c.story_id)
+
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.id"), primary_key=True),
+    Column("version", String(32), nullable=False),
+    Column("data", LargeBinary, nullable=False),  # compressed JSON of model.Analysis
+    Column("vectors", LargeBinary),  # float32 sentence vectors then the article vector
+)
