@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from storyline.model import Article
-from storyline.store import open_store
-from storyline.store import migrations
+from storyline.store import migrations, open_store
 
 
 def _article(text: str, **kw) -> Article:
