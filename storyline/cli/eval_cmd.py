@@ -1,0 +1,16 @@
+"""``storyline eval ...``: each capability's evaluation on the public data sets.
+
+Each evaluation lives in its own module and adds its command to ``eval_app``.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from storyline.cli.app import app
+
+eval_app = typer.Typer(
+    help="Measure quality on ../shared/data next to simple baselines run in the same command.",
+    no_args_is_help=True,
+)
+app.add_typer(eval_app, name="eval")
