@@ -1,9 +1,14 @@
 """The ``storyline`` command: one typer app, one module per group of commands.
 
-Each command module registers itself on ``app`` when imported below.
+Each command module registers itself on ``app`` when imported; add one line per module.
 """
 
-from storyline.cli import articles_cmd, demo_cmd, ingest_cmd  # noqa: F401,E402  (registration)
 from storyline.cli.app import app, main
+
+# Importing a command module registers its commands (one line per module).
+from storyline.cli import articles_cmd
+from storyline.cli import demo_cmd
+from storyline.cli import eval_cmd
+from storyline.cli import ingest_cmd
 
 __all__ = ["app", "main"]
