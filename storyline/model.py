@@ -136,6 +136,7 @@ class Quote:
     cue_end: int
     direct: bool
     sentence: int = -1
+    article_id: str = ""  # the article the statement is in (set by digests; "" if unknown)
 
 
 @dataclass(slots=True)
