@@ -56,7 +56,11 @@ def _v2_analyses(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.analyses])
 
 
-STEPS: list[Step] = [_v1_base, _v2_analyses]
+def _v3_digests(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.digests])
+
+
+STEPS: list[Step] = [_v1_base, _v2_analyses, _v3_digests]
 LATEST = len(STEPS)
 
 

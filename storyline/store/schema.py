@@ -98,3 +98,14 @@ analyses = Table(
     Column("data", LargeBinary, nullable=False),  # compressed JSON of model.Analysis
     Column("vectors", LargeBinary),  # float32 sentence vectors then the article vector
 )
+
+# Digests as pages show them, cached because computing one runs the NLP pipeline.
+# ``version`` names the story's membership and the digest code that produced ``data``.
+digests = Table(
+    "digests",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("version", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),  # compressed JSON of model.Digest
+    Column("computed_at", DateTime(timezone=True)),
+)
