@@ -10,5 +10,6 @@ from storyline.cli import articles_cmd
 from storyline.cli import demo_cmd
 from storyline.cli import eval_cmd
 from storyline.cli import ingest_cmd
+from storyline.cli import serve_cmd
 
 __all__ = ["app", "main"]

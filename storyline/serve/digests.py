@@ -1,0 +1,254 @@
+"""Digests for the pages: computed once per story version, kept in the ``digests`` table.
+
+Building a digest runs the NLP pipeline over every article of a story (seconds), while a
+page must answer in milliseconds. So a digest is computed on the first visit (or ahead of
+time with ``DigestCache.warm``), stored as compressed JSON keyed by the story's members, and
+read back on every later visit by any worker process. A story that gains an article gets a
+new version, and its digest is computed again on its next visit.
+
+>>> from storyline.model import Citation, Digest
+>>> d = Digest("s1", summary=[Citation("Rain fell.", "a1", 0, 10, ["a1", "a2"])])
+>>> digest_from_json(digest_to_json(d)).summary[0].sources
+['a1', 'a2']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from storyline.model import Article, Citation, Digest, Disagreement, Quote, TimelineEntry
+from storyline.store import schema
+from storyline.store.database import Store
+
+log = logging.getLogger("storyline.serve")
+
+# Bump when the stored JSON changes shape or the enrichment below changes.
+FORMAT = "1"
+
+Builder = Callable[[Store, str], Digest]
+
+
+def default_builder() -> Builder | None:
+    """``storyline.digest.compose.build_digest`` where the digest package is installed."""
+    try:
+        from storyline.digest.compose import build_digest
+    except ImportError:
+        return None
+    return build_digest
+
+
+def story_version(article_ids: Sequence[str]) -> str:
+    """A key naming exactly this set of member articles (and this cache format).
+
+    >>> story_version(["b", "a"]) == story_version(["a", "b"])
+    True
+    """
+    basis = FORMAT + "|" + ",".join(sorted(article_ids))
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]
+
+
+# -- (de)serialization ---------------------------------------------------------------------
+
+
+def _citation_json(c: Citation) -> dict[str, Any]:
+    return c.to_json()
+
+
+def _citation(obj: dict[str, Any]) -> Citation:
+    return Citation(obj["text"], obj["article_id"], int(obj["start"]), int(obj["end"]),
+                    list(obj.get("sources") or []))
+
+
+def digest_to_json(d: Digest) -> dict[str, Any]:
+    """The digest as plain JSON (the API's ``digest`` field)."""
+    return {
+        "story_id": d.story_id,
+        "summary": [_citation_json(c) for c in d.summary],
+        "timeline": [t.to_json() for t in d.timeline],
+        "quotes": [asdict(q) for q in d.quotes],
+        "entities": [[name, label, int(n)] for name, label, n in d.entities],
+        "disagreements": [
+            {"kind": x.kind, "description": x.description,
+             "statements": [_citation_json(c) for c in x.statements]}
+            for x in d.disagreements
+        ],
+    }
+
+
+def digest_from_json(obj: dict[str, Any]) -> Digest:
+    """Inverse of ``digest_to_json``."""
+    quote_fields = set(Quote.__dataclass_fields__)
+    return Digest(
+        story_id=obj["story_id"],
+        summary=[_citation(c) for c in obj.get("summary", [])],
+        timeline=[
+            TimelineEntry(date.fromisoformat(t["date"]), [_citation(c) for c in t["sentences"]])
+            for t in obj.get("timeline", [])
+        ],
+        quotes=[Quote(**{k: v for k, v in q.items() if k in quote_fields})
+                for q in obj.get("quotes", [])],
+        entities=[(e[0], e[1], int(e[2])) for e in obj.get("entities", [])],
+        disagreements=[
+            Disagreement(x["kind"], x["description"], [_citation(c) for c in x["statements"]])
+            for x in obj.get("disagreements", [])
+        ],
+    )
+
+
+# -- where each corroborating outlet says the same thing --------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
+_WORD = re.compile(r"\w+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Rough sentence spans ``[start, end)`` of ``text`` (enough to point a reader at one).
+
+    >>> sentence_spans("One two. Three four!")
+    [(0, 8), (9, 20)]
+    """
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start() + len(match.group(0).rstrip())
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def best_match(sentence: str, text: str) -> tuple[int, int] | None:
+    """The span of ``text`` whose words overlap ``sentence`` most (Jaccard), if any do."""
+    target = {w.lower() for w in _WORD.findall(sentence)}
+    if not target:
+        return None
+    best, best_score = None, 0.0
+    for start, end in sentence_spans(text):
+        words = {w.lower() for w in _WORD.findall(text[start:end])}
+        if not words:
+            continue
+        score = len(target & words) / len(target | words)
+        if score > best_score:
+            best, best_score = (start, end), score
+    return best if best_score >= 0.2 else None
+
+
+def locate_sources(digest: Digest, articles: dict[str, Article]) -> dict[str, dict[str, list[int]]]:
+    """For each cited sentence, where every corroborating article says it.
+
+    Keys are ``"article_id:start:end"`` of the citation; values map a source article id to
+    its ``[start, end]``. Computed once when the digest is cached, so a chip of every outlet
+    can link to the sentence in that outlet's article.
+    """
+    citations = list(digest.summary)
+    for entry in digest.timeline:
+        citations.extend(entry.sentences)
+    located: dict[str, dict[str, list[int]]] = {}
+    for c in citations:
+        key = f"{c.article_id}:{c.start}:{c.end}"
+        if key in located:
+            continue
+        spots = {c.article_id: [c.start, c.end]}
+        for source in c.sources:
+            if source in spots or source not in articles:
+                continue
+            span = best_match(c.text, articles[source].text)
+            if span:
+                spots[source] = list(span)
+        located[key] = spots
+    return located
+
+
+# -- the cache ------------------------------------------------------------------------------
+
+
+class DigestCache:
+    """Digests by story, computed at most once per story version across processes."""
+
+    def __init__(self, store: Store, builder: Builder | None = None) -> None:
+        self.store = store
+        self.builder = builder
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    @property
+    def available(self) -> bool:
+        return self.builder is not None
+
+    def cached(self, story_id: str, version: str) -> dict[str, Any] | None:
+        """The stored digest JSON for this story version, or None."""
+        d = schema.digests
+        with self.store.engine.connect() as conn:
+            row = conn.execute(
+                select(d.c.version, d.c.data).where(d.c.story_id == story_id)
+            ).first()
+        if row is None or row[0] != version:
+            return None
+        return json.loads(zlib.decompress(row[1]))
+
+    def get(self, story_id: str, articles: Sequence[Article]) -> dict[str, Any] | None:
+        """The digest JSON (with ``locations``) of the story made of ``articles``.
+
+        Computed and stored on a miss; None when no digest builder is installed or the
+        builder fails (the page then shows the articles without a summary).
+        """
+        version = story_version([a.id for a in articles])
+        found = self.cached(story_id, version)
+        if found is not None or self.builder is None:
+            return found
+        with self._lock_for(story_id):
+            found = self.cached(story_id, version)  # another thread may have just built it
+            if found is not None:
+                return found
+            try:
+                digest = self.builder(self.store, story_id)
+            except Exception:  # noqa: BLE001 - a page without a summary beats an error page
+                log.exception("building the digest of story %s failed", story_id)
+                return None
+            data = digest_to_json(digest)
+            data["locations"] = locate_sources(digest, {a.id: a for a in articles})
+            self.put(story_id, version, data)
+            return data
+
+    def put(self, story_id: str, version: str, data: dict[str, Any]) -> None:
+        """Store ``data`` as the digest of this story version (replacing an older one)."""
+        blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+        d = schema.digests
+        try:
+            with self.store.begin() as conn:
+                conn.execute(delete(d).where(d.c.story_id == story_id))
+                conn.execute(insert(d).values(story_id=story_id, version=version, data=blob,
+                                              computed_at=datetime.now(UTC)))
+        except IntegrityError:
+            # Another worker process stored the same story's digest at the same moment.
+            log.info("digest of story %s was stored concurrently", story_id)
+
+    def warm(self, story_ids: Sequence[str]) -> int:
+        """Compute missing digests for these stories now; returns how many were built."""
+        built = 0
+        for sid in story_ids:
+            story = self.store.get_story(sid)
+            if story is None:
+                continue
+            articles = [r.article for r in self.store.get_articles(story.articles)]
+            version = story_version([a.id for a in articles])
+            if self.cached(story.id, version) is None and self.get(story.id, articles):
+                built += 1
+        return built
+
+    def _lock_for(self, story_id: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(story_id, threading.Lock())

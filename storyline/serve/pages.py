@@ -1,0 +1,161 @@
+"""Server-rendered pages: the story list, a story, an article."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from storyline.serve import views
+from storyline.serve.queries import StoryFilter, list_stories
+from storyline.serve.reading import BadParameter, load_story, parse_day
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 25
+SOURCES_SECONDS = 30.0  # the outlet menu is a GROUP BY over every article: reuse it a while
+
+
+def _render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    template = request.app.state.templates.get_template(name)
+    body = template.render(request=request, **context).encode("utf-8")
+    return HTMLResponse(body, status_code=status)
+
+
+def _cached(request: Request) -> Response | None:
+    body = request.app.state.pages.get(str(request.url))
+    return HTMLResponse(body) if body is not None else None
+
+
+def _remember(request: Request, response: Response) -> Response:
+    if response.status_code == 200:
+        request.app.state.pages.put(str(request.url), bytes(response.body))
+    return response
+
+
+def _outlets(request: Request) -> list[str]:
+    state = request.app.state
+    expires, names = getattr(state, "outlets", (0.0, []))
+    if expires < time.monotonic():
+        names = sorted({name for name, _ in state.store.sources() if name}, key=str.lower)
+        state.outlets = (time.monotonic() + SOURCES_SECONDS, names)
+    return names
+
+
+@router.get("/", response_class=HTMLResponse)
+def story_list(request: Request, q: str = "", source: str = "", entity: str = "",
+               since: str = "", until: str = "", order: str = "recent",
+               page: int = 1) -> Response:
+    # ``from``/``to`` are Python keywords: read them from the query string directly.
+    hit = _cached(request)
+    if hit:
+        return hit
+    params = request.query_params
+    since = params.get("from", since)
+    until = params.get("to", until)
+    error = None
+    try:
+        f = StoryFilter(q=q.strip() or None, source=source.strip() or None,
+                        entity=entity.strip() or None, since=parse_day(since, "from"),
+                        until=parse_day(until, "to", end=True),
+                        order="size" if order == "size" else "recent")
+    except BadParameter as exc:
+        error, f = str(exc), StoryFilter()
+    page = max(1, page)
+    store = request.app.state.store
+    result = list_stories(store, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    kept = {k: v for k, v in {"q": q, "source": source, "entity": entity, "from": since,
+                              "to": until, "order": f.order}.items() if v}
+
+    def page_href(n: int) -> str:
+        return "/?" + urlencode({**kept, "page": n})
+
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    response = _render(
+        request, "stories.html", f=f, error=error, result=result, page=page, pages=pages,
+        prev_href=page_href(page - 1) if page > 1 else None,
+        next_href=page_href(page + 1) if page < pages else None,
+        order_href={o: "/?" + urlencode({**kept, "order": o}) for o in ("recent", "size")},
+        form={"q": q, "source": source, "entity": entity, "from": since, "to": until},
+        outlets=_outlets(request), date_span=views.date_span,
+        status=400 if error else 200,
+    )
+    return _remember(request, response)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> Response:
+    hit = _cached(request)
+    if hit:
+        return hit
+    state = request.app.state
+    bundle = load_story(state.store, state.digests, story_id)
+    if bundle is None:
+        return _render(request, "error.html", status=404, title="No such story",
+                       message=f"There is no story {story_id!r} in this store.")
+    digest = bundle.digest or {}
+    locations = digest.get("locations", {})
+    by_id = bundle.by_id
+
+    def cited(c: dict[str, Any]) -> views.CitedSentence:
+        return views.cite(c, by_id, locations)
+
+    timeline = [
+        {"date": entry["date"], "sentences": [cited(c) for c in entry["sentences"]]}
+        for entry in digest.get("timeline", [])
+    ]
+    quotes = []
+    for q in digest.get("quotes", []):
+        article = by_id.get(q.get("article_id") or "")
+        quotes.append({
+            "speaker": q["speaker"], "quote": q["quote"], "direct": q.get("direct", True),
+            "outlet": article.source if article else None,
+            "date": article.published.date().isoformat() if article and article.published
+            else None,
+            "href": views.article_href(article.id, [q["start"], q["end"]]) if article else None,
+        })
+    disagreements = [
+        {"description": d["description"], "statements": [cited(c) for c in d["statements"]]}
+        for d in digest.get("disagreements", [])
+    ]
+    articles = [
+        {"id": a.id, "title": a.title or a.text[:90], "outlet": a.source or "unknown outlet",
+         "date": a.published.date().isoformat() if a.published else None,
+         "url": views.safe_url(a.url), "href": views.article_href(a.id)}
+        for a in bundle.articles
+    ]
+    response = _render(
+        request, "story.html", story=bundle.story, has_digest=bundle.digest is not None,
+        digest_available=state.digests.available,
+        summary=[cited(c) for c in digest.get("summary", [])],
+        timeline=timeline, figure=views.timeline_figure(digest.get("timeline", [])),
+        quotes=quotes, disagreements=disagreements,
+        entities=views.group_entities(digest.get("entities", [])),
+        articles=articles,
+        outlets=sorted({a["outlet"] for a in articles}, key=str.lower),
+        span=views.date_span(bundle.story.first_published, bundle.story.last_published),
+    )
+    return _remember(request, response)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str, s: int | None = None,
+                 e: int | None = None) -> Response:
+    hit = _cached(request)
+    if hit:
+        return hit
+    row = request.app.state.store.get_article(article_id)
+    if row is None:
+        return _render(request, "error.html", status=404, title="No such article",
+                       message=f"There is no article {article_id!r} in this store.")
+    a = row.article
+    response = _render(
+        request, "article.html", article=a, url=views.safe_url(a.url),
+        parts=views.highlight(a.text, s, e), story_id=row.story_id,
+        duplicate_of=row.duplicate_of,
+        date=a.published.date().isoformat() if a.published else None,
+    )
+    return _remember(request, response)

@@ -1,0 +1,54 @@
+"""Run the application with uvicorn: one process, or several worker processes.
+
+Workers are separate processes (each with its own store connections and page cache), so
+they read their configuration from the environment that ``run`` sets up for them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+
+from storyline.serve.app import CACHE_ENV, TOKEN_ENV, ServeConfig, create_app
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+class ServeError(Exception):
+    """The server cannot start (one line for the user)."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise ``ServeError`` when ``host:port`` cannot be bound (in use, no such address)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ServeError(f"--port {port}: already in use on {host}") from None
+            raise ServeError(f"--host {host} --port {port}: cannot listen ({exc.strerror})") \
+                from None
+
+
+def run(config: ServeConfig, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+        log_level: str = "warning", access_log: bool = False) -> None:
+    """Serve until interrupted."""
+    import uvicorn
+
+    check_port(host, port)
+    if workers <= 1:
+        uvicorn.run(create_app(config), host=host, port=port, log_level=log_level,
+                    access_log=access_log)
+        return
+    if config.db_url:
+        os.environ["STORYLINE_DB"] = config.db_url
+    if config.token:
+        os.environ[TOKEN_ENV] = config.token
+    else:
+        os.environ.pop(TOKEN_ENV, None)
+    os.environ[CACHE_ENV] = str(config.cache_seconds)
+    uvicorn.run("storyline.serve.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level=log_level, access_log=access_log)
