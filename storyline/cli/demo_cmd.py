@@ -19,6 +19,9 @@ def demo_corpus_path() -> Path:
 def demo(
     db: DbOption = None,
     fresh: Annotated[bool, typer.Option(help="Empty the store first.")] = False,
+    serve: Annotated[bool, typer.Option(
+        "--serve", help="Then show the stories in the browser (storyline serve).")] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.", min=1, max=65535)] = 8000,
 ) -> None:
     """Ingest the demo corpus into the store and show what storyline made of it."""
     from storyline.cli.ingest_cmd import _story_assigner
@@ -40,3 +43,7 @@ def demo(
         out.print(f"  {n:4d}  {outlet}")
     out.print("\nTry: [bold]storyline articles ceasefire[/bold]   "
               "[bold]storyline articles --source 'Harbor Ledger'[/bold]")
+    if serve:
+        from storyline.cli.serve_cmd import serve_store
+
+        serve_store(store.url, port=port)
