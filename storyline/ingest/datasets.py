@@ -9,15 +9,13 @@ the labelled ones.
 from __future__ import annotations
 
 import ast
-import csv
 import html
-import io
 import json
 import re
-import sys
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from storyline.ingest import csvfile
 from storyline.ingest.records import Skip, decode, make_article, open_bytes, parse_published
 from storyline.model import Article
 
@@ -41,16 +39,23 @@ def is_sgml(head: bytes) -> bool:
 
 def read_duc_file(path: Path, cluster: str | None = None) -> Iterator[Article | Skip]:
     """Every ``<DOC>`` in one SGML file. The date comes from DATE_TIME, else the DOCNO."""
-    text = decode(open_bytes(path), str(path))
+    yield from read_duc_bytes(open_bytes(path), str(path), cluster or path.parent.name)
+
+
+def read_duc_bytes(data: bytes, name: str, cluster: str | None = None) -> Iterator[Article | Skip]:
+    """Every ``<DOC>`` in SGML bytes; the cluster defaults to the name's parent folder."""
+    text = decode(data, name)
     if isinstance(text, Skip):
         yield text
         return
     docs = _DOC.findall(text)
     if not docs:
-        yield Skip(str(path), "not SGML", "no <DOC> element")
+        yield Skip(name, "not SGML", "no <DOC> element")
         return
+    if cluster is None:
+        cluster = PurePosixPath(name.rsplit("!", 1)[-1].replace("\\", "/")).parent.name
     for number, body in enumerate(docs, start=1):
-        where = f"{path}: document {number}"
+        where = f"{name}: document {number}"
         docno_match = _DOCNO.search(body)
         docno = docno_match.group(1).strip() if docno_match else ""
         text_match = _TEXT.search(body)
@@ -64,7 +69,7 @@ def read_duc_file(path: Path, cluster: str | None = None) -> Iterator[Article | 
             "title": _squash(html.unescape(_TAG.sub(" ", headline.group(1)))) if headline else None,
             "source": _OUTLETS.get(re.sub(r"\d.*", "", docno), None) if docno else None,
             "published": _duc_date(body, docno),
-            "cluster": cluster or path.parent.name,
+            "cluster": cluster or None,
             "docno": docno,
         }
         yield make_article(fields, where)
@@ -140,30 +145,43 @@ def read_timeline17(path: Path) -> Iterator[Article | Skip]:
         child for child in path.iterdir() if (child / "InputDocs").is_dir()
     )
     for topic in topics:
-        outlet = topic.name.rsplit("_", 1)[-1] if "_" in topic.name else None
         for day in sorted((topic / "InputDocs").iterdir()):
             if not day.is_dir() or not _T17_DATE.match(day.name):
                 continue
             for file in sorted(day.iterdir(), key=lambda p: (len(p.name), p.name)):
-                where = str(file)
-                text = decode(file.read_bytes(), where)
-                if isinstance(text, Skip):
-                    yield text
-                    continue
-                text = text.strip()
-                fields = {
-                    "id": None,
-                    "text": text,
-                    "source": outlet,
-                    "published": day.name,
-                    "topic": topic.name,
-                    "file": f"{topic.name}/InputDocs/{day.name}/{file.name}",
-                }
-                article = make_article(fields, where)
-                if isinstance(article, Article):
-                    # Timeline17 repeats some texts across topics: keep ids distinct per file.
-                    article.id = _stable_id(fields["file"])
-                yield article
+                if file.is_file():
+                    yield timeline17_article(file.read_bytes(), str(file), topic.name, day.name,
+                                             file.name)
+
+
+_T17_MEMBER = re.compile(r"(?:^|/)([^/]+)/InputDocs/(\d{4}-\d{2}-\d{2})/([^/]+)$")
+
+
+def timeline17_member(name: str) -> tuple[str, str, str] | None:
+    """``(topic, date, file)`` when a path (or archive member) is a Timeline17 input document.
+
+    >>> timeline17_member("t17.zip!H1N1_bbc/InputDocs/2009-04-25/3.htm.txt")
+    ('H1N1_bbc', '2009-04-25', '3.htm.txt')
+    """
+    match = _T17_MEMBER.search(name.rsplit("!", 1)[-1].replace("\\", "/"))
+    return match.groups() if match else None
+
+
+def timeline17_article(data: bytes, where: str, topic: str, day: str,
+                       filename: str) -> Article | Skip:
+    """One Timeline17 document: published on ``day``, outlet from the topic folder's name."""
+    outlet = topic.rsplit("_", 1)[-1] if "_" in topic else None
+    text = decode(data, where)
+    if isinstance(text, Skip):
+        return text
+    key = f"{topic}/InputDocs/{day}/{filename}"
+    fields = {"id": None, "text": text.strip(), "source": outlet, "published": day,
+              "topic": topic, "file": key}
+    article = make_article(fields, where)
+    if isinstance(article, Article):
+        # Timeline17 repeats some texts across topics: keep ids distinct per file.
+        article.id = _stable_id(key)
+    return article
 
 
 def _stable_id(key: str) -> str:
@@ -185,8 +203,18 @@ def read_multinews(path: Path) -> Iterator[Article | Skip]:
     ``extra["cluster"]`` is ``"<file stem>:<row number>"``; the row's ``summary`` is not an
     article and is not read here (the summary evaluation reads it).
     """
-    for row_number, row in iter_csv_rows(path):
-        where = f"{path}: row {row_number}"
+    yield from read_multinews_bytes(open_bytes(path), str(path))
+
+
+def read_multinews_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
+    """Multi-News CSV bytes (see ``read_multinews``)."""
+    stem = PurePosixPath(name.rsplit("!", 1)[-1]).name.split(".")[0]
+    header, rows = csvfile.iter_csv_rows(data, name)
+    if header is not None and "documents" not in header:
+        yield Skip(name, "missing text column", "no 'documents' column")
+        return
+    for row_number, row in rows:
+        where = f"{name}: row {row_number}"
         if isinstance(row, Skip):
             yield row
             continue
@@ -198,8 +226,11 @@ def read_multinews(path: Path) -> Iterator[Article | Skip]:
         if documents is None:
             yield Skip(where, "malformed documents", "not a list literal")
             continue
+        if not documents:
+            yield Skip(where, "missing text", "no documents in the row")
+            continue
         for doc_number, text in enumerate(documents, start=1):
-            fields = {"text": text, "cluster": f"{path.stem}:{row_number}",
+            fields = {"text": text, "cluster": f"{stem}:{row_number}",
                       "document": doc_number}
             yield make_article(fields, f"{where}, document {doc_number}")
 
@@ -219,27 +250,12 @@ def parse_document_list(raw: str) -> list[str] | None:
 
 
 def iter_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | Skip]]:
-    """Rows of a (possibly gzipped) CSV with a header, as dicts; undecodable input skipped.
+    """Rows of a (possibly gzipped) CSV with a header, as dicts (lower-cased column names).
 
-    Row numbers count data rows from 1 (the header is row 0).
+    Row numbers count data rows from 1 (the header is row 0); undecodable rows are Skips.
     """
-    text = decode(open_bytes(path), str(path))
-    if isinstance(text, Skip):
-        yield 0, text
-        return
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    number = 0
-    while True:
-        number += 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield number, Skip(f"{path}: row {number}", "malformed CSV", str(exc))
-            return
-        yield number, {(k or "").strip().lower(): (v or "") for k, v in row.items()}
+    _header, rows = csvfile.iter_csv_rows(open_bytes(path), str(path))
+    yield from rows
 
 
 # -- WCEP -----------------------------------------------------------------------------------
@@ -249,14 +265,19 @@ def read_wcep(path: Path) -> Iterator[Article | Skip]:
     """WCEP JSON Lines (often ``.jsonl.gz``): one event per line with its ``articles``.
 
     Each article has ``title``, ``text``, ``time`` and ``url``; ``extra["cluster"]`` is the
-    event's id.
+    event's id. The clusters file of ``storyline summarize`` has the same shape.
     """
-    data = decode(open_bytes(path), str(path))
-    if isinstance(data, Skip):
-        yield data
-        return
-    for number, line in enumerate(data.splitlines(), start=1):
-        where = f"{path}:{number}"
+    yield from read_wcep_bytes(open_bytes(path), str(path))
+
+
+def read_wcep_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
+    """WCEP JSON Lines bytes (see ``read_wcep``); each line is decoded on its own."""
+    for number, raw in enumerate(data.splitlines(), start=1):
+        where = f"{name}:{number}"
+        line = decode(raw, where)
+        if isinstance(line, Skip):
+            yield line
+            continue
         if not line.strip():
             continue
         try:

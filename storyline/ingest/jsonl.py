@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from storyline.ingest.records import Skip, decode, make_article, open_text_lines
@@ -20,20 +20,33 @@ def read_jsonl(path: Path) -> Iterator[Article | Skip]:
     ['Article', 'Skip']
     """
     with open_text_lines(path) as handle:
-        for number, raw in enumerate(handle, start=1):
-            where = f"{path}:{number}"
-            line = decode(raw, where)
-            if isinstance(line, Skip):
-                yield line
-                continue
-            if not line.strip():
-                continue
-            try:
-                fields = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Skip(where, "malformed JSON", exc.msg)
-                continue
-            if not isinstance(fields, dict):
-                yield Skip(where, "malformed JSON", "a line must be a JSON object")
-                continue
-            yield make_article(fields, where)
+        yield from read_jsonl_lines(handle, str(path))
+
+
+def read_jsonl_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
+    """The same from bytes in memory (an archive member, a fetched URL)."""
+    yield from read_jsonl_lines(data.splitlines(), name)
+
+
+def read_jsonl_lines(lines: Iterable[bytes], name: str) -> Iterator[Article | Skip]:
+    """One Article per line of raw bytes; messages name ``name:LINE``."""
+    for number, raw in enumerate(lines, start=1):
+        where = f"{name}:{number}"
+        line = decode(raw, where)
+        if isinstance(line, Skip):
+            yield line
+            continue
+        if not line.strip():
+            continue
+        try:
+            fields = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skip(where, "malformed JSON", f"{exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield Skip(where, "malformed JSON", "nested too deeply")
+            continue
+        if not isinstance(fields, dict):
+            yield Skip(where, "malformed JSON", "a line must be a JSON object")
+            continue
+        yield make_article(fields, where)

@@ -1,0 +1,187 @@
+"""Inputs given as ``http(s)://`` URLs: fetched safely, then read as a page, feed or file.
+
+Safety: a URL whose host resolves to any loopback, private, link-local, reserved, multicast
+or otherwise non-public address is refused, and every redirect target is checked again
+before it is requested, so a public page cannot bounce the fetch into the local network.
+``STORYLINE_ALLOW_PRIVATE_URLS=1`` (or ``urls.ALLOW_PRIVATE = True``, which a CLI option can
+set) lifts the check, for a news server on one's own network. Responses are capped in size
+and time.
+
+Known limit: the address is checked when resolved here and httpx resolves the name again
+when it connects; a DNS server that answers differently the second time (DNS rebinding)
+is not defended against.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from storyline.ingest.records import InputError, Skip
+from storyline.model import Article
+
+ALLOW_PRIVATE_ENV = "STORYLINE_ALLOW_PRIVATE_URLS"
+ALLOW_PRIVATE = False  # set by the CLI; the environment variable also allows
+TIMEOUT_S = 20.0
+MAX_BYTES = 50 * 1024 * 1024
+MAX_REDIRECTS = 5
+USER_AGENT = "storyline/0.1 (+https://github.com/storyline)"
+
+_URL = re.compile(r"^(https?):/+(.*)$", re.I)
+
+
+class UnsafeURL(InputError):
+    """The URL points at an address storyline will not fetch from."""
+
+
+@dataclass(slots=True, frozen=True)
+class Fetched:
+    url: str  # after redirects
+    content_type: str  # lower case, without parameters ("text/html")
+    data: bytes
+
+
+def as_url(value: object) -> str | None:
+    """The URL a command-line input names, if it is one; repairs ``Path``'s ``https:/x``.
+
+    ``pathlib.Path("https://x.org/a")`` collapses the double slash, so an input that went
+    through ``Path`` still reads as a URL here.
+
+    >>> as_url("https://example.org/news")
+    'https://example.org/news'
+    >>> from pathlib import Path
+    >>> as_url(Path("https://example.org/news/a.html"))
+    'https://example.org/news/a.html'
+    >>> as_url("news/https.txt") is None
+    True
+    """
+    match = _URL.match(str(value))
+    if not match:
+        return None
+    return f"{match.group(1).lower()}://{match.group(2)}"
+
+
+def private_allowed() -> bool:
+    return ALLOW_PRIVATE or os.environ.get(ALLOW_PRIVATE_ENV, "") in ("1", "true", "yes")
+
+
+def is_public_address(address: str) -> bool:
+    """Is this IP address one on the public internet?
+
+    >>> [is_public_address(a) for a in ("93.184.216.34", "127.0.0.1", "::1", "10.1.2.3",
+    ...  "192.168.0.1", "169.254.169.254", "::ffff:127.0.0.1", "fe80::1", "100.64.0.1")]
+    [True, False, False, False, False, False, False, False, False]
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone ("fe80::1%eth0")
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast and not ip.is_reserved
+
+
+def check_url(url: str) -> None:
+    """Raise ``UnsafeURL`` unless ``url`` is http(s) and its host resolves only to public
+    addresses (or private addresses are allowed)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise UnsafeURL(f"{url}: only http and https URLs are fetched")
+    host = parts.hostname
+    if not host:
+        raise UnsafeURL(f"{url}: no host in the URL")
+    if private_allowed():
+        return
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise InputError(f"{url}: bad port ({exc})") from exc
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(f"{url}: cannot resolve host {host!r} ({exc})") from exc
+    for info in infos:
+        address = info[4][0]
+        if not is_public_address(address):
+            raise UnsafeURL(
+                f"{url}: refused, {host} resolves to non-public address {address} "
+                f"(set {ALLOW_PRIVATE_ENV}=1 to allow)")
+
+
+def fetch(url: str) -> Fetched:
+    """GET ``url`` following at most MAX_REDIRECTS redirects, each target checked first."""
+    import httpx
+
+    current = url
+    with httpx.Client(follow_redirects=False, timeout=TIMEOUT_S,
+                      headers={"User-Agent": USER_AGENT}) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(current)
+            try:
+                with client.stream("GET", current) as response:
+                    if response.is_redirect:
+                        location = response.headers.get("location", "")
+                        if not location:
+                            raise InputError(f"{current}: redirect without a Location")
+                        current = urljoin(current, location)
+                        continue
+                    if response.status_code >= 400:
+                        raise InputError(f"{current}: HTTP {response.status_code}")
+                    data = _read_capped(response, current)
+                    content_type = response.headers.get("content-type", "")
+                    return Fetched(str(response.url), content_type.split(";")[0].strip().lower(),
+                                   data)
+            except httpx.HTTPError as exc:
+                raise InputError(f"{current}: fetch failed ({type(exc).__name__}: {exc})") from exc
+    raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+def _read_capped(response, url: str) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BYTES:
+        raise InputError(f"{url}: response too large ({int(declared)} bytes; limit {MAX_BYTES})")
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise InputError(f"{url}: response too large (over {MAX_BYTES} bytes)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def format_of_response(page: Fetched) -> str | None:
+    """Reader for a fetched response: by content type, else by the URL's name and content."""
+    from storyline.ingest.formats import sniff
+
+    by_type = {
+        "text/html": "html", "application/xhtml+xml": "html",
+        "application/rss+xml": "feed", "application/atom+xml": "feed",
+        "application/rdf+xml": "feed", "text/csv": "csv",
+        "application/x-ndjson": "jsonl", "application/jsonl": "jsonl",
+    }
+    path_name = urlsplit(page.url).path or "/"
+    sniffed = sniff(path_name, page.data[:65536])
+    if page.content_type in by_type:
+        # Servers label feeds text/html now and then; the content decides between the two.
+        if by_type[page.content_type] == "html" and sniffed == "feed":
+            return "feed"
+        return by_type[page.content_type]
+    return sniffed or ("html" if page.content_type.startswith("text/") else None)
+
+
+def read_url(url: str, fmt: str | None = None) -> Iterator[Article | Skip]:
+    """The articles at ``url``: a page, a feed, or any file format storyline reads."""
+    from storyline.ingest.formats import read_bytes
+    from storyline.ingest.pages import read_html_bytes
+
+    page = fetch(url)
+    name = fmt or format_of_response(page)
+    if name is None:
+        raise InputError(f"{url}: unknown format (content type {page.content_type or 'none'}; "
+                         "use --format)")
+    if name == "html":
+        yield from read_html_bytes(page.data, url, url=page.url)
+    else:
+        yield from read_bytes(page.data, url, name)
