@@ -1,0 +1,1 @@
+"""Digests of a story: summary with citations, timeline, quotes, disagreements."""

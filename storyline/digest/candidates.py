@@ -1,0 +1,226 @@
+"""The pool of sentences a summary may quote, and how alike any two of them are.
+
+Every candidate is a sentence exactly as it stands in its article (``text[start:end]``);
+a leading wire dateline ("LONDON (AP) _ ") is left out by moving ``start`` past it, so the
+quoted span is still a substring of the article. Sentences that read badly out of context
+(questions, fragments, very short or very long ones, bare quotations) are dropped or marked.
+
+Similarity is a blend of two views that fail differently: MiniLM vectors (paraphrases)
+and TF-IDF over stemmed content words fitted on the story itself (names, numbers, rare words).
+
+>>> from storyline.model import Article, Sentence, Analysis
+>>> from storyline.analyze.pipeline import AnalyzedArticle
+>>> import numpy as np
+>>> text = "MOSCOW (AP) _ Talks between the two foreign ministers resumed in Geneva on Friday."
+>>> an = Analysis("a1", "1", sentences=[Sentence(0, 0, len(text), text)])
+>>> pool = build_pool([AnalyzedArticle(Article(text=text, id="a1"), an,
+...                                    np.ones((1, 384), np.float32) / 384 ** 0.5,
+...                                    np.zeros(384, np.float32))])
+>>> pool.candidates[0].text
+'Talks between the two foreign ministers resumed in Geneva on Friday.'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from storyline.analyze.pipeline import AnalyzedArticle
+
+MIN_WORDS = 8
+SHORT_FIGURE_WORDS = 4  # "Officials said 25 people died." is short but may be contested
+MAX_WORDS = 60
+DENSE_WEIGHT = 0.5  # share of MiniLM in the blended similarity (the rest is TF-IDF)
+
+# "LONDON (AP) _ ", "WASHINGTON -- ", "BEIJING, Oct. 3 (Xinhua) -- ", "UNITED NATIONS (AP) --"
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*)*,?\s*)"
+    r"(?:[A-Z][a-z]{2,4}\.?\s+\d{1,2}\s*)?"
+    r"(?:\([A-Za-z .]+\)\s*)?(?:_|--|—|–|-)\s+"
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
+_QUOTE_CHARS = "\"“”‘’'`"
+_BYLINE = re.compile(r"^(?:By|BY|Photo|PHOTO|Image|Copyright|©|Follow|Advertisement|Read more)\b")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One quotable sentence: ``article`` and ``row`` index the analyzed input."""
+
+    article: int  # index into the analyzed articles
+    row: int  # sentence index in that article's analysis (and vector row)
+    start: int
+    end: int
+    text: str
+    words: int
+    position: int  # rank of the sentence among its article's sentences (0 = lead)
+    quote_only: bool = False
+
+
+@dataclass(slots=True)
+class Pool:
+    """Candidates of one story with their vectors and pairwise similarities."""
+
+    analyzed: Sequence[AnalyzedArticle]
+    candidates: list[Candidate] = field(default_factory=list)
+    dense: np.ndarray = field(default_factory=lambda: np.zeros((0, 384), np.float32))
+    tfidf: object = None  # scipy sparse matrix, rows L2-normalized
+    article_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def similarity(self) -> tuple[np.ndarray, np.ndarray]:
+        """(dense cosine, TF-IDF cosine) between every pair of candidates."""
+        dense = self.dense @ self.dense.T if len(self) else np.zeros((0, 0), np.float32)
+        lexical = (self.tfidf @ self.tfidf.T).toarray().astype(np.float32) if len(self) else dense
+        return dense, lexical
+
+
+def trim_dateline(text: str) -> int:
+    """How many leading characters of a sentence are a wire dateline.
+
+    >>> s = "LONDON (AP) _ An influential lawmaker backed the request."
+    >>> s[trim_dateline(s):]
+    'An influential lawmaker backed the request.'
+    >>> trim_dateline("The talks resumed - slowly - on Friday.")
+    0
+    """
+    match = _DATELINE.match(text)
+    if not match:
+        return 0
+    head = match.group(0)
+    # A dateline is mostly capitals or carries an agency in brackets; "The talks resumed -" is not.
+    letters = [c for c in head if c.isalpha()]
+    if "(" in head or (letters and sum(c.isupper() for c in letters) / len(letters) > 0.7):
+        return match.end()
+    return 0
+
+
+def word_count(text: str) -> int:
+    """Whitespace tokens, the unit of every budget."""
+    return len(text.split())
+
+
+def is_quote_only(text: str) -> bool:
+    """A sentence that is nothing but a quotation, with no one saying it."""
+    stripped = text.strip()
+    return (len(stripped) > 2 and stripped[0] in _QUOTE_CHARS
+            and stripped.rstrip(".!?")[-1:] in _QUOTE_CHARS)
+
+
+def keep(text: str, *, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -> bool:
+    """Would this sentence read well on its own in a summary?
+
+    >>> keep("Who will pay for the damage now that the floods are gone?")
+    False
+    >>> keep("Floods displaced 40,000 people in the north of the country on Monday.")
+    True
+    """
+    n = word_count(text)
+    if n < min_words or n > max_words:
+        return False
+    stripped = text.strip()
+    if stripped.endswith("?") or stripped.endswith(":") or _BYLINE.match(stripped):
+        return False
+    first = stripped.lstrip(_QUOTE_CHARS + "(")[:1]
+    if first and (first.islower() or not (first.isalnum())):
+        return False  # a fragment cut from the middle of something
+    if sum(c.isupper() for c in stripped) > 0.5 * sum(c.isalpha() for c in stripped):
+        return False  # headlines and slugs in capitals
+    return True
+
+
+def build_pool(analyzed: Sequence[AnalyzedArticle], *, min_words: int = MIN_WORDS,
+               max_words: int = MAX_WORDS) -> Pool:
+    """Every quotable sentence of the story with its vector and TF-IDF row.
+
+    If the filters leave nothing (a story of very short texts), all sentences are kept.
+    """
+    candidates = _collect(analyzed, min_words, max_words)
+    if not candidates:
+        candidates = _collect(analyzed, 1, 10_000)
+    pool = Pool(analyzed=analyzed, candidates=candidates)
+    if not candidates:
+        return pool
+    rows = []
+    for c in candidates:
+        vecs = analyzed[c.article].sentence_vectors
+        rows.append(vecs[c.row] if c.row < len(vecs) else np.zeros(vecs.shape[1], np.float32))
+    pool.dense = np.asarray(rows, dtype=np.float32)
+    pool.tfidf = tfidf_matrix([c.text for c in candidates])
+    pool.article_of = np.asarray([c.article for c in candidates], dtype=np.int64)
+    return pool
+
+
+def _collect(analyzed: Sequence[AnalyzedArticle], min_words: int, max_words: int
+             ) -> list[Candidate]:
+    out: list[Candidate] = []
+    for a_index, item in enumerate(analyzed):
+        text = item.article.text
+        seen: set[str] = set()
+        for position, sentence in enumerate(item.analysis.sentences):
+            start = sentence.start + trim_dateline(text[sentence.start:sentence.end])
+            span = text[start:sentence.end]
+            if not keep(span, min_words=min_words, max_words=max_words) and not (
+                    keep(span, min_words=SHORT_FIGURE_WORDS, max_words=max_words)
+                    and _states_counted_figure(span)):
+                continue
+            key = " ".join(span.lower().split())
+            if key in seen:  # the same sentence twice in one article (a repeated lead)
+                continue
+            seen.add(key)
+            out.append(Candidate(a_index, sentence.index, start, sentence.end, span,
+                                 word_count(span), position, is_quote_only(span)))
+    return out
+
+
+def _states_counted_figure(text: str) -> bool:
+    from storyline.digest.disagreements import figures_in_text
+
+    return any(f.key is not None for f in figures_in_text(text))
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stem(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    # Snowball needs no downloaded data.
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
+
+
+def content_words(text: str) -> list[str]:
+    """Lowercased, stemmed words without stop words (the TF-IDF vocabulary).
+
+    >>> content_words("The ministers were meeting in Geneva")
+    ['minist', 'meet', 'geneva']
+    """
+    return [_stem(w) for w in (t.lower().strip("'-") for t in _WORD.findall(text))
+            if w and w not in ENGLISH_STOP_WORDS]
+
+
+def tfidf_matrix(texts: Sequence[str]):
+    """L2-normalized TF-IDF rows fitted on ``texts`` themselves (a story is its own corpus)."""
+    vectorizer = TfidfVectorizer(analyzer=content_words, sublinear_tf=True, norm="l2")
+    try:
+        return vectorizer.fit_transform(texts).astype(np.float32)
+    except ValueError:  # no content word at all
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((len(texts), 1), dtype=np.float32)
+
+
+def published_key(item: AnalyzedArticle) -> datetime:
+    """Sort key for reading order: publication time, unknown dates last."""
+    return item.article.published or datetime.max.replace(tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""Evaluations on public data sets: readers for them and the standard metrics."""
