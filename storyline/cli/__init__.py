@@ -11,5 +11,6 @@ from storyline.cli import demo_cmd
 from storyline.cli import eval_cmd
 from storyline.cli import ingest_cmd
 from storyline.cli import serve_cmd
+from storyline.cli import summarize_cmd
 
 __all__ = ["app", "main"]
