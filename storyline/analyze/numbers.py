@@ -1,0 +1,109 @@
+"""Numbers and what they count: "at least 18 people were killed" -> 18, "at least",
+"people", "kill".
+
+spaCy's CARDINAL entities give the number (often with its qualifier inside: "At least 18");
+the dependency parse gives the counted noun (the number's head) and the event (the first
+verb above it).
+
+>>> parse_number("2,000"), parse_number("3.5 million"), parse_number("two dozen")
+(2000.0, 3500000.0, 24.0)
+"""
+
+from __future__ import annotations
+
+import re
+
+from storyline.model import NumberMention
+
+QUALIFIERS = [
+    "at least", "more than", "less than", "fewer than", "as many as", "up to", "at most",
+    "no fewer than", "no more than", "nearly", "almost", "about", "around", "approximately",
+    "roughly", "some", "over", "under", "close to", "an estimated", "estimated", "just over",
+    "just under", "well over", "upwards of", "only", "exactly", "a further", "another",
+]
+_QUALIFIER = re.compile(r"^(?:" + "|".join(sorted((re.escape(q) for q in QUALIFIERS),
+                                                   key=len, reverse=True)) + r")\b\s*", re.I)
+_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1,
+}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+           "dozen": 12, "dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 1e6,
+           "m": 1e6, "bn": 1e9}
+# Dependency labels by which a counted noun hangs under its verb.
+_NOUN_HEADS = {"nummod", "quantmod", "compound"}
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a written number ("1,200", "3.5 million", "twenty-five", "dozens")."""
+    words = re.findall(r"[\d.,]+|[a-z]+", text.lower().replace("-", " "))
+    total, current, seen = 0.0, 0.0, False
+    for word in words:
+        if word[0].isdigit() or (word[0] == "." and word[1:2].isdigit()):
+            try:
+                current += float(word.replace(",", ""))
+            except ValueError:
+                return None
+            seen = True
+        elif word in _WORDS:
+            current += _WORDS[word]
+            seen = True
+        elif word in _SCALES:
+            scale = _SCALES[word]
+            current = (current or 1) * scale
+            if scale >= 1000:
+                total, current = total + current, 0.0
+            seen = True
+        elif word == "and":
+            continue
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _qualifier(ent) -> tuple[str | None, int]:
+    """The qualifier inside the entity ("At least 18") or just before it ("killed over 30")."""
+    m = _QUALIFIER.match(ent.text)
+    if m:
+        return m.group(0).strip().lower(), m.end()
+    doc = ent.doc
+    before = doc[max(0, ent.start - 3):ent.start].text.lower()
+    for q in sorted(QUALIFIERS, key=len, reverse=True):
+        if before.endswith(q) and (len(before) == len(q) or not before[-len(q) - 1].isalpha()):
+            return q, 0
+    return None, 0
+
+
+def read_numbers(doc, sentence_of, offset: int = 0) -> list[NumberMention]:
+    """Every CARDINAL number in ``doc`` with qualifier, counted noun and event."""
+    out: list[NumberMention] = []
+    for ent in doc.ents:
+        if ent.label_ != "CARDINAL":
+            continue
+        qualifier, cut = _qualifier(ent)
+        value = parse_number(ent.text[cut:])
+        if value is None:
+            continue
+        root = ent.root
+        unit = event = None
+        noun = root.head if root.dep_ in _NOUN_HEADS and root.head.pos_ in ("NOUN", "PROPN") \
+            else None
+        if noun is None and root.dep_ == "pobj" and root.head.lower_ == "of":
+            noun = None  # "1,200 of them": the count of an earlier noun, not known here
+        if noun is not None:
+            unit = noun.lemma_.lower()
+        elif root.pos_ == "NUM" and root.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            unit = None  # "2,000 wounded": the number stands for the people themselves
+        anchor = noun if noun is not None else root
+        for ancestor in [anchor, *anchor.ancestors]:
+            if ancestor.pos_ in ("VERB",) or (ancestor.pos_ == "AUX" and ancestor.dep_ == "ROOT"):
+                event = ancestor.lemma_.lower()
+                break
+        start = ent.start_char + offset
+        out.append(NumberMention(value=value, text=ent.text, start=start,
+                                 end=ent.end_char + offset, qualifier=qualifier, unit=unit,
+                                 event=event, sentence=sentence_of(start)))
+    return out

@@ -1,0 +1,396 @@
+"""Who said what: direct quotes and reported speech, with speaker, cue and content spans.
+
+- Direct quotes come from quotation marks (straight or curly), also when a quote runs over
+  several sentences or paragraphs (the news convention: an unclosed paragraph whose next
+  paragraph opens a quote again is the same quote).
+- The speaker is the subject of a speech verb next to the quote ("...," he said / said
+  Kerry / Kerry said: "..."); a quote without one continues the previous speaker's quote.
+- Reported speech comes from the dependency parse: a speech verb's clausal complement
+  ("X said that ...", "X told reporters ...", "X denied ..."), and "according to X".
+- A pronoun or a description ("the minister") as speaker is resolved to the latest person
+  named before it (for a description: named with that title).
+
+>>> from storyline.analyze.nlp import nlp
+>>> text = 'Kerry arrived. "We are not leaving," he told reporters.'
+>>> doc = nlp()(text)
+>>> from storyline.analyze.entities import read_entities
+>>> [(q.speaker, q.quote, q.cue, q.direct) for q in read_quotes(doc, read_entities(doc))]
+[('Kerry', 'We are not leaving', 'told', True)]
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storyline.model import Entity, Quote
+
+SPEECH_VERBS = frozenset("""
+say tell add ask claim deny insist argue warn announce state explain note acknowledge admit
+report write tweet declare reply respond answer complain suggest predict promise urge describe
+confirm recall conclude stress emphasize emphasise maintain contend assert allege testify
+reveal accuse charge joke quip vow pledge boast concede observe agree lament demand caution
+threaten estimate indicate learn believe think hope fear worry acknowledge reiterate repeat
+counter retort mention brag posit speculate write post
+""".split())
+# Verbs that take a quote only with a clause ("think", "believe"): never a direct-quote cue.
+_BELIEF = frozenset({"believe", "think", "hope", "fear", "worry", "learn", "estimate"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+OPEN_MARKS = "“«„"
+CLOSE_MARKS = "”»"
+STRAIGHT = '"'
+_MIN_QUOTE_WORDS = 3  # shorter quoted bits ("scare quotes") need a cue right beside them
+_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[" + re.escape(OPEN_MARKS + STRAIGHT) + r"])")
+
+
+@dataclass(slots=True)
+class QuoteSpan:
+    """The inside of one pair of quotation marks; ``chain`` groups paragraphs of one quote."""
+
+    start: int  # first character inside the marks
+    end: int  # last character inside the marks + 1
+    chain: int
+    closed: bool
+
+
+def quote_spans(text: str) -> list[QuoteSpan]:
+    """Spans inside quotation marks, paired per paragraph (see the module docstring).
+
+    >>> text = 'He said "yes." Then: “Part one.\\n\\n“Part two.” Done.'
+    >>> [(text[s.start:s.end], s.chain) for s in quote_spans(text)]
+    [('yes.', 0), ('Part one.', 1), ('Part two.', 1)]
+    """
+    breaks = [m.start() for m in re.finditer(r"\n", text)]
+    spans: list[QuoteSpan] = []
+    open_at: int | None = None
+    chain = -1
+    carried = False  # the open quote continues one from an earlier paragraph
+
+    def paragraph_end(pos: int) -> int:
+        i = bisect_left(breaks, pos)
+        return breaks[i] if i < len(breaks) else len(text)
+
+    for i, ch in enumerate(text):
+        if ch not in OPEN_MARKS and ch not in CLOSE_MARKS and ch != STRAIGHT:
+            continue
+        if open_at is not None and paragraph_end(open_at) < i:
+            # The quote ran to the end of its paragraph unclosed: if this mark opens the
+            # next paragraph, the quote goes on (the same chain); else it was a stray mark.
+            end = paragraph_end(open_at)
+            continues = ch in OPEN_MARKS or ch == STRAIGHT
+            spans.append(QuoteSpan(open_at, end, chain, False))
+            open_at = None
+            carried = continues
+        if open_at is None:
+            if ch in CLOSE_MARKS:
+                continue
+            if not carried:
+                chain += 1
+            carried = False
+            open_at = i + 1
+        else:
+            if ch in OPEN_MARKS:
+                continue  # a nested opening curly mark: keep the outer quote open
+            spans.append(QuoteSpan(open_at, i, chain, True))
+            open_at = None
+    if open_at is not None:
+        spans.append(QuoteSpan(open_at, paragraph_end(open_at), chain, False))
+    # Trim whitespace inside the marks.
+    out = []
+    for s in spans:
+        inner = text[s.start:s.end]
+        lead = len(inner) - len(inner.lstrip())
+        body = inner.strip()
+        if s.closed:
+            body = body.rstrip(",").rstrip()  # '"We stay," he said': the comma is the cue's
+        if body:
+            out.append(QuoteSpan(s.start + lead, s.start + lead + len(body), s.chain, s.closed))
+    return out
+
+
+@dataclass(slots=True)
+class _Speaker:
+    name: str
+    start: int
+    end: int
+    cue: object  # the spaCy token of the cue
+
+
+class _Resolver:
+    """Names for pronouns and descriptions: the latest fitting person named before."""
+
+    def __init__(self, doc, entities: Sequence[Entity]) -> None:
+        self.doc = doc
+        self.people = [e for e in entities if e.label == "PERSON"]
+        self.named = [e for e in entities if e.label in ("PERSON", "ORG", "GPE", "NORP")]
+        self.by_start = {e.start: e for e in entities}
+        self.text = doc.text
+
+    def entity_at(self, token) -> Entity | None:
+        for e in self.named:
+            if e.start <= token.idx < e.end:
+                return e
+        return None
+
+    def latest_person(self, before: int, title: str | None = None) -> Entity | None:
+        best = None
+        for e in self.people:
+            if e.start >= before:
+                break
+            if title is not None:
+                context = self.text[max(0, e.start - 40):e.start].lower()
+                after = self.text[e.end:e.end + 40].lower()
+                if title not in context and title not in after:
+                    continue
+            best = e
+        return best
+
+    def speaker(self, subj) -> tuple[str, int, int]:
+        """The resolved name and the attributing mention's span for subject token ``subj``."""
+        ent = self.entity_at(subj)
+        if ent is not None:
+            return ent.key, ent.start, ent.end
+        start_tok = subj.left_edge
+        while start_tok.i < subj.i and start_tok.dep_ in ("punct", "cc"):
+            start_tok = self.doc[start_tok.i + 1]
+        span = self.doc[start_tok.i:subj.i + 1]
+        # Keep flat name parts after the head ("Mr Kerry Jr"): compound children to the right.
+        start, end = span.start_char, span.end_char
+        lower = subj.lower_
+        if lower in _PERSON_PRONOUNS:
+            person = self.latest_person(subj.idx)
+            return (person.key if person else subj.text), start, end
+        if subj.pos_ == "NOUN" and any(t.lower_ in ("the", "this", "that") for t in span):
+            person = self.latest_person(subj.idx, title=subj.lower_)
+            if person is not None:
+                return person.key, start, end
+        return span.text, start, end
+
+
+def _subject(verb):
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    # "…, said the minister, …": some parses hang the speaker as dobj/attr after the verb.
+    if verb.lemma_ == "say":
+        for child in verb.rights:
+            if child.dep_ in ("dobj", "attr", "npadvmod") and child.pos_ in ("PROPN", "NOUN"):
+                return child
+    # A conjoined verb shares its subject: "He paused and added: ..."
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head)
+    return None
+
+
+def _content_span(tokens) -> tuple[int, int] | None:
+    """Character span of ``tokens`` without leading/trailing punctuation and marks."""
+    toks = list(tokens)
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ == "cc"):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
+        toks = toks[:-1]
+    if not toks:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
+                sentence_of=None) -> list[Quote]:
+    """Direct and reported quotes in ``doc`` (``offset`` shifts the spans into the text)."""
+    text = doc.text
+    resolver = _Resolver(doc, [_shift(e, -offset) for e in entities])
+    spans = quote_spans(text)
+    inside = _Inside(spans)
+    quotes: list[Quote] = []
+    used_cues: set[int] = set()
+
+    # Direct quotes, chain by chain; a chain without a cue continues the last speaker when
+    # it follows right after an attributed quote.
+    chains: dict[int, list[QuoteSpan]] = {}
+    for s in spans:
+        chains.setdefault(s.chain, []).append(s)
+    last: tuple[_Speaker, int] | None = None  # (speaker, end offset of that quote)
+    for chain in chains.values():
+        words = sum(len(text[s.start:s.end].split()) for s in chain)
+        speaker = _direct_speaker(doc, chain, inside, resolver)
+        if speaker is None and last is not None and words >= _MIN_QUOTE_WORDS:
+            gap = text[last[1]:chain[0].start]
+            if len(gap) < 400 and not _has_other_speech(doc, last[1], chain[0].start, inside,
+                                                        last[0].cue.i):
+                speaker = last[0]
+        if speaker is None:
+            continue
+        if words < _MIN_QUOTE_WORDS and not _adjacent(speaker, chain, text):
+            continue
+        used_cues.add(speaker.cue.i)
+        for s in chain:
+            quotes.append(_quote(speaker, s.start, s.end, text, True, offset))
+        last = (speaker, chain[-1].end)
+
+    # Reported speech from the parse.
+    for token in doc:
+        if token.i in used_cues:
+            continue
+        found = _reported(token, inside)
+        if found is None:
+            continue
+        subj, (start, end) = found
+        if inside.covers(start, end):
+            continue
+        name, s_start, s_end = resolver.speaker(subj)
+        quotes.append(Quote(
+            speaker=name, speaker_start=s_start + offset, speaker_end=s_end + offset,
+            quote=text[start:end], start=start + offset, end=end + offset,
+            cue=token.text if token.lower_ != "according" else "according to",
+            cue_start=token.idx + offset,
+            cue_end=token.idx + offset + (len(token.text) if token.lower_ != "according"
+                                          else len("according to")),
+            direct=False))
+    quotes.sort(key=lambda q: q.start)
+    if sentence_of is not None:
+        for q in quotes:
+            q.sentence = sentence_of(q.start)
+    return quotes
+
+
+def _shift(e: Entity, by: int) -> Entity:
+    return Entity(e.text, e.label, e.start + by, e.end + by, e.key) if by else e
+
+
+def _quote(speaker: _Speaker, start: int, end: int, text: str, direct: bool,
+           offset: int) -> Quote:
+    cue = speaker.cue
+    return Quote(speaker=speaker.name, speaker_start=speaker.start + offset,
+                 speaker_end=speaker.end + offset,
+                 quote=text[start:end], start=start + offset, end=end + offset, cue=cue.text,
+                 cue_start=cue.idx + offset, cue_end=cue.idx + len(cue.text) + offset,
+                 direct=direct)
+
+
+class _Inside:
+    """Fast "is this offset inside quotation marks?" over the quote spans."""
+
+    def __init__(self, spans: Sequence[QuoteSpan]) -> None:
+        self.spans = sorted((s.start, s.end) for s in spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def __call__(self, offset: int) -> bool:
+        i = bisect_left(self.starts, offset + 1) - 1
+        return i >= 0 and self.spans[i][0] <= offset < self.spans[i][1]
+
+    def covers(self, start: int, end: int) -> bool:
+        """Does one quote span hold most of ``[start, end)``?"""
+        i = bisect_left(self.starts, start + 1) - 1
+        for s, e in self.spans[max(0, i):i + 3]:
+            overlap = min(e, end) - max(s, start)
+            if overlap > 0.6 * (end - start):
+                return True
+        return False
+
+
+def _is_cue(token) -> bool:
+    return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX")
+
+
+def _direct_speaker(doc, chain: list[QuoteSpan], inside: _Inside, resolver: _Resolver):
+    """The speech verb next to a quote (same sentence, outside the marks), and its subject."""
+    text = doc.text
+    candidates = []
+    for s in chain:
+        first = doc.char_span(s.start, s.end, alignment_mode="expand")
+        if first is None:
+            continue
+        sents = {first[0].sent.start: first[0].sent, first[-1].sent.start: first[-1].sent}
+        for sent in sents.values():
+            for tok in sent:
+                if inside(tok.idx) or not _is_cue(tok) or tok.lemma_ in _BELIEF:
+                    continue
+                subj = _subject(tok)
+                if subj is None or inside(subj.idx):
+                    continue
+                # Prefer the cue right after the closing mark, then right before the opening.
+                dist = tok.idx - s.end if tok.idx >= s.end else s.start - tok.idx
+                candidates.append((dist, tok, subj))
+        # "Kerry said:" ending the sentence before the quote.
+        prev = _previous_sentence_cue(doc, s.start, inside)
+        if prev is not None:
+            candidates.append((10_000, *prev))
+    if not candidates:
+        return None
+    _, cue, subj = min(candidates, key=lambda c: c[0])
+    name, start, end = resolver.speaker(subj)
+    del text
+    return _Speaker(name, start, end, cue)
+
+
+def _previous_sentence_cue(doc, quote_start: int, inside: _Inside):
+    """A cue in the text just before the quote that ends with a colon ("He said:")."""
+    before = doc.text[:quote_start].rstrip(" “\"«„\n")
+    if not before.endswith(":"):
+        return None
+    span = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if span is None:
+        return None
+    for tok in reversed(list(span[0].sent)):
+        if _is_cue(tok) and not inside(tok.idx):
+            subj = _subject(tok)
+            if subj is not None and not inside(subj.idx):
+                return tok, subj
+    return None
+
+
+def _has_other_speech(doc, start: int, end: int, inside: _Inside, own_cue: int) -> bool:
+    """Is someone else cited between two quotes (then a bare quote is not a continuation)?"""
+    span = doc.char_span(start, end, alignment_mode="contract")
+    if span is None:
+        return False
+    return any(t.i != own_cue and _is_cue(t) and not inside(t.idx) and _subject(t) is not None
+               for t in span)
+
+
+def _adjacent(speaker: _Speaker, chain: list[QuoteSpan], text: str) -> bool:
+    """Is the cue within a few characters of the quote (for short quoted bits)?"""
+    cue = speaker.cue.idx
+    return any(-40 < cue - s.end < 40 or -40 < s.start - cue < 60 for s in chain)
+
+
+def _reported(token, inside: _Inside):
+    """(subject token, content span) when ``token`` introduces reported speech."""
+    if token.lower_ == "according":
+        to = next((c for c in token.children if c.lower_ == "to"), None)
+        obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+        if obj is None:
+            return None
+        sent = token.sent
+        skip = {t.i for t in token.subtree}
+        toks = [t for t in sent if t.i not in skip]
+        span = _content_span(toks)
+        if span is None or span[1] - span[0] < 15:
+            return None
+        return obj, span
+    if not _is_cue(token) or inside(token.idx):
+        return None
+    subj = _subject(token)
+    if subj is None or inside(subj.idx):
+        return None
+    comp = next((c for c in token.children if c.dep_ == "ccomp"), None)
+    if comp is None and token.lemma_ in ("deny", "confirm", "announce", "report", "reveal",
+                                          "admit", "acknowledge"):
+        comp = next((c for c in token.children if c.dep_ == "dobj"), None)
+    if comp is not None:
+        span = _content_span(t for t in comp.subtree)
+        if span is None or span[1] - span[0] < 10:
+            return None
+        return subj, span
+    # "The economy, he said, is weak.": the speech verb hangs inside its content.
+    if token.dep_ in ("parataxis", "ccomp") and token.head.pos_ in ("VERB", "AUX") \
+            and token.head.i < token.i < token.head.right_edge.i:
+        skip = {t.i for t in token.subtree}
+        toks = [t for t in token.sent if t.i not in skip]
+        span = _content_span(toks)
+        if span is None or span[1] - span[0] < 15:
+            return None
+        return subj, span
+    return None

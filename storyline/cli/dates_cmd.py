@@ -1,0 +1,77 @@
+"""``storyline dates ARTICLES.jsonl``: every time expression, resolved (INTERFACES.md 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storyline.cli.app import app, err, fail, print_json
+from storyline.model import Article
+
+BATCH = 64
+ArticlesArgument = Annotated[Path, typer.Argument(help="Article JSON Lines (plain or gzip).")]
+
+
+def read_articles(path: Path) -> list[Article]:
+    """The articles of a JSONL file; bad lines are reported on stderr and skipped."""
+    from storyline.ingest.jsonl import read_jsonl
+    from storyline.ingest.records import Skip
+
+    if not path.exists():
+        fail(f"{path}: no such file")
+    if path.is_dir():
+        fail(f"{path}: is a folder, not an Article JSON Lines file")
+    articles, skipped = [], 0
+    try:
+        for item in read_jsonl(path):
+            if isinstance(item, Skip):
+                skipped += 1
+                if skipped <= 20:
+                    err.print(f"skipped {item.message()}", markup=False, highlight=False,
+                              soft_wrap=True)
+                continue
+            articles.append(item)
+    except OSError as exc:
+        fail(f"{path}: cannot read ({exc.strerror or exc})")
+    if skipped > 20:
+        err.print(f"... {skipped - 20} more lines skipped", markup=False)
+    if skipped and not articles:
+        fail(f"{path}: no readable article ({skipped} lines skipped)")
+    return articles
+
+
+def analyzed(articles: list[Article]) -> Iterator:
+    """Analyses (without vectors), batch by batch, with a progress line on stderr."""
+    from storyline.analyze.pipeline import analyze_docs
+
+    for i in range(0, len(articles), BATCH):
+        batch = articles[i:i + BATCH]
+        for article, analysis in zip(batch, analyze_docs(batch), strict=True):
+            if analysis.skipped_reason:
+                err.print(f"{article.id}: {analysis.skipped_reason}", markup=False,
+                          highlight=False, soft_wrap=True)
+            yield article, analysis
+        if len(articles) > BATCH:
+            err.print(f"analyzed {min(i + BATCH, len(articles))}/{len(articles)}",
+                      markup=False)
+
+
+@app.command()
+def dates(path: ArticlesArgument) -> None:
+    """Print every time expression with its calendar value, one JSON object per line.
+
+    Values are resolved against each article's `published` date (relative expressions such
+    as "on Friday" need it: without it only dates that carry their year are printed).
+    """
+    articles = read_articles(path)
+    missing = sum(a.published is None for a in articles)
+    if missing:
+        err.print(f"{missing} article(s) without 'published': only dates with a year "
+                  "are resolved there", markup=False)
+    for article, analysis in analyzed(articles):
+        for t in analysis.times:
+            print_json({"article_id": article.id, "text": t.text, "start": t.start,
+                        "end": t.end, "value": t.value})
