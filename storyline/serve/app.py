@@ -1,7 +1,9 @@
 """The web application: pages and a JSON API over one store.
 
+>>> import tempfile
 >>> from fastapi.testclient import TestClient
->>> client = TestClient(create_app(ServeConfig(db_url="sqlite://")))
+>>> folder = tempfile.mkdtemp()
+>>> client = TestClient(create_app(ServeConfig(db_url=f"sqlite:///{folder}/s.db")))
 >>> client.get("/api/stories").json()["total"]
 0
 """
@@ -15,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
@@ -90,6 +92,76 @@ class PageCache:
             self._items.clear()
 
 
+CACHED_PREFIXES = ("/stories/", "/articles/")
+
+
+class PageCacheMiddleware:
+    """Answers a GET for a page from ``PageCache`` when it can, and remembers new pages.
+
+    Plain ASGI (no request objects, no thread hop), so a reused page costs microseconds.
+    """
+
+    def __init__(self, app, cache: PageCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope, receive, send) -> None:
+        path = scope.get("path", "")
+        if (scope["type"] != "http" or scope["method"] != "GET" or self.cache.seconds <= 0
+                or not (path == "/" or path.startswith(CACHED_PREFIXES))):
+            await self.app(scope, receive, send)
+            return
+        key = path + "?" + scope.get("query_string", b"").decode("latin-1")
+        body = self.cache.get(key)
+        if body is not None:
+            await send({"type": "http.response.start", "status": 200, "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        status, parts = 0, []
+
+        async def remember(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+                if not message.get("more_body") and status == 200:
+                    self.cache.put(key, b"".join(parts))
+            await send(message)
+
+        await self.app(scope, receive, remember)
+
+
+class SecurityHeadersMiddleware:
+    """``nosniff`` and ``no-referrer`` everywhere; a strict CSP on our own HTML pages."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope.get("path", "").startswith(("/docs", "/redoc"))
+
+        async def add_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"no-referrer"))
+                is_html = any(k.lower() == b"content-type" and v.startswith(b"text/html")
+                              for k, v in headers)
+                if is_html and not docs:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, add_headers)
+
+
 def make_templates() -> Environment:
     """Jinja2 with autoescaping on for every template (article text is never trusted)."""
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
@@ -120,19 +192,12 @@ def create_app(config: ServeConfig | None = None, store: Store | None = None) ->
     app.state.ingest_lock = threading.Lock()
     app.state.ingestor = None
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if response.headers.get("content-type", "").startswith("text/html") and \
-                not request.url.path.startswith(("/docs", "/redoc")):
-            response.headers.setdefault("Content-Security-Policy", CSP)
-        return response
-
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    # Outermost first: headers go on every answer, cached pages included.
+    app.add_middleware(PageCacheMiddleware, cache=app.state.pages)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 

@@ -188,13 +188,15 @@ class DigestCache:
     def available(self) -> bool:
         return self.builder is not None
 
-    def cached(self, story_id: str, version: str) -> dict[str, Any] | None:
+    def cached(self, story_id: str, version: str, conn=None) -> dict[str, Any] | None:
         """The stored digest JSON for this story version, or None."""
         d = schema.digests
-        with self.store.engine.connect() as conn:
-            row = conn.execute(
-                select(d.c.version, d.c.data).where(d.c.story_id == story_id)
-            ).first()
+        query = select(d.c.version, d.c.data).where(d.c.story_id == story_id)
+        if conn is not None:
+            row = conn.execute(query).first()
+        else:
+            with self.store.engine.connect() as own:
+                row = own.execute(query).first()
         if row is None or row[0] != version:
             return None
         return json.loads(zlib.decompress(row[1]))

@@ -25,17 +25,6 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> R
     return HTMLResponse(body, status_code=status)
 
 
-def _cached(request: Request) -> Response | None:
-    body = request.app.state.pages.get(str(request.url))
-    return HTMLResponse(body) if body is not None else None
-
-
-def _remember(request: Request, response: Response) -> Response:
-    if response.status_code == 200:
-        request.app.state.pages.put(str(request.url), bytes(response.body))
-    return response
-
-
 def _outlets(request: Request) -> list[str]:
     state = request.app.state
     expires, names = getattr(state, "outlets", (0.0, []))
@@ -50,9 +39,6 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
                since: str = "", until: str = "", order: str = "recent",
                page: int = 1) -> Response:
     # ``from``/``to`` are Python keywords: read them from the query string directly.
-    hit = _cached(request)
-    if hit:
-        return hit
     params = request.query_params
     since = params.get("from", since)
     until = params.get("to", until)
@@ -74,7 +60,7 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
         return "/?" + urlencode({**kept, "page": n})
 
     pages = max(1, -(-result.total // PAGE_SIZE))
-    response = _render(
+    return _render(
         request, "stories.html", f=f, error=error, result=result, page=page, pages=pages,
         prev_href=page_href(page - 1) if page > 1 else None,
         next_href=page_href(page + 1) if page < pages else None,
@@ -83,14 +69,10 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
         outlets=_outlets(request), date_span=views.date_span,
         status=400 if error else 200,
     )
-    return _remember(request, response)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> Response:
-    hit = _cached(request)
-    if hit:
-        return hit
     state = request.app.state
     bundle = load_story(state.store, state.digests, story_id)
     if bundle is None:
@@ -127,7 +109,7 @@ def story_page(request: Request, story_id: str) -> Response:
          "url": views.safe_url(a.url), "href": views.article_href(a.id)}
         for a in bundle.articles
     ]
-    response = _render(
+    return _render(
         request, "story.html", story=bundle.story, has_digest=bundle.digest is not None,
         digest_available=state.digests.available,
         summary=[cited(c) for c in digest.get("summary", [])],
@@ -138,24 +120,19 @@ def story_page(request: Request, story_id: str) -> Response:
         outlets=sorted({a["outlet"] for a in articles}, key=str.lower),
         span=views.date_span(bundle.story.first_published, bundle.story.last_published),
     )
-    return _remember(request, response)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str, s: int | None = None,
                  e: int | None = None) -> Response:
-    hit = _cached(request)
-    if hit:
-        return hit
     row = request.app.state.store.get_article(article_id)
     if row is None:
         return _render(request, "error.html", status=404, title="No such article",
                        message=f"There is no article {article_id!r} in this store.")
     a = row.article
-    response = _render(
+    return _render(
         request, "article.html", article=a, url=views.safe_url(a.url),
         parts=views.highlight(a.text, s, e), story_id=row.story_id,
         duplicate_of=row.duplicate_of,
         date=a.published.date().isoformat() if a.published else None,
     )
-    return _remember(request, response)

@@ -135,12 +135,12 @@ def timeline_figure(entries: list[dict[str, Any]], *, width: int = 640, height: 
     >>> fig = timeline_figure([{"date": "2024-01-01", "sentences": [{"text": "A."}]},
     ...                        {"date": "2024-01-11", "sentences": [{"text": "B."}] * 4}])
     >>> [round(d.x) for d in fig.dots], fig.dots[0].r < fig.dots[1].r
-    ([40, 600], True)
+    ([24, 616], True)
     """
     if not entries:
         return None
     days = [date.fromisoformat(e["date"]) for e in entries]
-    left, right, axis_y = 40.0, width - 40.0, height * 0.45
+    left, right, axis_y = 24.0, width - 24.0, height * 0.4
     first, last = min(days), max(days)
     span = (last - first).days
 
