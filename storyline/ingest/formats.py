@@ -185,6 +185,15 @@ def detect_format(path: Path | str) -> str:
     return fmt
 
 
+def input_name(path: Path | str) -> str:
+    """How messages name an input: a URL as typed, even after ``Path`` collapsed its ``//``.
+
+    >>> input_name(Path("https://example.org/feed.xml")), input_name(Path("a/b.csv"))
+    ('https://example.org/feed.xml', 'a/b.csv')
+    """
+    return as_url(path) or str(path)
+
+
 def known() -> str:
     return ", ".join(sorted(READERS))
 

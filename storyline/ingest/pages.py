@@ -66,8 +66,8 @@ def html_to_text(fragment: str) -> str:
 
     trafilatura first (it drops boilerplate); short fragments it declines are flattened.
 
-    >>> html_to_text("<p>Rain <b>fell</b>.</p><p>Roads closed.</p>")
-    'Rain fell.\\nRoads closed.'
+    >>> html_to_text("<p>Rain <b>fell</b>\\n  all day.</p><p>Roads closed.</p>")
+    'Rain fell all day.\\nRoads closed.'
     """
     import lxml.html
     import trafilatura
@@ -82,9 +82,10 @@ def html_to_text(fragment: str) -> str:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:  # noqa: BLE001 - lxml raises several types on junk markup
         return fragment.strip()
+    # Source line breaks are only spaces in HTML; blocks end paragraphs.
     for block in root.iter("p", "br", "div", "li", "h1", "h2", "h3", "h4", "tr"):
-        block.tail = "\n" + (block.tail or "")
-    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+        block.tail = "\ue000" + (block.tail or "")
+    lines = (" ".join(part.split()) for part in root.text_content().split("\ue000"))
     return "\n".join(line for line in lines if line)
 
 
