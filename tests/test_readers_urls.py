@@ -162,6 +162,14 @@ def test_redirects_followed_and_each_target_checked(server, monkeypatch):
     assert Handler.requests == ["/moved"]
 
 
+def test_connection_itself_checks_the_address(server, monkeypatch):
+    """DNS rebinding: a name that passed the first check connects to a private address."""
+    monkeypatch.setattr(urls, "check_url", lambda url: None)
+    with pytest.raises(urls.UnsafeURL, match="127.0.0.1"):
+        list(read_path(f"{server}/page"))
+    assert Handler.requests == []
+
+
 def test_http_errors_and_size_limit(server, allow_private, monkeypatch):
     with pytest.raises(InputError, match="HTTP 404"):
         list(read_path(f"{server}/missing"))

@@ -7,9 +7,10 @@ before it is requested, so a public page cannot bounce the fetch into the local 
 set) lifts the check, for a news server on one's own network. Responses are capped in size
 and time.
 
-Known limit: the address is checked when resolved here and httpx resolves the name again
-when it connects; a DNS server that answers differently the second time (DNS rebinding)
-is not defended against.
+The check runs twice: before each request (for a clear message), and again inside the
+connection itself, which connects to the very address it checked, so a DNS server that
+answers differently the second time (DNS rebinding) gains nothing. Requests sent through a
+proxy from the environment (``HTTPS_PROXY``) get the first check only: the proxy connects.
 """
 
 from __future__ import annotations
@@ -99,15 +100,50 @@ def check_url(url: str) -> None:
     except ValueError as exc:
         raise InputError(f"{url}: bad port ({exc})") from exc
     try:
+        _public_addresses(host, port)
+    except InputError as exc:
+        raise type(exc)(f"{url}: {str(exc).removeprefix(f'{host}: ')}") from exc
+
+
+def _public_addresses(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to, or UnsafeURL if any is not public."""
+    try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise InputError(f"{url}: cannot resolve host {host!r} ({exc})") from exc
-    for info in infos:
-        address = info[4][0]
+        raise InputError(f"{host}: cannot resolve host ({exc})") from exc
+    addresses = [info[4][0] for info in infos]
+    for address in addresses:
         if not is_public_address(address):
-            raise UnsafeURL(
-                f"{url}: refused, {host} resolves to non-public address {address} "
-                f"(set {ALLOW_PRIVATE_ENV}=1 to allow)")
+            raise UnsafeURL(f"{host}: refused, {host} resolves to non-public address {address} "
+                            f"(set {ALLOW_PRIVATE_ENV}=1 to allow)")
+    return addresses
+
+
+def _guarded_transport():
+    """An httpx transport whose connections go only to addresses checked at connect time."""
+    import httpcore
+    import httpx
+
+    class GuardedBackend(httpcore.SyncBackend):
+        def connect_tcp(self, host, port, timeout=None, local_address=None,
+                        socket_options=None):
+            if private_allowed():
+                return super().connect_tcp(host, port, timeout, local_address, socket_options)
+            error: Exception | None = None
+            for address in _public_addresses(host, port):
+                try:
+                    # TLS still verifies the certificate against the host name, not this IP.
+                    return super().connect_tcp(address, port, timeout, local_address,
+                                               socket_options)
+                except httpcore.ConnectError as exc:
+                    error = exc
+            raise error or httpcore.ConnectError(f"cannot connect to {host}")
+
+    transport = httpx.HTTPTransport()
+    pool = getattr(transport, "_pool", None)
+    if pool is not None and hasattr(pool, "_network_backend"):  # httpcore internals
+        pool._network_backend = GuardedBackend()
+    return transport
 
 
 def fetch(url: str) -> Fetched:
@@ -115,7 +151,7 @@ def fetch(url: str) -> Fetched:
     import httpx
 
     current = url
-    with httpx.Client(follow_redirects=False, timeout=TIMEOUT_S,
+    with httpx.Client(follow_redirects=False, timeout=TIMEOUT_S, transport=_guarded_transport(),
                       headers={"User-Agent": USER_AGENT}) as client:
         for _ in range(MAX_REDIRECTS + 1):
             check_url(current)
