@@ -12,11 +12,18 @@ import ast
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from storyline.ingest import csvfile
-from storyline.ingest.records import Skip, decode, make_article, open_bytes, parse_published
+from storyline.ingest.records import (
+    Skip,
+    decode,
+    make_article,
+    open_bytes,
+    open_text_lines,
+    parse_published,
+)
 from storyline.model import Article
 
 # -- DUC / TREC SGML -------------------------------------------------------------------------
@@ -267,12 +274,18 @@ def read_wcep(path: Path) -> Iterator[Article | Skip]:
     Each article has ``title``, ``text``, ``time`` and ``url``; ``extra["cluster"]`` is the
     event's id. The clusters file of ``storyline summarize`` has the same shape.
     """
-    yield from read_wcep_bytes(open_bytes(path), str(path))
+    with open_text_lines(path) as lines:  # streamed: WCEP files run to gigabytes
+        yield from read_wcep_lines(lines, str(path))
 
 
 def read_wcep_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
-    """WCEP JSON Lines bytes (see ``read_wcep``); each line is decoded on its own."""
-    for number, raw in enumerate(data.splitlines(), start=1):
+    """WCEP JSON Lines bytes (see ``read_wcep``)."""
+    yield from read_wcep_lines(data.splitlines(), name)
+
+
+def read_wcep_lines(lines: Iterable[bytes], name: str) -> Iterator[Article | Skip]:
+    """WCEP events from raw lines; each line is decoded on its own."""
+    for number, raw in enumerate(lines, start=1):
         where = f"{name}:{number}"
         line = decode(raw, where)
         if isinstance(line, Skip):
