@@ -14,5 +14,6 @@ from storyline.cli import ingest_cmd
 from storyline.cli import quotes_cmd
 from storyline.cli import serve_cmd
 from storyline.cli import summarize_cmd
+from storyline.cli import timeline_cmd
 
 __all__ = ["app", "main"]

@@ -1,0 +1,382 @@
+"""Dated timelines: the days that matter in a pile of articles, and what happened on each.
+
+The recipe follows DATEWISE (Gholipour Ghalandari & Ifrim 2020) and departs from it where
+it measured better on Timeline17 (docs/results/timeline.md):
+
+1. Every sentence gets a day: the first day-precise time expression in it, resolved
+   against its article's publication date ("on Friday", "March 3", "yesterday");
+   a sentence without one belongs to its publication day.
+2. Days are ranked by how many articles and sentences *mention* them; articles
+   *published* on a day count too, but less (a burst of coverage is weaker evidence than
+   many articles pointing back at one day).
+3. Per day, the candidates are the sentences that mention it plus the undated lead
+   sentences of that day's articles; the summary is the set of sentences closest to
+   the day's TF-IDF centroid (greedy, as DATEWISE's CentroidOpt), skipping sentences that
+   repeat one already chosen for that day or a neighbouring one.
+4. Each sentence is cited as it stands in one article, with every article that carries
+   (nearly) the same sentence as its sources.
+
+>>> from datetime import datetime
+>>> from storyline.model import Article
+>>> a = Article(id="a", published=datetime(2016, 9, 24),
+...             text="The minister resigned on Friday after the vote. Talks resume next month.")
+>>> [entry] = build_timeline([a], dates=1, per_date=1)
+>>> entry.date.isoformat(), entry.sentences[0].text
+('2016-09-23', 'The minister resigned on Friday after the vote.')
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from storyline.digest.timeline_dates import days_by_sentence, sentence_days, split_sentences
+from storyline.model import Article, Citation, TimelineEntry
+
+
+@dataclass(slots=True)
+class Settings:
+    """The knobs of the method (defaults tuned on the visible Timeline17 tasks)."""
+
+    mention_doc_weight: float = 1.0  # an article mentioning the day
+    mention_sent_weight: float = 0.5  # each further sentence mentioning it
+    published_weight: float = 0.3  # an article published that day
+    lead_sentences: int = 5  # undated sentences of an article that may speak for its day
+    lead_weight: float = 0.5  # their weight in the day's centroid (mentions weigh 1)
+    min_words: int = 6
+    max_words: int = 55
+    redundancy: float = 0.5  # word-overlap cosine above which a sentence repeats another
+    neighbour_days: int = 2  # how far apart two days may be for their sentences to compete
+    same_source: float = 0.7  # word-overlap cosine above which two sentences say the same
+
+
+DEFAULT = Settings()
+
+
+@dataclass(slots=True)
+class _Sent:
+    doc: int  # index of the article
+    start: int
+    end: int
+    text: str
+    position: int  # index of the sentence in its article
+    day: date  # the day it is about (mentioned, else published)
+    mentioned: bool  # day read from the text (not the publication date)
+    words: int
+
+
+@dataclass(slots=True)
+class Collection:
+    """Articles with their dated sentences (what :func:`build_timeline` works from)."""
+
+    articles: list[Article]
+    sentences: list[_Sent] = field(default_factory=list)
+
+
+def prepare(items: Iterable) -> Collection:
+    """Sentences and days of every article (``Article`` or ``AnalyzedArticle``).
+
+    An ``AnalyzedArticle`` brings its own sentences (and time expressions where the
+    analysis found them); a plain ``Article`` goes through the light path of
+    :mod:`storyline.digest.timeline_dates`.
+    """
+    collection = Collection(articles=[])
+    for item in items:
+        article = getattr(item, "article", item)
+        if not isinstance(article, Article):
+            raise TypeError(f"not an article: {type(item).__name__}")
+        pub = article.published_date
+        analysis = getattr(item, "analysis", None)
+        if analysis is not None and analysis.sentences:
+            spans = [(s.start, s.end) for s in analysis.sentences]
+            if analysis.times:
+                days = days_by_sentence(analysis.times, len(spans))
+            else:
+                days = sentence_days(article.text, spans, pub)
+        else:
+            spans = [(s, e) for s, e, _ in split_sentences(article.text)]
+            days = sentence_days(article.text, spans, pub)
+        doc = len(collection.articles)
+        collection.articles.append(article)
+        for position, ((start, end), day) in enumerate(zip(spans, days, strict=True)):
+            if day is None and pub is None:
+                continue  # neither the text nor the article says when
+            text = article.text[start:end]
+            collection.sentences.append(_Sent(
+                doc=doc, start=start, end=end, text=text, position=position,
+                day=day or pub, mentioned=day is not None, words=len(text.split()),
+            ))
+    return collection
+
+
+def build_timeline(analyzed_or_articles: Iterable, *, dates: int, per_date: int,
+                   since: date | None = None, until: date | None = None,
+                   query: str | None = None,
+                   settings: Settings = DEFAULT) -> list[TimelineEntry]:
+    """At most ``dates`` days (ascending), each with at most ``per_date`` cited sentences.
+
+    ``since``/``until`` keep only events dated in that range (inclusive); ``query`` keeps
+    only sentences about those words (see :class:`QueryMatcher`).
+
+    >>> from datetime import datetime
+    >>> from storyline.model import Article
+    >>> arts = [Article(id=str(i), published=datetime(2020, 5, 2 + i),
+    ...                 text="A dam burst on May 1 in the valley. Rescue teams arrived.")
+    ...         for i in range(3)]
+    >>> [(e.date.isoformat(), len(e.sentences[0].sources)) for e in
+    ...  build_timeline(arts, dates=1, per_date=1)]
+    [('2020-05-01', 3)]
+    """
+    if dates <= 0 or per_date <= 0:
+        return []
+    collection = analyzed_or_articles if isinstance(analyzed_or_articles, Collection) \
+        else prepare(analyzed_or_articles)
+    sents = collection.sentences
+    if not sents:
+        return []
+    matcher = QueryMatcher(query, [s.text for s in sents]) if query else None
+    eligible = np.array([
+        settings.min_words <= s.words <= settings.max_words
+        and (matcher is None or matcher.matches(s.text))
+        for s in sents
+    ], dtype=bool)
+    if not eligible.any():
+        return []
+    ranked = rank_dates(collection, settings, since=since, until=until)
+    matrix = _tfidf(sents)
+    overlap = _binary(matrix)
+    texts = [" ".join(s.text.lower().split()) for s in sents]  # identical copies count once
+    by_day = _candidates(collection, settings)
+    chosen: dict[date, list[int]] = {}
+    for day in ranked:
+        if len(chosen) >= dates:
+            break
+        picked = _summarize_day(day, by_day.get(day, []), matrix, overlap, eligible, texts,
+                                chosen, per_date, settings)
+        if picked:
+            chosen[day] = picked
+    return [TimelineEntry(day, [_cite(i, collection, overlap, settings) for i in chosen[day]])
+            for day in sorted(chosen)]
+
+
+def rank_dates(collection: Collection, settings: Settings = DEFAULT, *,
+               since: date | None = None, until: date | None = None) -> list[date]:
+    """Days by evidence, best first: articles and sentences mentioning them, then publications.
+
+    >>> from datetime import datetime
+    >>> from storyline.model import Article
+    >>> arts = [Article(id="1", published=datetime(2020, 1, 9), text="It began on January 5."),
+    ...         Article(id="2", published=datetime(2020, 1, 9), text="Calm returned."),
+    ...         Article(id="3", published=datetime(2020, 1, 7), text="It began on January 5.")]
+    >>> [d.isoformat() for d in rank_dates(prepare(arts))]
+    ['2020-01-05', '2020-01-09', '2020-01-07']
+    """
+    doc_mentions: dict[date, set[int]] = defaultdict(set)
+    sent_mentions: Counter[date] = Counter()
+    for s in collection.sentences:
+        if s.mentioned:
+            doc_mentions[s.day].add(s.doc)
+            sent_mentions[s.day] += 1
+    published = Counter(a.published_date for a in collection.articles if a.published_date)
+    score: Counter[date] = Counter()
+    for day, docs in doc_mentions.items():
+        score[day] += settings.mention_doc_weight * len(docs) + settings.mention_sent_weight * (
+            sent_mentions[day] - len(docs))
+    for day, n in published.items():
+        score[day] += settings.published_weight * n
+    days = [d for d in score if (since is None or d >= since) and (until is None or d <= until)]
+    # Ties: the earlier day first (stable and independent of input order).
+    return sorted(days, key=lambda d: (-score[d], d))
+
+
+def _tfidf(sents: Sequence[_Sent]) -> sparse.csr_matrix:
+    vectorizer = TfidfVectorizer(stop_words="english", lowercase=True, sublinear_tf=True,
+                                 dtype=np.float32)
+    try:
+        return vectorizer.fit_transform([s.text for s in sents]).tocsr()
+    except ValueError:  # only stop words: every row empty
+        return sparse.csr_matrix((len(sents), 1), dtype=np.float32)
+
+
+def _candidates(collection: Collection, settings: Settings) -> dict[date, list[tuple[int, float]]]:
+    """Per day: (sentence index, weight) of sentences that mention it or lead its articles."""
+    out: dict[date, list[tuple[int, float]]] = defaultdict(list)
+    for i, s in enumerate(collection.sentences):
+        if s.mentioned:
+            out[s.day].append((i, 1.0))
+        elif s.position < settings.lead_sentences:
+            out[s.day].append((i, settings.lead_weight))
+    return out
+
+
+def _summarize_day(day: date, candidates: list[tuple[int, float]], matrix: sparse.csr_matrix,
+                   overlap: sparse.csr_matrix,
+                   eligible: np.ndarray, texts: Sequence[str], chosen: dict[date, list[int]],
+                   k: int, settings: Settings) -> list[int]:
+    if not candidates:
+        return []
+    rows = np.array([i for i, _ in candidates])
+    weights = np.array([w for _, w in candidates], dtype=np.float32)
+    sub = matrix[rows]
+    centroid = normalize(sparse.csr_matrix(sub.multiply(weights[:, None]).sum(axis=0)))
+    options = [j for j, i in enumerate(rows) if eligible[i]]
+    if not options:
+        return []
+    # Sentences chosen for neighbouring days: repeating them adds nothing.
+    near = [i for d, picked in chosen.items()
+            if abs((d - day).days) <= settings.neighbour_days for i in picked]
+    blocked = overlap[near] if near else None
+    words = overlap[rows]
+    # Duplicated sentences (the same wire copy in several articles) are one candidate.
+    seen_texts: set[str] = set()
+    unique = []
+    for j in options:
+        key = texts[rows[j]]
+        if key not in seen_texts:
+            seen_texts.add(key)
+            unique.append(j)
+    options = unique
+    selected: list[int] = []
+    summary = None
+    while len(selected) < k and options:
+        cand = sub[options]
+        scores = (cand @ centroid.T).toarray().ravel()
+        if summary is not None:
+            # cos(summary + x, centroid) without building every sum: rows of x have norm 1.
+            norms = np.asarray(cand.multiply(cand).sum(axis=1)).ravel()
+            cross = (cand @ summary.T).toarray().ravel()
+            own = float((summary @ summary.T).toarray()[0, 0])
+            toward = float((summary @ centroid.T).toarray()[0, 0])
+            scores = (scores + toward) / np.sqrt(np.maximum(norms + 2 * cross + own, 1e-12))
+        current = list(options)
+        for idx in np.argsort(-scores, kind="stable"):
+            j = current[idx]
+            vec = words[j]
+            redundant = False
+            if selected and (words[selected] @ vec.T).max() > settings.redundancy:
+                redundant = True
+            if blocked is not None and (blocked @ vec.T).max() > settings.redundancy:
+                redundant = True
+            options = [o for o in options if o != j]
+            if not redundant:
+                selected.append(j)
+                summary = sparse.csr_matrix(sub[selected].sum(axis=0))
+                break
+        else:
+            break
+    return [int(rows[j]) for j in selected]
+
+
+def _binary(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Rows of 1s where a word occurs, L2-normalized: cosine = shared words / sqrt(|a| |b|).
+
+    Repetition is judged on words shared, not on TF-IDF: in a small story the words every
+    article uses ("dam", "collapsed") get little IDF weight, so TF-IDF would call two
+    tellings of the same event different.
+    """
+    binary = matrix.copy()
+    binary.data[:] = 1.0
+    return normalize(binary)
+
+
+def _cite(i: int, collection: Collection, matrix: sparse.csr_matrix,
+          settings: Settings) -> Citation:
+    s = collection.sentences[i]
+    article = collection.articles[s.doc]
+    sims = (matrix @ matrix[i].T).toarray().ravel()
+    sources = [article.id]
+    for j in np.flatnonzero(sims >= settings.same_source):
+        other = collection.articles[collection.sentences[j].doc].id
+        if other not in sources:
+            sources.append(other)
+    return Citation(text=s.text, article_id=article.id, start=s.start, end=s.end,
+                    sources=sources)
+
+
+# -- query ------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+class QueryMatcher:
+    """Does a sentence talk about the query? Words match as word prefixes, loosely.
+
+    A topic name is often not itself a word of the text, so each query word is read as the
+    corpus writes it: ``EgyptianProtest`` is *egyptian* or *protest* (long words match by
+    their first five letters, so *egypt* finds "Egypt" and "Egyptians"); ``bpoil``, a
+    word the texts never use, is split into words they do use (*bp*, *oil*); ``MJ``,
+    capitals the texts never use alone, are the initials of the most frequent name with
+    those initials ("Michael Jackson"). A word that cannot be read any way is dropped.
+
+    >>> m = QueryMatcher("EgyptianProtest", ["Egypt braced for protests.", "Rain fell."])
+    >>> m.matches("Egyptians marched."), m.matches("Rain fell.")
+    (True, False)
+    >>> QueryMatcher("bpoil", ["BP said oil leaked."] * 3).terms
+    ['bp', 'oil']
+    """
+
+    def __init__(self, query: str, texts: Sequence[str]) -> None:
+        counts = Counter(t.lower() for text in texts for t in _TOKEN.findall(text))
+        self.terms: list[str] = []
+        for word in query.split():
+            for part in _CAMEL.split(word):
+                for term in self._read(part, counts, texts):
+                    if term not in self.terms:
+                        self.terms.append(term)
+        if not self.terms:  # nothing readable: a filter that keeps nothing would mislead
+            self.terms = [w.lower() for w in query.split()]
+        alternatives = "|".join(
+            re.escape(t) + (r"[\w'\-]*" if len(t) >= 4 else r"s?") for t in
+            sorted((_stem(t) for t in self.terms), key=len, reverse=True))
+        self._pattern = re.compile(r"\b(?:" + alternatives + r")\b", re.I)
+
+    def matches(self, text: str) -> bool:
+        return bool(self._pattern.search(text))
+
+    @staticmethod
+    def _read(part: str, counts: Counter[str], texts: Sequence[str]) -> list[str]:
+        # A word used only once or twice (a URL, a tag) is not how the texts name the topic.
+        common = max(3, len(texts) // 500)
+        low = part.lower()
+        stem = _stem(low)
+        seen = counts[low] + (sum(n for t, n in counts.items() if t.startswith(stem) and t != low)
+                              if len(stem) >= 4 else 0)
+        if part.isupper() and 2 <= len(part) <= 4 and counts[low] < common:
+            name = _initials(part, texts)
+            if name:
+                return name
+        if seen >= common:
+            return [low]
+        best: tuple[int, list[str]] | None = None
+        for cut in range(2, len(low) - 1):
+            a, b = low[:cut], low[cut:]
+            if counts[a] >= common and counts[b] >= common:
+                score = min(counts[a], counts[b])
+                if best is None or score > best[0]:
+                    best = (score, [a, b])
+        if best:
+            return best[1]
+        return [low] if seen else []
+
+
+def _stem(term: str) -> str:
+    return term[:5] if len(term) > 5 else term
+
+
+def _initials(letters: str, texts: Sequence[str]) -> list[str]:
+    """Words of the most frequent capitalised name whose initials are ``letters``."""
+    pattern = re.compile(r"\b" + r"\s+".join(f"{c}[a-z]+" for c in letters.upper()) + r"\b")
+    names = Counter(m.group(0) for text in texts for m in pattern.finditer(text))
+    if not names:
+        return []
+    return [w.lower() for w in names.most_common(1)[0][0].split()]
+

@@ -1,0 +1,137 @@
+"""Timelines on a small story written for these tests (no shared data needed)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import numpy as np
+import pytest
+
+from storyline.analyze.pipeline import AnalyzedArticle
+from storyline.digest.timeline import QueryMatcher, build_timeline, prepare, rank_dates
+from storyline.digest.timeline_dates import split_sentences
+from storyline.model import Analysis, Article, Sentence, TimeExpr
+
+
+def _story() -> list[Article]:
+    """A dam failure told by four outlets over three days (fictional)."""
+    texts = [
+        ("a1", "2021-03-08", "The Harlow dam collapsed on Saturday after days of heavy rain. "
+         "Floodwater reached the town of Meren within hours. "
+         "Officials said the reservoir had been full since February."),
+        ("a2", "2021-03-08", "The Harlow dam collapsed on Saturday, flooding the valley below. "
+         "Rescue crews evacuated four hundred residents of Meren on Sunday. "
+         "The regional governor visited the shelters."),
+        ("a3", "2021-03-09", "Rescue crews evacuated four hundred residents of Meren on Sunday. "
+         "Engineers warned in January that the Harlow dam spillway was cracked. "
+         "On Monday the government opened an inquiry into the dam collapse."),
+        ("a4", "2021-03-10", "The inquiry into the Harlow dam collapse began hearings on Tuesday. "
+         "The Harlow dam collapsed on Saturday, March 6, after record rainfall. "
+         "Insurers estimated the damage at forty million euros."),
+    ]
+    return [Article(id=i, text=t, source=f"outlet{i}", published=datetime.fromisoformat(p))
+            for i, p, t in texts]
+
+
+def test_events_go_on_the_day_the_text_names_not_the_publication_day():
+    timeline = build_timeline(_story(), dates=10, per_date=3)
+    by_day = {e.date: [c.text for c in e.sentences] for e in timeline}
+    collapse = [d for d, texts in by_day.items() if any("collapsed on Saturday" in t
+                                                        for t in texts)]
+    assert collapse == [date(2021, 3, 6)]  # a Saturday; no article was published that day
+    evacuation = [d for d, texts in by_day.items() if any("evacuated" in t for t in texts)]
+    assert evacuation == [date(2021, 3, 7)]
+    assert date(2021, 3, 6) not in {a.published_date for a in _story()}
+
+
+def test_the_most_mentioned_day_ranks_first():
+    ranked = rank_dates(prepare(_story()))
+    assert ranked[0] == date(2021, 3, 6)  # three articles point back at the collapse
+
+
+def test_limits_and_order():
+    for dates, per_date in [(1, 1), (2, 1), (3, 2)]:
+        timeline = build_timeline(_story(), dates=dates, per_date=per_date)
+        assert 1 <= len(timeline) <= dates
+        assert all(1 <= len(e.sentences) <= per_date for e in timeline)
+        days = [e.date for e in timeline]
+        assert days == sorted(days) and len(set(days)) == len(days)
+    assert build_timeline(_story(), dates=0, per_date=2) == []
+
+
+def test_citations_are_exact_spans_with_corroborating_sources():
+    articles = {a.id: a for a in _story()}
+    timeline = build_timeline(_story(), dates=10, per_date=3)
+    for entry in timeline:
+        for c in entry.sentences:
+            assert articles[c.article_id].text[c.start:c.end] == c.text
+            assert c.sources[0] == c.article_id
+            assert len(set(c.sources)) == len(c.sources)
+    evacuation = [c for e in timeline for c in e.sentences if "evacuated" in c.text]
+    assert evacuation and set(evacuation[0].sources) == {"a2", "a3"}
+
+
+def test_from_and_to_keep_only_events_in_range():
+    timeline = build_timeline(_story(), dates=10, per_date=2, since=date(2021, 3, 7),
+                              until=date(2021, 3, 8))
+    assert timeline
+    assert all(date(2021, 3, 7) <= e.date <= date(2021, 3, 8) for e in timeline)
+
+
+def test_query_keeps_only_sentences_about_it():
+    timeline = build_timeline(_story(), dates=10, per_date=3, query="inquiry")
+    texts = [c.text for e in timeline for c in e.sentences]
+    assert texts and all("inquiry" in t for t in texts)
+    assert build_timeline(_story(), dates=10, per_date=3, query="volcano") == []
+
+
+def test_sentences_that_repeat_each_other_are_not_both_chosen():
+    timeline = build_timeline(_story(), dates=10, per_date=3)
+    chosen = [c.text for e in timeline for c in e.sentences]
+    assert sum("collapsed on Saturday" in t for t in chosen) == 1
+
+
+def test_analyzed_articles_use_their_own_sentences_and_times():
+    article = Article(id="x", published=datetime(2021, 3, 10),
+                      text="Talks failed. The strike started on Monday, workers said.")
+    sentences = [Sentence(0, 0, 13, "Talks failed."),
+                 Sentence(1, 14, 58, "The strike started on Monday, workers said.")]
+    analysis = Analysis("x", "1", sentences=sentences,
+                        times=[TimeExpr("last month", 20, 30, "2021-01-04", sentence=1)])
+    item = AnalyzedArticle(article, analysis, np.zeros((2, 384), np.float32),
+                           np.zeros(384, np.float32))
+    [entry] = build_timeline([item], dates=1, per_date=1)
+    # The analysis said 2021-01-04: its value wins over the light path's reading (Monday 8th).
+    assert entry.date == date(2021, 1, 4)
+    analysis.times = []
+    [entry] = build_timeline([item], dates=1, per_date=1)
+    assert entry.date == date(2021, 3, 8)
+
+
+def test_rejects_what_is_not_an_article():
+    with pytest.raises(TypeError):
+        build_timeline(["not an article"], dates=1, per_date=1)
+
+
+def test_sentence_split_offsets_and_abbreviations():
+    text = "Mr. Lee met Gen. Park in the U.S. capital on Friday. They left.\nNew line"
+    pieces = split_sentences(text)
+    assert [t for _, _, t in pieces] == [
+        "Mr. Lee met Gen. Park in the U.S. capital on Friday.", "They left.", "New line"]
+    assert all(text[s:e] == t for s, e, t in pieces)
+
+
+@pytest.mark.parametrize("query,texts,expected", [
+    ("EgyptianProtest", ["Egypt saw protests.", "Egyptians marched.", "Protesters in Egypt."],
+     ["egyptian", "protest"]),
+    ("bpoil", ["BP said oil leaked.", "The oil spill grew.", "BP shares and oil fell.",
+               "BP blamed bpoil.com."], ["bp", "oil"]),
+    ("MJ", ["Michael Jackson died.", "Fans mourned Michael Jackson.", "MJ lives."],
+     ["michael", "jackson"]),
+    ("H1N1", ["The H1N1 virus spread."] * 3, ["h1n1"]),
+])
+def test_query_words_are_read_as_the_texts_write_them(query, texts, expected):
+    matcher = QueryMatcher(query, texts)
+    assert matcher.terms == expected
+    assert all(matcher.matches(t) for t in texts if "MJ" not in t)
+    assert not matcher.matches("The weather was mild.")
