@@ -141,6 +141,14 @@ def test_html_outlet_falls_back_to_host_of_canonical_url(tmp_path: Path):
     assert article.source == "harbourgazette.example"
 
 
+def test_html_in_a_legacy_encoding(tmp_path: Path):
+    page = PAGE.replace("<head>", '<head><meta charset="iso-8859-1">')
+    page = page.replace("The island ferry", "The île ferry")
+    (tmp_path / "latin.html").write_bytes(page.encode("iso-8859-1"))
+    [article] = list(read_path(tmp_path / "latin.html"))
+    assert article.text.startswith("The île ferry")
+
+
 def test_html_without_article_text_is_skipped(tmp_path: Path):
     (tmp_path / "blank.html").write_text("<html><head><title>x</title></head><body></body></html>")
     [skip] = list(read_path(tmp_path / "blank.html"))
@@ -219,6 +227,17 @@ def test_detection_by_extension_and_content():
     assert sniff("photo.jpg", b"\xff\xd8\xff\xe0") is None
 
 
+def test_long_first_lines_still_detected(tmp_path: Path):
+    long_text = "word " * 20000  # longer than the bytes detection looks at
+    (tmp_path / "long.json").write_text(json.dumps({"text": long_text}) + "\n"
+                                        + json.dumps({"text": "Short."}) + "\n")
+    assert detect_format(tmp_path / "long.json") == "jsonl"
+    assert len(articles(read_path(tmp_path / "long.json"))) == 2
+    event = {"id": "e", "articles": [{"text": long_text}, {"text": "Short."}]}
+    (tmp_path / "events.jsonl").write_text(json.dumps(event) + "\n")
+    assert detect_format(tmp_path / "events.jsonl") == "wcep"
+
+
 def test_unknown_file_and_missing_path_are_input_errors(tmp_path: Path):
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00")
     with pytest.raises(InputError, match="unknown format"):
@@ -252,6 +271,26 @@ def test_unreadable_file_is_input_error(tmp_path: Path):
     path.chmod(0)
     with pytest.raises(InputError, match="unreadable"):
         list(read_path(path))
+
+
+def test_permission_denied_is_input_error_alone_and_a_skip_in_a_folder(tmp_path, monkeypatch):
+    # Works as root too: the refusal is simulated where the reader reads the bytes.
+    (tmp_path / "locked.txt").write_text("T\nLocked text.\n")
+    (tmp_path / "open.txt").write_text("T\nOpen text.\n")
+    original = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    with pytest.raises(InputError, match="locked.txt: unreadable \\(Permission denied\\)"):
+        list(read_path(tmp_path / "locked.txt"))
+    items = list(read_path(tmp_path))
+    assert [a.text for a in articles(items)] == ["Open text."]
+    assert [(Path(s.where).name, s.reason) for s in skips(items)] == [
+        ("locked.txt", "unreadable file")]
 
 
 # -- folders ----------------------------------------------------------------------------------

@@ -135,8 +135,8 @@ def _json_kind(body: bytes, ext: str) -> str:
     try:
         value = json.loads(first)
     except ValueError:
-        if not newline and _ARTICLES_KEY.search(first):
-            return "wcep"  # a first line longer than the head: WCEP events are long
+        if not newline:  # a first line longer than the head: one object per line
+            return "wcep" if _ARTICLES_KEY.search(first) else "jsonl"
         return "jsonl" if ext in _JSONL_EXT else "json"
     if isinstance(value, dict) and isinstance(value.get("articles"), list):
         return "wcep"
