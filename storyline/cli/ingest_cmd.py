@@ -9,6 +9,8 @@ import typer
 
 from storyline.cli.app import DbOption, app, err, fail, open_store_or_fail, print_json, progress_bar
 
+MAX_SHOWN_SKIPS = 50
+
 
 @app.command()
 def ingest(
@@ -19,14 +21,20 @@ def ingest(
     input_format: Annotated[str | None, typer.Option(
         "--format", help="Read every PATH with this reader instead of detecting it.")] = None,
     strict: Annotated[bool, typer.Option(
-        help="Exit non-zero when anything was skipped.")] = False,
+        help="Stop at the first bad record or unreadable input, store nothing, exit 1.")]
+    = False,
     json_report: Annotated[bool, typer.Option(
         "--json", help="Print the report as JSON on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Don't list each skip.")] = False,
 ) -> None:
-    """Read articles into the store, recognizing duplicates and assigning stories."""
+    """Read articles into the store, recognizing duplicates and assigning stories.
+
+    Each skipped record is named on stderr (file:line and the problem) and the run goes on;
+    the result line on stdout reads "ingested N, duplicates D, skipped S (reasons)". Exits 1
+    when nothing could be read, or under --strict at the first problem.
+    """
     from storyline.ingest.formats import READERS
-    from storyline.ingest.runner import ingest_paths
+    from storyline.ingest.runner import StrictStop, ingest_paths
 
     if input_format and input_format not in READERS:
         fail(f"--format {input_format}: unknown format (known: {', '.join(sorted(READERS))})")
@@ -35,25 +43,25 @@ def ingest(
 
     def on_skip(skip):
         nonlocal shown
-        if not quiet and shown < 50:
+        if not quiet and shown < MAX_SHOWN_SKIPS:
             err.print(f"skipped {skip.message()}", markup=False, highlight=False, soft_wrap=True)
         shown += 1
 
     assigner = _story_assigner(store)
-    with progress_bar("ingesting") as factory:
-        report = ingest_paths(store, paths, fmt=input_format, assigner=assigner,
-                              on_skip=on_skip, progress_factory=factory)
-    if shown > 50 and not quiet:
-        err.print(f"... and {shown - 50} more skips", markup=False)
+    try:
+        with progress_bar("ingesting") as factory:
+            report = ingest_paths(store, paths, fmt=input_format, assigner=assigner,
+                                  on_skip=on_skip, progress_factory=factory, strict=strict)
+    except StrictStop as exc:
+        fail(f"{exc} (--strict: nothing stored)", code=1)
+    if shown > MAX_SHOWN_SKIPS and not quiet:
+        err.print(f"... and {shown - MAX_SHOWN_SKIPS} more skips", markup=False)
     if json_report:
         print_json(report.to_json())
     else:
         typer.echo(report.summary())
-    nothing_read = report.read == 0 and report.already_present == 0
-    if nothing_read:
+    if report.read == 0:
         fail("nothing could be read from " + ", ".join(str(p) for p in paths), code=1)
-    if strict and report.skipped:
-        fail(f"--strict: {report.skipped} input(s) skipped", code=1)
 
 
 def _story_assigner(store):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,7 +51,10 @@ def parse_published(value: Any) -> datetime | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=UTC)
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise ValueError(f"unparseable date {value!r} (out of range)") from exc
     if not isinstance(value, str):
         raise ValueError(f"unparseable date {value!r}")
     raw = value.strip()
@@ -59,7 +63,7 @@ def parse_published(value: Any) -> datetime | None:
     except ValueError:
         try:
             moment = dateutil_parser.parse(raw)
-        except (ValueError, OverflowError) as exc:
+        except (ValueError, OverflowError, TypeError) as exc:
             raise ValueError(f"unparseable date {raw!r}") from exc
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
@@ -73,28 +77,50 @@ def make_article(fields: dict[str, Any], where: str) -> Article | Skip:
         return Skip(where, "missing text", "no 'text' field")
     if not isinstance(text, str):
         return Skip(where, "missing text", f"'text' is a {type(text).__name__}, not a string")
-    if not text.strip():
-        return Skip(where, "empty text")
+    if not _WORDS.search(text):
+        return Skip(where, "empty text", "no words in 'text'" if text.strip() else "")
     try:
         published = parse_published(fields.get("published"))
     except ValueError as exc:
-        return Skip(where, "unparseable date", str(exc))
+        return Skip(where, "unparseable date", str(exc).removeprefix("unparseable date "))
     known = {"id", "url", "source", "title", "text", "published"}
     return Article(
-        text=text,
+        text=_storable(text),
         id=_opt_str(fields.get("id")) or "",
         url=_opt_str(fields.get("url")),
         source=_opt_str(fields.get("source")),
         title=_opt_str(fields.get("title")),
         published=published,
-        extra={k: v for k, v in fields.items() if k not in known},
+        extra={k: _storable_value(v) for k, v in fields.items() if k not in known},
     )
+
+
+_WORDS = re.compile(r"\w")
+# NUL (which PostgreSQL cannot store) and lone surrogates (which are not UTF-8, e.g. from a
+# JSON "\\ud800"): each becomes U+FFFD, one character for one, so offsets into text still hold.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: str) -> str:
+    if value.isascii() and "\x00" not in value:  # the common case, checked at C speed
+        return value
+    return _UNSTORABLE.sub("\ufffd", value)
+
+
+def _storable_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return _storable(value)
+    if isinstance(value, list):
+        return [_storable_value(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(str(k)): _storable_value(v) for k, v in value.items()}
+    return value
 
 
 def _opt_str(value: Any) -> str | None:
     if value is None:
         return None
-    value = str(value).strip()
+    value = _storable(str(value)).strip()
     return value or None
 
 

@@ -35,17 +35,26 @@ class StoryAssigner(Protocol):
 
 @dataclass(slots=True)
 class IngestReport:
-    ingested: int = 0
-    duplicates: int = 0
-    already_present: int = 0
+    """What one ingest did: counts for the summary line and the skips behind them."""
+
+    ingested: int = 0  # new original articles stored
+    duplicates: int = 0  # articles recognized as copies of an earlier one
+    already_present: int = 0  # the same article (same id, same text) was already stored
     skipped: int = 0
     skip_reasons: Counter = field(default_factory=Counter)
     skips: list[Skip] = field(default_factory=list)
     failed_inputs: list[str] = field(default_factory=list)
-    read: int = 0
+    read: int = 0  # articles read from the inputs
+    duplicate_kinds: Counter = field(default_factory=Counter)
 
     def summary(self) -> str:
-        """ "ingested N, duplicates D, skipped S (reasons...)" """
+        """One line: ``ingested N, duplicates D, skipped S (reasons...)``.
+
+        >>> r = IngestReport(ingested=3, duplicates=1, skipped=2)
+        >>> r.skip_reasons.update({"malformed JSON": 1, "missing text": 1})
+        >>> r.summary()
+        'ingested 3, duplicates 1, skipped 2 (1 malformed JSON, 1 missing text)'
+        """
         line = f"ingested {self.ingested}, duplicates {self.duplicates}, skipped {self.skipped}"
         if self.skip_reasons:
             reasons = ", ".join(f"{n} {r}" for r, n in self.skip_reasons.most_common())
@@ -57,36 +66,54 @@ class IngestReport:
     def to_json(self) -> dict:
         return {
             "ingested": self.ingested, "duplicates": self.duplicates,
+            "duplicate_kinds": dict(self.duplicate_kinds),
             "already_present": self.already_present, "skipped": self.skipped,
             "skip_reasons": dict(self.skip_reasons),
             "failed_inputs": self.failed_inputs,
         }
 
 
+class StrictStop(InputError):
+    """``--strict``: the first problem in the input ends the run before anything is stored."""
+
+
 def collect(paths: Iterable[Path], fmt: str | None, report: IngestReport,
-            on_skip: Callable[[Skip], None] | None = None) -> list[Article]:
-    """Read every input; skips and unreadable inputs are recorded in ``report``."""
+            on_skip: Callable[[Skip], None] | None = None, *,
+            strict: bool = False) -> list[Article]:
+    """Read every input; skips and unreadable inputs are recorded in ``report``.
+
+    With ``strict`` the first skip raises ``StrictStop`` (its message names the place).
+    """
     articles: list[Article] = []
     for path in paths:
+        path = Path(path)
         try:
-            for item in read_path(Path(path), fmt):
+            for item in read_path(path, fmt):
                 if isinstance(item, Skip):
-                    _skip(report, item, on_skip)
+                    _skip(report, item, on_skip, strict)
                 else:
                     articles.append(item)
+        except StrictStop:
+            raise
         except InputError as exc:
             report.failed_inputs.append(str(exc))
-            _skip(report, Skip(str(path), "unreadable input", str(exc).split(": ", 1)[-1]),
-                  on_skip)
+            detail = str(exc).removeprefix(f"{path}: ")
+            _skip(report, Skip(str(path), "unreadable input", detail), on_skip, strict)
+        except (OSError, EOFError) as exc:  # a read error in the middle of a file
+            detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            report.failed_inputs.append(f"{path}: {detail}")
+            _skip(report, Skip(str(path), "unreadable input", detail), on_skip, strict)
     report.read = len(articles)
     return articles
 
 
-def _skip(report: IngestReport, item: Skip, on_skip) -> None:
+def _skip(report: IngestReport, item: Skip, on_skip, strict: bool = False) -> None:
     report.skipped += 1
     report.skip_reasons[item.reason] += 1
     if len(report.skips) < 10_000:
         report.skips.append(item)
+    if strict:
+        raise StrictStop(item.message())
     if on_skip:
         on_skip(item)
 
@@ -97,7 +124,12 @@ def publication_order(articles: list[Article]) -> list[Article]:
 
 
 class Ingestor:
-    """Stores articles with duplicate detection; keeps the near-duplicate index warm."""
+    """Stores articles with duplicate detection; keeps the near-duplicate index warm.
+
+    Each batch is one transaction: the articles, their duplicate links and their story
+    assignments are committed together or not at all. An article whose id is already stored
+    is left alone, so a rerun after a crash (or of the same input) stores each article once.
+    """
 
     def __init__(self, store: Store, assigner: StoryAssigner | None = None,
                  batch_size: int = BATCH_SIZE) -> None:
@@ -105,12 +137,33 @@ class Ingestor:
         self.assigner = assigner
         self.batch_size = batch_size
         self.index = dedup.NearDuplicateIndex()
+        stale = []
         for key, data in store.minhashes():
-            self.index.add(key, dedup.from_bytes(data))
+            signature = dedup.from_bytes(data)
+            if signature is None:
+                stale.append(key)
+            else:
+                self.index.add(key, signature)
+        if stale:
+            self._rehash(stale)
+
+    def _rehash(self, ids: list[str]) -> None:
+        """Signatures written by an older scheme: recompute them from the stored texts."""
+        for start in range(0, len(ids), self.batch_size):
+            with self.store.begin() as conn:
+                texts = self.store.article_texts(conn, ids[start:start + self.batch_size])
+                fresh = {}
+                for key, body in texts.items():
+                    signature = dedup.fingerprint(body).signature
+                    if signature is not None:
+                        self.index.add(key, signature)
+                        fresh[key] = dedup.to_bytes(signature)
+                self.store.set_minhashes(conn, fresh)
 
     def store_articles(self, articles: Sequence[Article], report: IngestReport, *,
                        run_id: int | None = None,
                        progress: Callable[[int], None] | None = None) -> None:
+        """Store ``articles`` (in the order given) in batches of ``batch_size``."""
         for start in range(0, len(articles), self.batch_size):
             batch = articles[start:start + self.batch_size]
             self._store_batch(batch, report, run_id)
@@ -119,62 +172,112 @@ class Ingestor:
 
     def _store_batch(self, batch: Sequence[Article], report: IngestReport,
                      run_id: int | None) -> None:
-        hashes = [dedup.text_hash(a.text) for a in batch]
-        with self.store.begin() as conn:
-            have, by_url, by_hash = self.store.existing(
-                conn, [a.id for a in batch], [a.url for a in batch if a.url], hashes
-            )
-            fresh = [(a, h) for a, h in zip(batch, hashes, strict=True) if a.id not in have]
-            seen_ids: set[str] = set()
-            unique = []
-            for article, digest in fresh:
-                if article.id in seen_ids:  # the same article twice in one input
-                    report.already_present += 1
-                    continue
-                seen_ids.add(article.id)
-                unique.append((article, digest))
-            report.already_present += len(batch) - len(fresh)
-            sigs = dedup.signatures([a.text for a, _ in unique])
-            rows, originals, pending = [], [], []
-            for (article, digest), sig in zip(unique, sigs, strict=True):
-                original, kind = None, None
-                if article.url and article.url in by_url:
-                    original, kind = by_url[article.url], "exact"
-                elif digest in by_hash:
-                    original, kind = by_hash[digest], "exact"
-                elif sig is not None and (near := self.index.find(sig)) is not None:
-                    original, kind = near, "near"
-                if original is None:
-                    by_hash[digest] = article.id
-                    if article.url:
-                        by_url[article.url] = article.id
-                    if sig is not None:
-                        self.index.add(article.id, sig)
-                    originals.append(article)
-                    pending.append(article.id)
-                else:
-                    report.duplicates += 1
-                rows.append(article_row(
-                    article, digest, run_id, duplicate_of=original, duplicate_kind=kind,
-                    minhash=dedup.to_bytes(sig) if sig is not None and original is None else None,
-                ))
-            self.store.insert_articles(conn, rows)
-            if self.assigner and originals:
-                self.assigner.assign(conn, originals)
-            report.ingested += len(rows) - sum(1 for r in rows if r["duplicate_of"])
+        prints = dedup.fingerprints([a.text for a in batch])
+        added: list[str] = []  # keys added to the index, taken back if the batch fails
+        try:
+            with self.store.begin() as conn:
+                self.store.lock_for_ingest(conn)
+                self._write_batch(conn, batch, prints, report, run_id, added)
+        except BaseException:
+            self.index.remove(added)
+            raise
+
+    def _write_batch(self, conn: Connection, batch: Sequence[Article],
+                     prints: list[dedup.Fingerprint], report: IngestReport,
+                     run_id: int | None, added: list[str]) -> None:
+        have, by_url, by_hash = self.store.existing(
+            conn, [a.id for a in batch], [a.url for a in batch if a.url],
+            [p.text_hash for p in prints],
+        )
+        shingles: dict[str, object] = {}  # this batch's originals, for the exact Jaccard check
+        rows, originals = [], []
+        counts = Counter()
+        for article, fp in zip(batch, prints, strict=True):
+            known = have.get(article.id)
+            if known is not None:
+                if known == fp.text_hash:  # the same article again: nothing to do
+                    counts["already_present"] += 1
+                else:  # another text under a stored id: a copy that cannot get its own row
+                    counts["duplicates"] += 1
+                    counts["kind:id"] += 1
+                continue
+            have[article.id] = fp.text_hash
+            original, kind = None, None
+            if article.url and article.url in by_url:
+                original, kind = by_url[article.url], "exact"
+            elif fp.text_hash in by_hash:
+                original, kind = by_hash[fp.text_hash], "exact"
+            elif fp.signature is not None:
+                original = self._near_original(conn, fp, shingles)
+                kind = "near" if original else None
+            if original is None:
+                originals.append(article)
+                shingles[article.id] = fp.shingles
+                if fp.signature is not None:
+                    self.index.add(article.id, fp.signature)
+                    added.append(article.id)
+            else:
+                counts["duplicates"] += 1
+                counts[f"kind:{kind}"] += 1
+            target = original or article.id
+            by_hash.setdefault(fp.text_hash, target)
+            if article.url:
+                by_url.setdefault(article.url, target)
+            rows.append(article_row(
+                article, fp.text_hash, run_id, duplicate_of=original, duplicate_kind=kind,
+                minhash=dedup.to_bytes(fp.signature)
+                if fp.signature is not None and original is None else None,
+            ))
+        self.store.insert_articles(conn, rows)
+        if self.assigner and originals:
+            self.assigner.assign(conn, originals)
+        # Counted only now: a batch that fails leaves the report as it was.
+        report.ingested += len(originals)
+        report.duplicates += counts["duplicates"]
+        report.already_present += counts["already_present"]
+        for key, n in counts.items():
+            if key.startswith("kind:"):
+                report.duplicate_kinds[key[5:]] += n
+
+    def _near_original(self, conn: Connection, fp: dedup.Fingerprint,
+                       shingles: dict[str, object]) -> str | None:
+        """The indexed original whose shingle set has Jaccard >= THRESHOLD with ``fp``'s."""
+        candidates = self.index.candidates(fp.signature)
+        if not candidates:
+            return None
+        missing = [key for key, _ in candidates if key not in shingles]
+        if missing:
+            for key, body in self.store.article_texts(conn, missing).items():
+                shingles[key] = dedup.fingerprint(body).shingles
+        best, best_score = None, dedup.THRESHOLD
+        for key, _ in candidates:
+            if key in shingles:
+                score = dedup.jaccard(fp.shingles, shingles[key])
+                if score >= best_score:
+                    best, best_score = key, score
+        return best
 
 
 def ingest_paths(store: Store, paths: Sequence[Path], *, fmt: str | None = None,
                  assigner: StoryAssigner | None = None,
                  on_skip: Callable[[Skip], None] | None = None,
-                 progress_factory=None) -> IngestReport:
+                 progress_factory=None, strict: bool = False) -> IngestReport:
     """Read ``paths`` and store what they hold, in publication order.
 
-    ``progress_factory(total) -> callable(advance)`` shows progress, if given.
+    ``progress_factory(total) -> callable(advance)`` shows progress, if given. With
+    ``strict`` the first unreadable input or bad record raises ``StrictStop`` and nothing
+    is stored.
+
+    >>> import tempfile, pathlib
+    >>> from storyline.store import open_store
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = p.write_text('{"text": "Rain in Oslo."}\\n{"text": "rain in  oslo"}\\n{"id": 1}\\n')
+    >>> ingest_paths(open_store("sqlite://"), [p], on_skip=lambda s: None).summary()
+    'ingested 1, duplicates 1, skipped 1 (1 missing text)'
     """
     report = IngestReport()
+    articles = publication_order(collect(paths, fmt, report, on_skip, strict=strict))
     run_id = store.start_run([str(p) for p in paths])
-    articles = publication_order(collect(paths, fmt, report, on_skip))
     ingestor = Ingestor(store, assigner)
     advance = progress_factory(len(articles)) if progress_factory else None
     ingestor.store_articles(articles, report, run_id=run_id, progress=advance)

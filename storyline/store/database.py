@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from storyline.model import Article, Story
 from storyline.store import migrations, schema
@@ -89,9 +90,8 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         try:
+            _make_parent_folder(url)
             self.engine: Engine = _make_engine(url)
             migrations.upgrade(self.engine)
         except Exception as exc:  # noqa: BLE001 - reported as one line to the user
@@ -106,9 +106,23 @@ class Store:
 
     # -- ingest -----------------------------------------------------------------------
 
-    def begin(self):
-        """A transaction: ``with store.begin() as conn: ...`` commits on success."""
-        return self.engine.begin()
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A write transaction: ``with store.begin() as conn: ...`` commits on success.
+
+        On SQLite it starts with ``BEGIN IMMEDIATE``: the write lock is taken before the
+        first read, so what a transaction reads (which ids exist) is still true when it
+        writes, even with another process ingesting into the same file.
+        """
+        with self.engine.connect() as conn:
+            conn.execution_options(storyline_write=True)
+            with conn.begin():
+                yield conn
+
+    def lock_for_ingest(self, conn: Connection) -> None:
+        """Serialize ingest batches across processes (on SQLite ``begin`` already does)."""
+        if self.dialect == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INGEST_LOCK})
 
     def start_run(self, inputs: Sequence[str]) -> int:
         with self.engine.begin() as conn:
@@ -132,28 +146,45 @@ class Store:
             )
 
     def existing(self, conn: Connection, ids: Iterable[str], urls: Iterable[str],
-                 hashes: Iterable[str]) -> tuple[set[str], dict[str, str], dict[str, str]]:
-        """Which ids exist; which urls and text hashes map to which original article."""
-        ids, urls, hashes = list(ids), [u for u in urls if u], list(hashes)
+                 hashes: Iterable[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """Which ids exist (with their text hash); which urls and text hashes map to which
+        original article."""
+        ids, urls, hashes = list(dict.fromkeys(ids)), list({u for u in urls if u}), list(hashes)
         a = schema.articles
-        found_ids: set[str] = set()
+        found_ids: dict[str, str] = {}
         by_url: dict[str, str] = {}
         by_hash: dict[str, str] = {}
         for chunk in _chunks(ids):
-            found_ids.update(r[0] for r in conn.execute(select(a.c.id).where(a.c.id.in_(chunk))))
+            rows = conn.execute(select(a.c.id, a.c.text_hash).where(a.c.id.in_(chunk)))
+            found_ids.update((aid, digest) for aid, digest in rows)
         for chunk in _chunks(urls):
             rows = conn.execute(
                 select(a.c.url, a.c.id, a.c.duplicate_of).where(a.c.url.in_(chunk))
             )
             for url, aid, dup in rows:
                 by_url.setdefault(url, dup or aid)
-        for chunk in _chunks(hashes):
+        for chunk in _chunks(list(set(hashes))):
             rows = conn.execute(
                 select(a.c.text_hash, a.c.id, a.c.duplicate_of).where(a.c.text_hash.in_(chunk))
             )
             for h, aid, dup in rows:
                 by_hash.setdefault(h, dup or aid)
         return found_ids, by_url, by_hash
+
+    def article_texts(self, conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+        """The text of each stored article among ``ids``."""
+        a = schema.articles
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(ids)):
+            rows = conn.execute(select(a.c.id, a.c.text).where(a.c.id.in_(chunk)))
+            out.update((aid, body) for aid, body in rows)
+        return out
+
+    def set_minhashes(self, conn: Connection, values: dict[str, bytes]) -> None:
+        """Replace stored near-duplicate signatures (after the signature scheme changed)."""
+        a = schema.articles
+        for article_id, data in values.items():
+            conn.execute(update(a).where(a.c.id == article_id).values(minhash=data))
 
     def insert_articles(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         """Insert prepared article rows (see ``ingest.runner``), numbering them in order."""
@@ -168,7 +199,7 @@ class Store:
         """Insert articles that are not yet stored, without duplicate detection (for tests)."""
         from storyline.ingest.dedup import text_hash
 
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             have, _, _ = self.existing(conn, [a.id for a in articles], [], [])
             rows = [article_row(a, text_hash(a.text), run_id) for a in articles if a.id not in have]
             self.insert_articles(conn, rows)
@@ -238,7 +269,7 @@ class Store:
             conditions.append(m.c.story_id == story_id)
         if not include_duplicates:
             conditions.append(a.c.duplicate_of.is_(None))
-        order = [a.c.published.desc(), a.c.seq.desc()]
+        order = [a.c.published.desc().nulls_last(), a.c.seq.desc()]
         if query and query.strip():
             words = re.findall(r"\w+", query)
             if not words:
@@ -329,7 +360,7 @@ class Store:
                 select(m.c.story_id, m.c.article_id)
                 .select_from(m.join(a, a.c.id == m.c.article_id))
                 .where(m.c.story_id.in_(chunk))
-                .order_by(a.c.published, a.c.seq)
+                .order_by(a.c.published.nulls_last(), a.c.seq)
             )
             for sid, aid in rows:
                 out.setdefault(sid, []).append(aid)
@@ -351,7 +382,7 @@ class Store:
                 select(a.c.id)
                 .select_from(a.outerjoin(m, m.c.article_id == a.c.id))
                 .where(a.c.duplicate_of.is_(None), m.c.story_id.is_(None))
-                .order_by(a.c.published, a.c.seq)
+                .order_by(a.c.published.nulls_last(), a.c.seq)
             )
             return [r[0] for r in rows]
 
@@ -410,18 +441,41 @@ def _row_to_story(row, members: list[str]) -> Story:
     )
 
 
+_INGEST_LOCK = 0x5707_11E5  # pg_advisory_xact_lock key held by an ingest batch
+
+
+def _make_parent_folder(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        if not parsed.database.startswith("file:"):
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 60})
+        # One process owns an in-memory database, and all its connections share one: leave
+        # transactions to the driver there.
+        in_memory = ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://")
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            if not in_memory:
+                # The driver's own transaction handling begins only before the first write
+                # and never for DDL; SQLAlchemy's "begin" event below takes that over.
+                dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
-            if ":memory:" not in url and url != "sqlite://":
+            if not in_memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+        if not in_memory:
+            @event.listens_for(engine, "begin")
+            def _begin(conn):  # pragma: no cover - trivial
+                write = conn.get_execution_options().get("storyline_write")
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -9,12 +9,14 @@ user's articles survive every upgrade. To change the schema, append a step here
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from sqlalchemy import Connection, select, text
 
 from storyline.store import schema
 
 Step = Callable[[Connection], None]
+_MIGRATION_LOCK = 0x5707_11E6  # pg_advisory_xact_lock key held while a step is applied
 
 
 def _v1_base(conn: Connection) -> None:
@@ -84,10 +86,25 @@ def upgrade(engine, target: int = LATEST) -> int:
             f"understands ({LATEST}); upgrade storyline"
         )
     for number in range(version + 1, target + 1):
-        with engine.begin() as conn:
+        with _write_transaction(engine) as conn:
+            # Another process may have applied this step while we waited for the lock.
+            if installed_version(conn) >= number:
+                continue
             STEPS[number - 1](conn)
             _set_version(conn, number)
     return max(version, target)
+
+
+@contextmanager
+def _write_transaction(engine):
+    """One step's transaction, holding the write lock from its first statement, so two
+    processes opening a new database at once apply each step exactly once."""
+    with engine.connect() as conn:
+        conn.execution_options(storyline_write=True)  # BEGIN IMMEDIATE on SQLite
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            yield conn
 
 
 def _set_version(conn: Connection, number: int) -> None:
