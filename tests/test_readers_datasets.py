@@ -69,6 +69,13 @@ def test_duc_sgml_sample(tmp_path: Path):
     assert skip.reason == "missing text" and skip.where.endswith("document 3")
 
 
+def test_duc_undecodable_file_names_the_line(tmp_path: Path):
+    path = tmp_path / "NYT20010101.0001"
+    path.write_bytes(b"<DOC>\n<DOCNO> NYT20010101.0001 </DOCNO>\n<TEXT>\nCaf\xe9\n</TEXT></DOC>\n")
+    [skip] = list(read_path(path))
+    assert (skip.where, skip.reason) == (f"{path}:4", "undecodable bytes")
+
+
 def test_timeline17_sample_reads_only_input_docs(tmp_path: Path):
     topic = tmp_path / "Volcano_examplenews"
     for day, texts in {"2015-06-01": ["Ash cloud grows .\nFlights cancelled .", "Day one ."],

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from storyline.ingest import csvfile
+from storyline.ingest.files import decode_text
 from storyline.ingest.records import (
     Skip,
     decode,
@@ -51,7 +52,7 @@ def read_duc_file(path: Path, cluster: str | None = None) -> Iterator[Article | 
 
 def read_duc_bytes(data: bytes, name: str, cluster: str | None = None) -> Iterator[Article | Skip]:
     """Every ``<DOC>`` in SGML bytes; the cluster defaults to the name's parent folder."""
-    text = decode(data, name)
+    text = decode_text(data, name)
     if isinstance(text, Skip):
         yield text
         return
@@ -178,7 +179,7 @@ def timeline17_article(data: bytes, where: str, topic: str, day: str,
                        filename: str) -> Article | Skip:
     """One Timeline17 document: published on ``day``, outlet from the topic folder's name."""
     outlet = topic.rsplit("_", 1)[-1] if "_" in topic else None
-    text = decode(data, where)
+    text = decode_text(data, where)
     if isinstance(text, Skip):
         return text
     key = f"{topic}/InputDocs/{day}/{filename}"

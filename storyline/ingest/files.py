@@ -31,11 +31,9 @@ def read_text_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
     >>> a.title, a.text, a.published.date().isoformat()
     ('Rain', 'Rain fell all day.', '2024-03-05')
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        yield Skip(f"{name}:{line}", "undecodable bytes", f"not UTF-8 at byte {exc.start}")
+    text = decode_text(data, name)
+    if isinstance(text, Skip):
+        yield text
         return
     if not text.strip():
         yield Skip(name, "empty file")
@@ -46,6 +44,19 @@ def read_text_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
     fields = {"title": title, "text": body, "published": date_in_path(name),
               "file": name}
     yield make_article(fields, name)
+
+
+def decode_text(data: bytes, name: str) -> str | Skip:
+    """UTF-8 text (BOM dropped), or a Skip naming the line of the first undecodable byte.
+
+    >>> decode_text(b"ok\\nbad \\xff", "a.txt").where
+    'a.txt:2'
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return Skip(f"{name}:{line}", "undecodable bytes", f"not UTF-8 at byte {exc.start}")
 
 
 def split_title(text: str) -> tuple[str | None, str]:

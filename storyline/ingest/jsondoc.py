@@ -7,7 +7,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from storyline.ingest.records import Skip, decode, make_article, open_bytes
+from storyline.ingest.files import decode_text
+from storyline.ingest.records import Skip, make_article, open_bytes
 from storyline.model import Article
 
 
@@ -22,7 +23,7 @@ def read_json_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
     >>> [type(x).__name__ for x in read_json_bytes(b'[{"text": "Rain."}, {"title": "x"}]', "a")]
     ['Article', 'Skip']
     """
-    text = decode(data, name)
+    text = decode_text(data, name)
     if isinstance(text, Skip):
         yield text
         return
