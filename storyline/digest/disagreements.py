@@ -149,7 +149,7 @@ def figures_by_sentence(item: AnalyzedArticle) -> dict[int, list[Figure]]:
     for m in mentions:
         if m.sentence < 0:
             continue
-        event = _event_of(m.event, text, item, m.sentence)
+        event = _event_of(m.event, text, item, m.sentence, m.start)
         unit = (m.unit or "").lower() or None
         out[m.sentence].append(Figure(float(m.value), m.qualifier, unit, event, m.start, m.end))
     for s in item.analysis.sentences:
@@ -160,15 +160,21 @@ def figures_by_sentence(item: AnalyzedArticle) -> dict[int, list[Figure]]:
     return dict(out)
 
 
-def _event_of(verb: str | None, text: str, item: AnalyzedArticle, sentence: int) -> str | None:
-    """Map the analyzer's verb to the coarse events above (so "die" and "kill" agree)."""
-    probe = verb or ""
-    if not probe and 0 <= sentence < len(item.analysis.sentences):
-        s = item.analysis.sentences[sentence]
-        probe = text[s.start:s.end]
+def _event_of(verb: str | None, text: str, item: AnalyzedArticle, sentence: int,
+              start: int) -> str | None:
+    """Map the analyzer's verb to the coarse events above (so "die" and "kill" agree).
+
+    A verb that names none of them ("put the death toll at 21") defers to the words around
+    the number, read by pattern; failing that the verb itself is the event.
+    """
     for name, rx in _EVENTS:
-        if rx.search(probe) or probe.lower().startswith(name):
+        if verb and (rx.search(verb) or verb.lower().startswith(name)):
             return name
+    if 0 <= sentence < len(item.analysis.sentences):
+        s = item.analysis.sentences[sentence]
+        for f in figures_in_text(text[s.start:s.end], s.start):
+            if f.start <= start < f.end + 1 and f.event:
+                return f.event
     return verb.lower() if verb else None
 
 

@@ -68,6 +68,7 @@ class Scored:
     similarity: np.ndarray  # blended, >= 0
     dense: np.ndarray
     cited: list[list[int]]  # per candidate: article indexes, its own first
+    same: np.ndarray  # candidate i and j state the same content (different articles)
     figures: list[list[Figure]] = field(default_factory=list)
 
 
@@ -78,8 +79,8 @@ def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = No
     n = len(pool)
     if n == 0:
         empty = np.zeros(0, np.float32)
-        return Scored(pool, empty, np.zeros((0, 0), np.float32), np.zeros((0, 0), np.float32),
-                      [])
+        nothing = np.zeros((0, 0), np.float32)
+        return Scored(pool, empty, nothing, nothing, [], nothing.astype(bool))
     dense, lexical = pool.similarity()
     figures = _candidate_figures(pool)
     same = citations.same_content(dense, lexical, pool.article_of,
@@ -102,7 +103,7 @@ def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = No
             importance[i] *= 0.7
     similarity = np.clip(0.5 * dense + 0.5 * lexical, 0.0, None)
     return Scored(pool, importance.astype(np.float32), similarity.astype(np.float32), dense,
-                  cited, figures)
+                  cited, same, figures)
 
 
 def summarize(analyzed: Sequence[AnalyzedArticle], *, words: int | None = None,
@@ -198,7 +199,8 @@ def to_citations(scored: Scored, chosen: Sequence[int]) -> list[Citation]:
 
 
 def _redundant(scored: Scored, k: int, chosen: Sequence[int], config: SummaryConfig) -> bool:
-    return bool((scored.dense[k, chosen] >= config.redundant_dense).any()
+    return bool(scored.same[k, chosen].any()
+                or (scored.dense[k, chosen] >= config.redundant_dense).any()
                 or (scored.similarity[k, chosen] >= config.redundant_blend).any())
 
 
