@@ -105,9 +105,10 @@ def test_timeline17_topic_found_while_walking_a_plain_folder(tmp_path: Path):
     (topic / "timelines").mkdir()
     (topic / "timelines" / "wire.txt").write_text("2011-03-11\nAnswer line .")
     (tmp_path / "corpus" / "extra.txt").write_text("Extra\nExtra body.")
-    assert detect_format(tmp_path) == "folder"
-    got = articles(read_path(tmp_path))
-    assert sorted(a.text for a in got) == ["A quake struck .", "Extra body."]
+    for root in (tmp_path, tmp_path / "corpus"):  # a topic one or two levels down
+        assert detect_format(root) == "folder"
+        got = articles(read_path(root))
+        assert sorted(a.text for a in got) == ["A quake struck .", "Extra body."]
 
 
 def test_multinews_sample(tmp_path: Path):

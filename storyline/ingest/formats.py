@@ -175,7 +175,7 @@ def detect_format(path: Path | str) -> str:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
     if path.is_dir():
-        return "timeline17" if datasets.is_timeline17(path) else "folder"
+        return "timeline17" if _only_timeline17(path) else "folder"
     try:
         fmt = sniff(path.name, head_of(path))
     except PermissionError as exc:
@@ -183,6 +183,14 @@ def detect_format(path: Path | str) -> str:
     if fmt is None:
         raise InputError(f"{path}: unknown format (use --format; known: {known()})")
     return fmt
+
+
+def _only_timeline17(path: Path) -> bool:
+    """A Timeline17 topic, or a folder holding nothing but topics (a walk reads mixed ones)."""
+    if (path / "InputDocs").is_dir():
+        return True
+    children = [c for c in path.iterdir() if not c.name.startswith(".")]
+    return bool(children) and all((c / "InputDocs").is_dir() for c in children)
 
 
 def input_name(path: Path | str) -> str:
