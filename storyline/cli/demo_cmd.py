@@ -46,4 +46,4 @@ def demo(
     if serve:
         from storyline.cli.serve_cmd import serve_store
 
-        serve_store(store.url, port=port)
+        serve_store(store.url, port=port, precompute=100)

@@ -13,7 +13,7 @@ from storyline.cli.app import DbOption, app, err, fail, open_store_or_fail
 
 def serve_store(db_url: str, *, host: str = "127.0.0.1", port: int = 8000,
                 token_file: Path | None = None, workers: int = 1,
-                cache_seconds: float = 5.0) -> None:
+                cache_seconds: float = 5.0, precompute: int = 0) -> None:
     """Start the server over the store at ``db_url`` (used by ``serve`` and ``demo --serve``)."""
     from storyline.serve.app import TOKEN_ENV, ServeConfig
     from storyline.serve.server import LOOPBACK, ServeError, run
@@ -38,7 +38,10 @@ def serve_store(db_url: str, *, host: str = "127.0.0.1", port: int = 8000,
               f"(API docs at /docs; writes {'on' if token else 'off'}); Ctrl+C stops",
               markup=False, highlight=False, soft_wrap=True)
     try:
-        run(config, host=host, port=port, workers=workers)
+        run(config, host=host, port=port, workers=workers, precompute=precompute,
+            on_precomputed=lambda built, n: err.print(
+                f"storyline: summaries ready for the {n} newest stories ({built} computed now)",
+                markup=False))
     except ServeError as exc:
         fail(str(exc))
 
@@ -59,10 +62,13 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes (one per core).")] = 1,
     cache_seconds: Annotated[float, typer.Option(
         "--cache-seconds", help="Reuse a rendered page this long (0: never).", min=0)] = 5.0,
+    precompute: Annotated[int, typer.Option(
+        help="Build the summaries of this many newest stories in the background at start "
+        "(others are built on their first visit).", min=0)] = 0,
 ) -> None:
     """Serve the story pages and the JSON API (described at /docs) over the store."""
     store = open_store_or_fail(db)
     url = store.url
     store.close()
     serve_store(url, host=host, port=port, token_file=token_file, workers=workers,
-                cache_seconds=cache_seconds)
+                cache_seconds=cache_seconds, precompute=precompute)

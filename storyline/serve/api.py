@@ -114,7 +114,8 @@ def api_stories(
 ) -> dict[str, Any]:
     """Stories, newest (or biggest) first; best match first when ``q`` is given."""
     f = _filter(q, source, entity, since, until, order)
-    page = list_stories(request.app.state.store, f, limit=limit, offset=offset)
+    page = list_stories(request.app.state.store, f, limit=limit, offset=offset,
+                        memo=request.app.state.memo)
     return {"total": page.total, "stories": [s.to_json() for s in page.stories]}
 
 
@@ -209,7 +210,7 @@ def api_ingest(
         ingestor = _ingestor(state)
         ingestor.store_articles(publication_order(good), report)
     state.pages.clear()
-    state.outlets = (0.0, [])
+    state.memo.clear()
     return {**report.to_json(), "skips": [s.message() for s in report.skips]}
 
 

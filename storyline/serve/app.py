@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
 from storyline.serve.digests import DigestCache, default_builder
+from storyline.serve.queries import Memo
 from storyline.store.database import Store, open_store
 
 HERE = Path(__file__).resolve().parent
@@ -188,6 +189,8 @@ def create_app(config: ServeConfig | None = None, store: Store | None = None) ->
     app.state.store = store
     app.state.digests = DigestCache(store, default_builder() if config.compute_digests else None)
     app.state.pages = PageCache(config.cache_seconds)
+    # The outlet menu and story counts scan whole tables: keep them at least as long as pages.
+    app.state.memo = Memo(config.cache_seconds)
     app.state.templates = make_templates()
     app.state.ingest_lock = threading.Lock()
     app.state.ingestor = None

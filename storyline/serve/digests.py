@@ -209,21 +209,26 @@ class DigestCache:
         """
         version = story_version([a.id for a in articles])
         found = self.cached(story_id, version)
-        if found is not None or self.builder is None:
-            return found
-        with self._lock_for(story_id):
-            found = self.cached(story_id, version)  # another thread may have just built it
-            if found is not None:
-                return found
-            try:
-                digest = self.builder(self.store, story_id)
-            except Exception:  # noqa: BLE001 - a page without a summary beats an error page
-                log.exception("building the digest of story %s failed", story_id)
-                return None
+        if found is None and self.builder is not None:
+            with self._lock_for(story_id):
+                found = self.cached(story_id, version)  # another thread may just have built it
+                if found is None:
+                    found = self._build(story_id, version, articles)
+        return None if found is None or "failed" in found else found
+
+    def _build(self, story_id: str, version: str, articles: Sequence[Article]) -> dict[str, Any]:
+        try:
+            digest = self.builder(self.store, story_id)
+        except Exception as exc:  # noqa: BLE001 - a page without a summary beats an error page
+            log.exception("building the digest of story %s failed", story_id)
+            # Remembered, so that every visit does not rerun a failing pipeline; the next
+            # version of the story (a new article) tries again.
+            data = {"story_id": story_id, "failed": f"{type(exc).__name__}: {exc}"[:500]}
+        else:
             data = digest_to_json(digest)
             data["locations"] = locate_sources(digest, {a.id: a for a in articles})
-            self.put(story_id, version, data)
-            return data
+        self.put(story_id, version, data)
+        return data
 
     def put(self, story_id: str, version: str, data: dict[str, Any]) -> None:
         """Store ``data`` as the digest of this story version (replacing an older one)."""
@@ -243,7 +248,7 @@ class DigestCache:
         built = 0
         for sid in story_ids:
             story = self.store.get_story(sid)
-            if story is None:
+            if story is None or not story.articles:
                 continue
             articles = [r.article for r in self.store.get_articles(story.articles)]
             version = story_version([a.id for a in articles])

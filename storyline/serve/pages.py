@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +15,6 @@ from storyline.serve.reading import BadParameter, load_story, parse_day
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
-SOURCES_SECONDS = 30.0  # the outlet menu is a GROUP BY over every article: reuse it a while
 
 
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
@@ -27,11 +25,8 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> R
 
 def _outlets(request: Request) -> list[str]:
     state = request.app.state
-    expires, names = getattr(state, "outlets", (0.0, []))
-    if expires < time.monotonic():
-        names = sorted({name for name, _ in state.store.sources() if name}, key=str.lower)
-        state.outlets = (time.monotonic() + SOURCES_SECONDS, names)
-    return names
+    return state.memo.get("outlets", lambda: sorted(
+        {name for name, _ in state.store.sources() if name}, key=str.lower))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -52,7 +47,8 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
         error, f = str(exc), StoryFilter()
     page = max(1, page)
     store = request.app.state.store
-    result = list_stories(store, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    result = list_stories(store, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                          memo=request.app.state.memo)
     kept = {k: v for k, v in {"q": q, "source": source, "entity": entity, "from": since,
                               "to": until, "order": f.order}.items() if v}
 

@@ -13,6 +13,9 @@ index and lists the stories of the best-matching articles, best first.
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +26,38 @@ from storyline.store import schema
 from storyline.store.database import Store
 
 SEARCH_HITS = 1000  # articles read for a full-text query: enough to rank stories by
+
+
+class Memo:
+    """Values kept for ``seconds`` (0: not kept): counts and menus that many pages repeat.
+
+    >>> memo = Memo(60)
+    >>> memo.get("n", lambda: 1), memo.get("n", lambda: 2)
+    (1, 1)
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._items: dict[Any, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            item = self._items.get(key)
+        if item is not None and item[0] > now:
+            return item[1]
+        value = compute()
+        if self.seconds > 0:
+            with self._lock:
+                if len(self._items) > 1000:
+                    self._items.clear()
+                self._items[key] = (now + self.seconds, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 @dataclass(slots=True)
@@ -67,8 +102,12 @@ class StoryPage:
     stories: list[StoryCard]
 
 
-def list_stories(store: Store, f: StoryFilter, *, limit: int = 25, offset: int = 0) -> StoryPage:
-    """One page of stories matching ``f``: newest (or biggest) first, best match for ``q``."""
+def list_stories(store: Store, f: StoryFilter, *, limit: int = 25, offset: int = 0,
+                 memo: Memo | None = None) -> StoryPage:
+    """One page of stories matching ``f``: newest (or biggest) first, best match for ``q``.
+
+    ``memo`` keeps the total count a while (counting scans every matching story).
+    """
     s = schema.stories
     conditions = [s.c.merged_into.is_(None)]
     if f.since:
@@ -103,7 +142,12 @@ def list_stories(store: Store, f: StoryFilter, *, limit: int = 25, offset: int =
                s.c.last_published, s.c.entities]
     with store.engine.connect() as conn:
         if ranked is None:
-            total = int(conn.execute(select(func.count()).select_from(s).where(where)).scalar())
+            def count() -> int:
+                return int(conn.execute(select(func.count()).select_from(s).where(where))
+                           .scalar())
+
+            key = ("count", f.source, f.entity, f.since, f.until)
+            total = memo.get(key, count) if memo else count()
             rows = conn.execute(
                 select(*columns).where(where).order_by(*ordering, s.c.id)
                 .limit(limit).offset(offset)

@@ -51,6 +51,8 @@ def load_story(store: Store, digests: DigestCache, story_id: str) -> StoryBundle
         digest = digests.cached(story_id, version, conn=conn) if articles else None
     if digest is None and articles:
         digest = digests.get(story_id, articles)
+    elif digest is not None and "failed" in digest:
+        digest = None
     story = Story(id=row["id"], title=row["title"] or "", articles=[x.id for x in articles],
                   sources=list(row["sources"] or []),
                   first_published=_aware(row["first_published"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import threading
 
 from storyline.serve.app import CACHE_ENV, TOKEN_ENV, ServeConfig, create_app
 
@@ -33,12 +34,43 @@ def check_port(host: str, port: int) -> None:
                 from None
 
 
+def precompute_digests(db_url: str | None, count: int, *, on_done=None) -> threading.Thread:
+    """Build the digests of the ``count`` newest stories in a background thread.
+
+    Pages compute a missing digest on their first visit anyway; this makes first visits of
+    the newest stories fast. Safe beside the workers: a digest is stored once per version.
+    """
+
+    def work() -> None:
+        from storyline.serve.digests import DigestCache, default_builder
+        from storyline.store.database import open_store
+
+        builder = default_builder()
+        if builder is None:
+            return
+        store = open_store(db_url)
+        try:
+            ids = [s.id for s in store.list_stories(limit=count)]
+            built = DigestCache(store, builder).warm(ids)
+        finally:
+            store.close()
+        if on_done:
+            on_done(built, len(ids))
+
+    thread = threading.Thread(target=work, name="storyline-precompute", daemon=True)
+    thread.start()
+    return thread
+
+
 def run(config: ServeConfig, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
-        log_level: str = "warning", access_log: bool = False) -> None:
-    """Serve until interrupted."""
+        log_level: str = "warning", access_log: bool = False, precompute: int = 0,
+        on_precomputed=None) -> None:
+    """Serve until interrupted (after starting to precompute the newest digests, if asked)."""
     import uvicorn
 
     check_port(host, port)
+    if precompute > 0:
+        precompute_digests(config.db_url, precompute, on_done=on_precomputed)
     if workers <= 1:
         uvicorn.run(create_app(config), host=host, port=port, log_level=log_level,
                     access_log=access_log)

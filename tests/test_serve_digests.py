@@ -1,0 +1,104 @@
+"""The digest cache behind the story page, and the view helpers the templates use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import insert
+from test_serve_support import GENEVA_B, builder, fill, geneva_digest, span_of
+
+from storyline.model import Article
+from storyline.serve import views
+from storyline.serve.digests import DigestCache, digest_from_json, digest_to_json
+from storyline.store import schema
+
+
+def counting(calls: list[str]):
+    def build(store, story_id):
+        calls.append(story_id)
+        return builder(store, story_id)
+
+    return build
+
+
+def members(store, story_id):
+    story = store.get_story(story_id)
+    return [r.article for r in store.get_articles(story.articles)]
+
+
+def test_digest_is_built_once_per_story_version(sqlite_url):
+    store = fill(sqlite_url)
+    calls: list[str] = []
+    cache = DigestCache(store, counting(calls))
+    first = cache.get("s-geneva", members(store, "s-geneva"))
+    # A second cache (another worker process) reads the stored digest instead of building.
+    again = DigestCache(store, counting(calls)).get("s-geneva", members(store, "s-geneva"))
+    assert calls == ["s-geneva"] and again == first
+    # A new member article makes a new version: built again on the next visit.
+    store.add_articles([Article("Talks ended in Geneva.", id="a4", source="Bay Times",
+                                published=datetime(2024, 3, 6, tzinfo=UTC))], run_id=None)
+    with store.begin() as conn:
+        conn.execute(insert(schema.memberships).values(article_id="a4", story_id="s-geneva"))
+    cache.get("s-geneva", members(store, "s-geneva"))
+    assert calls == ["s-geneva", "s-geneva"]
+
+
+def test_a_failing_build_is_remembered_not_retried(sqlite_url):
+    store = fill(sqlite_url)
+    calls: list[str] = []
+    cache = DigestCache(store, counting(calls))
+    assert cache.get("s-floods", members(store, "s-floods")) is None
+    assert cache.get("s-floods", members(store, "s-floods")) is None
+    assert calls == ["s-floods"]
+
+
+def test_warm_builds_missing_digests(sqlite_url):
+    store = fill(sqlite_url)
+    calls: list[str] = []
+    assert DigestCache(store, counting(calls)).warm(["s-geneva", "s-floods", "nope"]) == 1
+    assert DigestCache(store, None).get("s-geneva", members(store, "s-geneva")) is not None
+
+
+def test_digest_json_round_trip_keeps_quotes_and_dates():
+    d = geneva_digest(None, "s-geneva")
+    back = digest_from_json(digest_to_json(d))
+    assert back == d
+
+
+def test_best_match_finds_the_reworded_sentence():
+    from storyline.serve.digests import best_match
+
+    span = best_match("A ceasefire will begin at noon on Friday.", GENEVA_B)
+    assert span == span_of(GENEVA_B, "A ceasefire will begin at noon on Friday, according to "
+                                     "officials.")
+    assert best_match("Completely unrelated words here.", GENEVA_B) is None
+
+
+def test_safe_url_only_links_http_and_https():
+    assert views.safe_url("http://a.example/x") == "http://a.example/x"
+    for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<b>",
+                "vbscript:x", "//evil.example/x", "https://", "ftp://a.example/f",
+                "https://a.example/\nx", None, ""):
+        assert views.safe_url(bad) is None, bad
+
+
+def test_timeline_figure_places_dates_in_order_and_sizes_by_sentences():
+    entries = [{"date": d, "sentences": [{"text": "x"}] * n}
+               for d, n in (("2024-01-01", 1), ("2024-01-03", 3), ("2024-01-31", 9))]
+    fig = views.timeline_figure(entries)
+    xs = [dot.x for dot in fig.dots]
+    assert xs == sorted(xs) and xs[0] == fig.left and xs[-1] == fig.right
+    # Spacing follows the calendar: 2 days of 30 is near the left end.
+    assert abs((xs[1] - xs[0]) / (xs[2] - xs[0]) - 2 / 30) < 0.01
+    assert fig.dots[0].r < fig.dots[1].r < fig.dots[2].r
+    assert [t.label for t in fig.ticks][0] == "01 Jan 2024"
+    assert views.timeline_figure([]) is None
+    single = views.timeline_figure(entries[:1])
+    assert single.dots[0].x == (single.left + single.right) / 2
+
+
+def test_date_span_reads_naturally():
+    a = datetime(2024, 2, 28, tzinfo=UTC)
+    assert views.date_span(a, a) == "28 Feb 2024"
+    assert views.date_span(a, datetime(2024, 3, 2, tzinfo=UTC)) == "28 Feb – 2 Mar 2024"
+    assert views.date_span(None, None) == "undated"
