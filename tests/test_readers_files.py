@@ -321,6 +321,23 @@ def test_folder_with_format_override_reads_every_file_so(tmp_path: Path):
     assert [a.text for a in articles(read_path(tmp_path, "csv"))] == ["Row A.", "Row B."]
 
 
+def test_unlistable_sub_folder_is_a_skip(tmp_path: Path, monkeypatch):
+    (tmp_path / "ok.txt").write_text("T\nFine.\n")
+    (tmp_path / "sealed").mkdir()
+    original = __import__("os").scandir
+
+    def scandir(path):
+        if str(path).endswith("sealed"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return original(path)
+
+    monkeypatch.setattr("os.scandir", scandir)
+    items = list(read_path(tmp_path))
+    assert [a.text for a in articles(items)] == ["Fine."]
+    assert [(Path(s.where).name, s.reason) for s in skips(items)] == [
+        ("sealed", "unreadable folder")]
+
+
 def test_folder_turns_a_corrupt_file_into_a_skip(tmp_path: Path):
     (tmp_path / "good.txt").write_text("T\nGood text.\n")
     (tmp_path / "bad.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")

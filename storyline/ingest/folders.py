@@ -28,7 +28,11 @@ def read_folder(path: Path, fmt: str | None = None) -> Iterator[Article | Skip]:
     >>> [getattr(x, "title", None) or x.reason for x in read_folder(root)]
     ['Rain', 'unsupported file']
     """
-    for folder, subfolders, files in os.walk(path, onerror=None, followlinks=False):
+    errors: list[OSError] = []
+    for folder, subfolders, files in os.walk(path, onerror=errors.append, followlinks=False):
+        while errors:  # a sub-folder that could not be listed
+            error = errors.pop(0)
+            yield Skip(str(error.filename), "unreadable folder", error.strerror or str(error))
         here = Path(folder)
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         if fmt is None and (here / "InputDocs").is_dir():
@@ -42,6 +46,8 @@ def read_folder(path: Path, fmt: str | None = None) -> Iterator[Article | Skip]:
             if not file.is_file():  # a dangling link, a socket...
                 continue
             yield from _read_file(file, fmt)
+    for error in errors:
+        yield Skip(str(error.filename), "unreadable folder", error.strerror or str(error))
 
 
 def _read_file(file: Path, fmt: str | None) -> Iterator[Article | Skip]:
