@@ -93,6 +93,11 @@ def test_timeline_figure_places_dates_in_order_and_sizes_by_sentences():
     assert fig.dots[0].r < fig.dots[1].r < fig.dots[2].r
     assert [t.label for t in fig.ticks][0] == "01 Jan 2024"
     assert views.timeline_figure([]) is None
+    crowded = views.timeline_figure([{"date": f"2024-01-{d:02d}", "sentences": [{"text": "x"}]}
+                                     for d in (1, 2, 3, 4, 5, 20, 31)])
+    tick_xs = [t.x for t in crowded.ticks]
+    assert tick_xs[0] == crowded.left and tick_xs[-1] == crowded.right
+    assert all(b - a >= 110 for a, b in zip(tick_xs, tick_xs[1:], strict=False))
     single = views.timeline_figure(entries[:1])
     assert single.dots[0].x == (single.left + single.right) / 2
 

@@ -129,7 +129,7 @@ class TimelineFigure:
 
 
 def timeline_figure(entries: list[dict[str, Any]], *, width: int = 640, height: int = 92,
-                    max_ticks: int = 5) -> TimelineFigure | None:
+                    max_ticks: int = 5, min_gap: float = 110) -> TimelineFigure | None:
     """Geometry of the timeline picture for digest timeline entries (None when empty).
 
     >>> fig = timeline_figure([{"date": "2024-01-01", "sentences": [{"text": "A."}]},
@@ -158,15 +158,23 @@ def timeline_figure(entries: list[dict[str, Any]], *, width: int = 640, height: 
             title = title[:157] + "..."
         fig.dots.append(Dot(round(x_of(day), 1), round(4 + 3 * math.sqrt(n), 1),
                             day.isoformat(), n, title))
-    # Ticks at evenly spaced dates, always the first and the last.
-    unique = sorted(set(days))
-    if len(unique) <= max_ticks:
-        chosen = unique
-    else:
-        step = (len(unique) - 1) / (max_ticks - 1)
-        chosen = [unique[round(i * step)] for i in range(max_ticks)]
-    fig.ticks = [Tick(round(x_of(d), 1), d.strftime("%d %b %Y")) for d in chosen]
+    fig.ticks = [Tick(round(x_of(d), 1), d.strftime("%d %b %Y"))
+                 for d in _tick_days(sorted(set(days)), x_of, max_ticks, min_gap)]
     return fig
+
+
+def _tick_days(unique: list[date], x_of, max_ticks: int, min_gap: float) -> list[date]:
+    """The first and last date, and dates between them that leave room for their labels."""
+    if len(unique) == 1:
+        return unique
+    chosen = [unique[0]]
+    for day in unique[1:-1]:
+        if (len(chosen) < max_ticks - 1 and x_of(day) - x_of(chosen[-1]) >= min_gap
+                and x_of(unique[-1]) - x_of(day) >= min_gap):
+            chosen.append(day)
+    if x_of(unique[-1]) - x_of(chosen[-1]) >= min_gap or len(chosen) == 1:
+        chosen.append(unique[-1])
+    return chosen
 
 
 def group_entities(entities: list[list[Any]] | list[tuple[str, str, int]],
