@@ -26,6 +26,9 @@ def ingest(
     json_report: Annotated[bool, typer.Option(
         "--json", help="Print the report as JSON on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Don't list each skip.")] = False,
+    stories: Annotated[bool, typer.Option(
+        help="Assign articles to stories (--no-stories: store only, which is faster for a "
+             "bulk load; the next ingest with stories assigns them).")] = True,
 ) -> None:
     """Read articles into the store, recognizing duplicates and assigning stories.
 
@@ -47,7 +50,7 @@ def ingest(
             err.print(f"skipped {skip.message()}", markup=False, highlight=False, soft_wrap=True)
         shown += 1
 
-    assigner = _story_assigner(store)
+    assigner = _story_assigner(store) if stories else None
     try:
         with progress_bar("ingesting") as factory:
             report = ingest_paths(store, paths, fmt=input_format, assigner=assigner,

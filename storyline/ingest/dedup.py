@@ -31,6 +31,7 @@ MIN_SHINGLES = 8  # shorter texts are too small for a trustworthy near-duplicate
 _ESTIMATE_SLACK = 0.1
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_LSH_BANDS = (20, 6)  # bands, rows per band
 _K1, _K2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 _BIN_SHIFT = np.uint64(64 - 7)  # the top 7 bits of a shingle hash pick one of 128 bins
@@ -215,7 +216,11 @@ class NearDuplicateIndex:
     """
 
     def __init__(self) -> None:
-        self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        # datasketch's own choice for 0.8 (9 bands of 13) weighs misses and false candidates
+        # equally and so finds a pair at Jaccard 0.86 only 3 times in 4. Every candidate is
+        # checked exactly, so false candidates are cheap: 20 bands of 6 find a pair at 0.8
+        # 99.8% of the time (at 0.3, 1.5%).
+        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=_LSH_BANDS)
         self._signatures: dict[str, Signature] = {}
 
     def __len__(self) -> int:

@@ -160,6 +160,20 @@ class Ingestor:
                         fresh[key] = dedup.to_bytes(signature)
                 self.store.set_minhashes(conn, fresh)
 
+    def assign_unassigned(self, progress: Callable[[int], None] | None = None) -> int:
+        """Give a story to stored originals that have none (stored with ``--no-stories``)."""
+        if self.assigner is None:
+            return 0
+        ids = self.store.unassigned_article_ids()
+        for start in range(0, len(ids), self.batch_size):
+            rows = self.store.get_articles(ids[start:start + self.batch_size])
+            with self.store.begin() as conn:
+                self.store.lock_for_ingest(conn)
+                self.assigner.assign(conn, [r.article for r in rows if r.story_id is None])
+            if progress:
+                progress(len(rows))
+        return len(ids)
+
     def store_articles(self, articles: Sequence[Article], report: IngestReport, *,
                        run_id: int | None = None,
                        progress: Callable[[int], None] | None = None) -> None:
@@ -264,7 +278,8 @@ def ingest_paths(store: Store, paths: Sequence[Path], *, fmt: str | None = None,
                  progress_factory=None, strict: bool = False) -> IngestReport:
     """Read ``paths`` and store what they hold, in publication order.
 
-    ``progress_factory(total) -> callable(advance)`` shows progress, if given. With
+    Articles stored earlier without stories (``assigner=None``) get theirs first when an
+    ``assigner`` is given. ``progress_factory(total) -> callable(advance)`` shows progress. With
     ``strict`` the first unreadable input or bad record raises ``StrictStop`` and nothing
     is stored.
 
@@ -279,6 +294,8 @@ def ingest_paths(store: Store, paths: Sequence[Path], *, fmt: str | None = None,
     articles = publication_order(collect(paths, fmt, report, on_skip, strict=strict))
     run_id = store.start_run([str(p) for p in paths])
     ingestor = Ingestor(store, assigner)
+    if assigner is not None and (waiting := len(store.unassigned_article_ids())):
+        ingestor.assign_unassigned(progress_factory(waiting) if progress_factory else None)
     advance = progress_factory(len(articles)) if progress_factory else None
     ingestor.store_articles(articles, report, run_id=run_id, progress=advance)
     store.finish_run(run_id, ingested=report.ingested, duplicates=report.duplicates,
