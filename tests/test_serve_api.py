@@ -185,3 +185,24 @@ def test_serve_command_reports_bad_options(tmp_path):
         port = busy.getsockname()[1]
         taken = runner.invoke(app, ["serve", "--db", db, "--port", str(port)])
     assert taken.exit_code == 2 and "already in use" in taken.output
+
+
+def test_real_digest_chips_point_at_the_sentences_they_show(sqlite_url):
+    from storyline.serve.digests import default_builder
+
+    build = default_builder()
+    if build is None:
+        pytest.skip("storyline.digest.compose is not installed")
+    store = fill(sqlite_url)
+    app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=0), store=store)
+    app.state.digests = DigestCache(store, build)
+    with TestClient(app) as c:
+        digest = c.get("/api/stories/s-geneva").json()["digest"]
+        assert digest and digest["summary"], "the real digest of the Geneva story is empty"
+        page = c.get("/stories/s-geneva").text
+    texts = {r.article.id: r.article.text for r in store.get_articles(["a1", "a2", "a3"])}
+    for cited in digest["summary"]:
+        assert texts[cited["article_id"]][cited["start"]:cited["end"]] == cited["text"]
+        href = f'/articles/{cited["article_id"]}?s={cited["start"]}&amp;e={cited["end"]}#hl'
+        assert href in page
+        assert html.escape(cited["text"], quote=False) in page

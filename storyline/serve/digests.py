@@ -183,6 +183,9 @@ class DigestCache:
         self.builder = builder
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        # One build at a time per process: the NLP pipeline already uses every core, and
+        # page threads building side by side would only slow each other down.
+        self._build_gate = threading.Semaphore(1)
 
     @property
     def available(self) -> bool:
@@ -218,7 +221,8 @@ class DigestCache:
 
     def _build(self, story_id: str, version: str, articles: Sequence[Article]) -> dict[str, Any]:
         try:
-            digest = self.builder(self.store, story_id)
+            with self._build_gate:
+                digest = self.builder(self.store, story_id)
         except Exception as exc:  # noqa: BLE001 - a page without a summary beats an error page
             log.exception("building the digest of story %s failed", story_id)
             # Remembered, so that every visit does not rerun a failing pipeline; the next
