@@ -206,3 +206,20 @@ def test_real_digest_chips_point_at_the_sentences_they_show(sqlite_url):
         href = f'/articles/{cited["article_id"]}?s={cited["start"]}&amp;e={cited["end"]}#hl'
         assert href in page
         assert html.escape(cited["text"], quote=False) in page
+
+
+def test_a_merged_story_redirects_to_the_story_it_joined(sqlite_url):
+    from sqlalchemy import insert
+
+    from storyline.store import schema
+
+    with make_client(sqlite_url) as c:
+        store = c.app.state.store
+        with store.begin() as conn:
+            conn.execute(insert(schema.stories).values(id="s-old", title="old", size=0,
+                                                       sources=[], entities=[],
+                                                       merged_into="s-geneva", updated_seq=0))
+        page = c.get("/stories/s-old", follow_redirects=False)
+        assert page.status_code == 301 and page.headers["location"] == "/stories/s-geneva"
+        assert c.get("/api/stories/s-old").json()["story"]["id"] == "s-geneva"
+        assert "s-old" not in ids(c.get("/api/stories"))

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hmac
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Header, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from storyline.ingest.records import Skip, make_article
@@ -121,12 +123,14 @@ def api_stories(
 
 @router.get("/stories/{story_id}", response_model=StoryDetail,
             tags=["read"], response_model_exclude_unset=True)
-def api_story(request: Request, story_id: str) -> dict[str, Any]:
+def api_story(request: Request, story_id: str) -> Any:
     """One story: its articles and its digest (computed on the first request)."""
     state = request.app.state
     bundle = load_story(state.store, state.digests, story_id)
     if bundle is None:
         raise HTTPException(404, f"no story {story_id!r}")
+    if bundle.moved_to:
+        return RedirectResponse(f"/api/stories/{quote(bundle.moved_to)}", status_code=301)
     rows = state.store.get_articles(bundle.story.articles)
     return {
         "story": bundle.story.to_json(),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storyline.serve import views
 from storyline.serve.queries import StoryFilter, list_stories
@@ -74,6 +74,8 @@ def story_page(request: Request, story_id: str) -> Response:
     if bundle is None:
         return _render(request, "error.html", status=404, title="No such story",
                        message=f"There is no story {story_id!r} in this store.")
+    if bundle.moved_to:
+        return RedirectResponse(f"/stories/{quote(bundle.moved_to)}", status_code=301)
     digest = bundle.digest or {}
     locations = digest.get("locations", {})
     by_id = bundle.by_id

@@ -20,6 +20,7 @@ class StoryBundle:
     articles: list[Article]  # in publication order
     by_id: dict[str, Article]
     digest: dict[str, Any] | None  # digest JSON with "locations", None when unavailable
+    moved_to: str | None = None  # the story this one was merged into (nothing else loaded)
 
 
 def load_story(store: Store, digests: DigestCache, story_id: str) -> StoryBundle | None:
@@ -37,6 +38,9 @@ def load_story(store: Store, digests: DigestCache, story_id: str) -> StoryBundle
                 return None
             story_id = story.id
             row = conn.execute(select(s).where(s.c.id == story_id)).mappings().first()
+        if row["merged_into"]:
+            return StoryBundle(Story(id=row["id"], title=row["title"] or ""), [], {}, None,
+                               moved_to=row["merged_into"])
         articles = [
             Article(text=r.text, id=r.id, url=r.url, source=r.source, title=r.title,
                     published=_aware(r.published))
