@@ -38,7 +38,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from storyline.digest.timeline_dates import days_by_sentence, sentence_days, split_sentences
+from storyline.digest.timeline_dates import days_by_sentence, light_analysis_many, sentence_days
 from storyline.model import Article, Citation, TimelineEntry
 
 
@@ -88,22 +88,27 @@ def prepare(items: Iterable) -> Collection:
     analysis found them); a plain ``Article`` goes through the light path of
     :mod:`storyline.digest.timeline_dates`.
     """
-    collection = Collection(articles=[])
-    for item in items:
-        article = getattr(item, "article", item)
+    items = list(items)
+    articles = [getattr(item, "article", item) for item in items]
+    for item, article in zip(items, articles, strict=True):
         if not isinstance(article, Article):
             raise TypeError(f"not an article: {type(item).__name__}")
+    plain = [i for i, item in enumerate(items)
+             if not getattr(getattr(item, "analysis", None), "sentences", None)]
+    light = dict(zip(plain, light_analysis_many(
+        [(articles[i].text, articles[i].published_date) for i in plain]), strict=True))
+    collection = Collection(articles=[])
+    for index, (item, article) in enumerate(zip(items, articles, strict=True)):
         pub = article.published_date
-        analysis = getattr(item, "analysis", None)
-        if analysis is not None and analysis.sentences:
+        if index in light:
+            spans, days = light[index]
+        else:
+            analysis = item.analysis
             spans = [(s.start, s.end) for s in analysis.sentences]
             if analysis.times:
                 days = days_by_sentence(analysis.times, len(spans))
             else:
                 days = sentence_days(article.text, spans, pub)
-        else:
-            spans = [(s, e) for s, e, _ in split_sentences(article.text)]
-            days = sentence_days(article.text, spans, pub)
         doc = len(collection.articles)
         collection.articles.append(article)
         for position, ((start, end), day) in enumerate(zip(spans, days, strict=True)):
@@ -142,7 +147,8 @@ def build_timeline(analyzed_or_articles: Iterable, *, dates: int, per_date: int,
     sents = collection.sentences
     if not sents:
         return []
-    matcher = QueryMatcher(query, [s.text for s in sents]) if query else None
+    matrix, document_counts = _tfidf(sents)
+    matcher = QueryMatcher(query, [s.text for s in sents], document_counts) if query else None
     eligible = np.array([
         settings.min_words <= s.words <= settings.max_words
         and (matcher is None or matcher.matches(s.text))
@@ -151,7 +157,6 @@ def build_timeline(analyzed_or_articles: Iterable, *, dates: int, per_date: int,
     if not eligible.any():
         return []
     ranked = rank_dates(collection, settings, since=since, until=until)
-    matrix = _tfidf(sents)
     overlap = _binary(matrix)
     texts = [" ".join(s.text.lower().split()) for s in sents]  # identical copies count once
     by_day = _candidates(collection, settings)
@@ -197,13 +202,18 @@ def rank_dates(collection: Collection, settings: Settings = DEFAULT, *,
     return sorted(days, key=lambda d: (-score[d], d))
 
 
-def _tfidf(sents: Sequence[_Sent]) -> sparse.csr_matrix:
+def _tfidf(sents: Sequence[_Sent]) -> tuple[sparse.csr_matrix, Counter[str]]:
+    """TF-IDF rows of the sentences, and in how many sentences each word occurs."""
     vectorizer = TfidfVectorizer(stop_words="english", lowercase=True, sublinear_tf=True,
                                  dtype=np.float32)
     try:
-        return vectorizer.fit_transform([s.text for s in sents]).tocsr()
+        matrix = vectorizer.fit_transform([s.text for s in sents]).tocsr()
     except ValueError:  # only stop words: every row empty
-        return sparse.csr_matrix((len(sents), 1), dtype=np.float32)
+        return sparse.csr_matrix((len(sents), 1), dtype=np.float32), Counter()
+    frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    counts = Counter(dict(zip(vectorizer.get_feature_names_out().tolist(),
+                              frequency.tolist(), strict=True)))
+    return matrix, counts
 
 
 def _candidates(collection: Collection, settings: Settings) -> dict[date, list[tuple[int, float]]]:
@@ -324,8 +334,11 @@ class QueryMatcher:
     ['bp', 'oil']
     """
 
-    def __init__(self, query: str, texts: Sequence[str]) -> None:
-        counts = Counter(t.lower() for text in texts for t in _TOKEN.findall(text))
+    def __init__(self, query: str, texts: Sequence[str],
+                 counts: Counter[str] | None = None) -> None:
+        """``counts`` (optional): how often each lower-cased word occurs in ``texts``."""
+        if counts is None:
+            counts = Counter(t.lower() for text in texts for t in _TOKEN.findall(text))
         self.terms: list[str] = []
         for word in query.split():
             for part in _CAMEL.split(word):

@@ -173,3 +173,44 @@ SYSTEMS = {
     "most-published": most_published_system,
     "random": random_system,
 }
+
+
+# -- the evaluation -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class TaskResult:
+    """Every system's scores on one task (and how long each took to build its timeline)."""
+
+    name: str
+    dates: int
+    per_date: int
+    articles: int
+    scores: dict  # system name -> storyline.evaluate.tls.TimelineScores
+    seconds: dict[str, float]
+
+
+def run_evaluation(path: Path, *, only: list[str] | None = None, systems=None,
+                   progress=None) -> list[TaskResult]:
+    """All tasks under ``path``, every system, scored with :func:`storyline.evaluate.tls.evaluate`.
+
+    ``progress(message)`` (optional) hears about each task as it is done.
+    """
+    import time
+
+    from storyline.evaluate import tls
+
+    systems = systems or SYSTEMS
+    results = []
+    for task in load_tasks(path, only=only):
+        predicted, seconds = {}, {}
+        for name, system in systems.items():
+            started = time.perf_counter()
+            predicted[name] = system(task)
+            seconds[name] = time.perf_counter() - started
+        scores = tls.evaluate([(predicted[name], task.reference) for name in systems])
+        results.append(TaskResult(task.name, task.dates, task.per_date, len(task.articles),
+                                  dict(zip(systems, scores, strict=True)), seconds))
+        if progress:
+            progress(f"{task.name}: done")
+    return results

@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -106,10 +107,11 @@ def evaluate(pairs: Sequence[tuple[Timeline, Timeline]]) -> list[TimelineScores]
         return [evaluator.evaluate_align_date_content_costs_many_to_one(p, t) if p.get_dates()
                 else None for p, t in prepared]
 
-    run_all()  # first pass: record the questions
-    recorder.answers = run_rouge(recorder.requests)
-    recorder.position = 0
-    results = run_all()  # second pass: the same questions, now answered
+    with _memoized_approximation():
+        run_all()  # first pass: record the questions
+        recorder.answers = run_rouge(recorder.requests)
+        recorder.position = 0
+        results = run_all()  # second pass: the same questions, now answered
     out = []
     for (predicted, reference), result in zip(pairs, results, strict=True):
         if result is None:
@@ -120,6 +122,31 @@ def evaluate(pairs: Sequence[tuple[Timeline, Timeline]]) -> list[TimelineScores]
                   for m in MEASURES)
         out.append(TimelineScores(r1, r2, date_prf(predicted, reference)))
     return out
+
+
+@contextmanager
+def _memoized_approximation():
+    """tilse's ROUGE-1 approximation (the alignment cost), remembered per pair of summaries.
+
+    tilse asks it for every (predicted day, reference day) pair twice (precision and recall
+    alignments), and the two passes above ask again: the same pure function, answered once.
+    """
+    from tilse.evaluation import util
+
+    original = util.compute_rouge_approximation
+    cache: dict = {}
+
+    def remembered(pred_summary, groundtruth):
+        key = (tuple(pred_summary), tuple(tuple(g) for g in groundtruth))
+        if key not in cache:
+            cache[key] = original(pred_summary, groundtruth)
+        return cache[key]
+
+    util.compute_rouge_approximation = remembered
+    try:
+        yield
+    finally:
+        util.compute_rouge_approximation = original
 
 
 class _Recorder:
