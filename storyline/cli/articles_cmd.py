@@ -29,7 +29,8 @@ def parse_day(value: str | None, option: str, *, end: bool = False) -> datetime 
         fail(f"{option} {value}: not a date (use YYYY-MM-DD)")
     if len(value) <= 10:
         day = datetime.combine(day.date(), time.max if end else time.min)
-    return day if day.tzinfo else day.replace(tzinfo=UTC)
+    # Stored dates are UTC; a moment given with an offset is compared as the same instant.
+    return day.astimezone(UTC) if day.tzinfo else day.replace(tzinfo=UTC)
 
 
 @app.command()
