@@ -33,10 +33,15 @@ report write tweet declare reply respond answer complain suggest predict promise
 confirm recall conclude stress emphasize emphasise maintain contend assert allege testify
 reveal accuse charge joke quip vow pledge boast concede observe agree lament demand caution
 threaten estimate indicate learn believe think hope fear worry acknowledge reiterate repeat
-counter retort mention brag posit speculate write post
+counter retort mention brag posit speculate write post continue point echo interrupt read
+chant show find cite dismiss praise mock ridicule propose refuse rule blast slam criticize
+criticise question tout
 """.split())
-# Verbs that take a quote only with a clause ("think", "believe"): never a direct-quote cue.
-_BELIEF = frozenset({"believe", "think", "hope", "fear", "worry", "learn", "estimate"})
+# Verbs that take a quote only with a clause ("think", "believe", "a poll shows"): never a
+# direct-quote cue.
+_BELIEF = frozenset({"believe", "think", "hope", "fear", "worry", "learn", "estimate", "show",
+                     "find", "cite", "rule", "propose", "refuse", "praise", "question"})
+_DASH_SPEAKER = re.compile(r"^[\s.,]*[―—–-]\s*((?:[A-Z][\w.'’-]*\s?){1,5})")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 OPEN_MARKS = "“«„"
 CLOSE_MARKS = "”»"
@@ -149,9 +154,17 @@ class _Resolver:
 
     def speaker(self, subj) -> tuple[str, int, int]:
         """The resolved name and the attributing mention's span for subject token ``subj``."""
+        if subj.lower_ in ("who", "that", "which") and subj.head.dep_ == "relcl":
+            subj = subj.head.head  # "Kerry, who said ...": the relative clause's noun
         ent = self.entity_at(subj)
         if ent is not None:
             return ent.key, ent.start, ent.end
+        # "the mayor, Ana Lopez, said": the name in apposition.
+        for child in subj.children:
+            if child.dep_ == "appos":
+                named = self.entity_at(child)
+                if named is not None and named.label == "PERSON":
+                    return named.key, subj.left_edge.idx, named.end
         start_tok = subj.left_edge
         while start_tok.i < subj.i and start_tok.dep_ in ("punct", "cc"):
             start_tok = self.doc[start_tok.i + 1]
@@ -176,10 +189,13 @@ def _subject(verb):
     # "…, said the minister, …": some parses hang the speaker as dobj/attr after the verb.
     if verb.lemma_ == "say":
         for child in verb.rights:
-            if child.dep_ in ("dobj", "attr", "npadvmod") and child.pos_ in ("PROPN", "NOUN"):
+            if child.dep_ in ("dobj", "attr", "nsubj") and child.pos_ in ("PROPN", "NOUN") \
+                    and child.ent_type_ not in ("DATE", "TIME"):
                 return child
-    # A conjoined verb shares its subject: "He paused and added: ..."
-    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+    # A conjoined verb shares its subject ("He paused and added: ..."), a participle takes
+    # its clause's ("..., saying that ...").
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") \
+            and verb.head.i != verb.i:
         return _subject(verb.head)
     return None
 
@@ -318,11 +334,29 @@ def _direct_speaker(doc, chain: list[QuoteSpan], inside: _Inside, resolver: _Res
         if prev is not None:
             candidates.append((10_000, *prev))
     if not candidates:
-        return None
+        return _dash_speaker(doc, chain)
     _, cue, subj = min(candidates, key=lambda c: c[0])
     name, start, end = resolver.speaker(subj)
     del text
     return _Speaker(name, start, end, cue)
+
+
+def _dash_speaker(doc, chain: list[QuoteSpan]):
+    """'"...." ― Sonya Herridge': a name after a dash right behind the closing mark."""
+    end = chain[-1].end
+    after = doc.text[end:end + 80]
+    skip = len(after) - len(after.lstrip(" ,.!?\"”»"))
+    m = _DASH_SPEAKER.match(after[skip:])
+    if m is None:
+        return None
+    dash = doc.char_span(end + skip + m.start(0), end + skip + m.end(0),
+                         alignment_mode="expand")
+    name_start = end + skip + m.start(1)
+    name = m.group(1).strip()
+    if dash is None or not name:
+        return None
+    cue = next((t for t in dash if t.text in "―—–-"), dash[0])
+    return _Speaker(name.rstrip("."), name_start, name_start + len(name.rstrip(".")), cue)
 
 
 def _previous_sentence_cue(doc, quote_start: int, inside: _Inside):
@@ -333,8 +367,15 @@ def _previous_sentence_cue(doc, quote_start: int, inside: _Inside):
     span = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
     if span is None:
         return None
-    for tok in reversed(list(span[0].sent)):
+    sent = list(span[0].sent)
+    for tok in reversed(sent):
         if _is_cue(tok) and not inside(tok.idx):
+            subj = _subject(tok)
+            if subj is not None and not inside(subj.idx):
+                return tok, subj
+    # "The statement read in full:" / "Trump on Twitter:": the clause's own verb and subject.
+    for tok in reversed(sent):
+        if tok.pos_ in ("VERB", "AUX") and not inside(tok.idx):
             subj = _subject(tok)
             if subj is not None and not inside(subj.idx):
                 return tok, subj
@@ -370,8 +411,10 @@ def _reported(token, inside: _Inside):
         if span is None or span[1] - span[0] < 15:
             return None
         return obj, span
-    if not _is_cue(token) or inside(token.idx):
+    if inside(token.idx):
         return None
+    if not _is_cue(token):
+        return _stance(token, inside)
     subj = _subject(token)
     if subj is None or inside(subj.idx):
         return None
@@ -394,3 +437,29 @@ def _reported(token, inside: _Inside):
             return None
         return subj, span
     return None
+
+
+# Verbs too plain to carry a stance ("has", "made", "went").
+_PLAIN = frozenset("""be have do get make take go come give put see use include become seem
+leave keep let begin start try help look turn move play run live hold bring happen set
+""".split())
+_HUMAN_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _stance(token, inside: _Inside):
+    """A named actor's stance or claim: "Trump has vowed to bring back jobs", "Clinton
+    accused him of lying" (PolNeAR counts these as attributions too)."""
+    if token.pos_ != "VERB" or token.lemma_.lower() in _PLAIN:
+        return None
+    subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if subj is None or inside(subj.idx):
+        return None
+    if subj.ent_type_ not in _HUMAN_ENTS and subj.lower_ not in ("he", "she", "they", "we"):
+        return None
+    comp = next((c for c in token.children if c.dep_ in ("ccomp", "xcomp", "dobj")), None)
+    if comp is None:
+        return None
+    span = _content_span(t for t in comp.subtree)
+    if span is None or span[1] - span[0] < 12:
+        return None
+    return subj, span

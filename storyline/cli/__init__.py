@@ -10,6 +10,7 @@ from storyline.cli import articles_cmd
 from storyline.cli import dates_cmd
 from storyline.cli import demo_cmd
 from storyline.cli import eval_cmd
+from storyline.cli import eval_quotes
 from storyline.cli import eval_timeline
 from storyline.cli import eval_summarize
 from storyline.cli import ingest_cmd

@@ -1,0 +1,154 @@
+"""Analysis throughput and peak memory on Timeline17 articles, next to spaCy's bare nlp.pipe.
+
+Takes ``--articles`` (default 1,000) non-empty English Timeline17 input documents from
+``../shared/data/timeline17`` (read at run time, spread evenly over all topics). Each
+contender runs in its own subprocess on the same texts, so its peak memory is its own:
+
+- ``spacy-bare``: ``en_core_web_sm`` ``nlp.pipe`` over the texts, nothing else;
+- ``analysis-text``: storyline's analysis without vectors (spaCy + sentences, entities, dates,
+  quotes, numbers);
+- ``analysis-full``: the full analysis, vectors included (``analyze(..., with_vectors=True)``).
+
+The full run also reports where its time goes: spaCy's pipe, storyline's readers of the
+parse, and the sentence embedding.
+
+Usage::
+
+    .venv/bin/python benchmarks/analyze.py                  # table on stdout
+    .venv/bin/python benchmarks/analyze.py --articles 200 --json
+    .venv/bin/python benchmarks/analyze.py --profile prof.txt   # pyinstrument, full analysis
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = Path(os.environ.get("STORYLINE_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def load_articles(data: Path, n: int):
+    from storyline.analyze.language import is_english
+    from storyline.ingest.datasets import read_timeline17
+    from storyline.model import Article
+
+    found = [a for a in read_timeline17(data / "timeline17")
+             if isinstance(a, Article) and a.text.strip() and is_english(a.text)]
+    if len(found) < n:
+        return found
+    step = len(found) / n
+    return [found[int(i * step)] for i in range(n)]
+
+
+def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | None) -> dict:
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("STORYLINE_TORCH_THREADS", "2")))
+    articles = load_articles(data, n)
+    from storyline.analyze import vectors
+    from storyline.analyze.nlp import MAX_CHARS, nlp
+
+    nlp()  # load models before the clock starts: we measure throughput, not start-up
+    if name == "analysis-full":
+        vectors.model()
+    stages: dict[str, float] = {}
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    start = time.perf_counter()
+    if name == "spacy-bare":
+        for _doc in nlp().pipe((a.text[:MAX_CHARS] for a in articles), batch_size=32,
+                               n_process=n_process):
+            pass
+    else:
+        from storyline.analyze import pipeline
+
+        original_read = pipeline.read_doc
+        read_time = 0.0
+
+        def timed_read(*args, **kwargs):
+            nonlocal read_time
+            t0 = time.perf_counter()
+            try:
+                return original_read(*args, **kwargs)
+            finally:
+                read_time += time.perf_counter() - t0
+
+        pipeline.read_doc = timed_read
+        t0 = time.perf_counter()
+        analyses = pipeline.analyze_docs(articles, n_process=n_process)
+        t1 = time.perf_counter()
+        stages["spacy_pipe_s"] = round(t1 - t0 - read_time, 2)
+        stages["readers_s"] = round(read_time, 2)
+        stages["sentences"] = sum(len(a.sentences) for a in analyses)
+        if name == "analysis-full":
+            pipeline.attach_vectors(articles, analyses)
+            stages["embedding_s"] = round(time.perf_counter() - t1, 2)
+    seconds = time.perf_counter() - start
+    if profiler is not None:
+        profiler.stop()
+        Path(profile).write_text(profiler.output_text(unicode=False, color=False))
+    words = sum(len(a.text[:MAX_CHARS].split()) for a in articles)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"name": name, "articles": len(articles), "words": words,
+            "seconds": round(seconds, 2), "articles_per_s": round(len(articles) / seconds, 2),
+            "peak_rss_mb": round(peak_kb / 1024, 1), **stages}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--n-process", type=int, default=1, help="spaCy processes")
+    parser.add_argument("--only", choices=["spacy-bare", "analysis-text", "analysis-full"],
+                        action="append", help="run only these contenders")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", help="write a pyinstrument text profile of the full run")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_contender(args.child, args.data, args.articles, args.n_process,
+                                       args.profile)))
+        return
+    if not (args.data / "timeline17").is_dir():
+        sys.exit(f"benchmarks/analyze.py: {args.data / 'timeline17'}: not found "
+                 "(set STORYLINE_SHARED_DATA)")
+    results = []
+    for name in args.only or ["spacy-bare", "analysis-text", "analysis-full"]:
+        cmd = [sys.executable, __file__, "--child", name, "--articles", str(args.articles),
+               "--data", str(args.data), "--n-process", str(args.n_process)]
+        if args.profile and name == "analysis-full":
+            cmd += ["--profile", args.profile]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            sys.exit(f"{name} failed: {done.stderr.strip().splitlines()[-1:]}")
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(f"done {name}", file=sys.stderr)
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
+               "n_process": args.n_process,
+               "torch_threads": int(os.environ.get("STORYLINE_TORCH_THREADS", "2"))}
+    if args.json:
+        print(json.dumps({"machine": machine, "results": results}))
+        return
+    print(f"{'contender':<15} {'articles':>8} {'words':>9} {'seconds':>8} {'art/s':>7} "
+          f"{'peak MB':>8}  stages")
+    for r in results:
+        stages = {k: v for k, v in r.items() if k.endswith("_s") and k != "articles_per_s"}
+        print(f"{r['name']:<15} {r['articles']:>8} {r['words']:>9} {r['seconds']:>8} "
+              f"{r['articles_per_s']:>7} {r['peak_rss_mb']:>8}  {stages}")
+    print(f"machine: {machine}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Quotes on sentences written for these tests: marks, multi-sentence quotes, reported
+speech, speakers resolved from pronouns and descriptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.analyze.pipeline import analyze
+from storyline.analyze.quotes import quote_spans
+from storyline.model import Article
+
+
+def quotes_of(text: str):
+    [done] = analyze([Article(text=text, id="q")], with_vectors=False)
+    for q in done.analysis.quotes:
+        assert text[q.start:q.end] == q.quote
+        assert q.cue.startswith(text[q.cue_start:q.cue_end])
+        assert 0 <= q.speaker_start < q.speaker_end <= len(text)
+    return done.analysis.quotes
+
+
+@pytest.mark.parametrize("mark", [('"', '"'), ("“", "”")])
+def test_quote_then_he_said_resolves_the_pronoun(mark):
+    o, c = mark
+    text = (f"Foreign Minister Sergei Lavrov arrived in Geneva on Monday. "
+            f"{o}We are ready to talk for as long as it takes,{c} he said.")
+    [q] = [q for q in quotes_of(text) if q.direct]
+    assert q.quote == "We are ready to talk for as long as it takes"
+    assert q.speaker == "Sergei Lavrov"
+    assert text[q.speaker_start:q.speaker_end] == "he"
+    assert q.cue == "said"
+
+
+def test_said_name_after_the_quote():
+    text = '"The convoy was attacked from the air," said Jens Laerke, a UN spokesman.'
+    [q] = quotes_of(text)
+    assert q.direct and q.speaker == "Jens Laerke"
+    assert text[q.speaker_start:q.speaker_end] == "Jens Laerke"
+
+
+def test_quote_over_several_sentences_keeps_one_speaker():
+    text = ('Angela Merkel spoke after the vote. "This is a sad day. We respect the result. '
+            'Now the work begins," Merkel told reporters in Berlin.')
+    [q] = [q for q in quotes_of(text) if q.direct]
+    assert q.quote == "This is a sad day. We respect the result. Now the work begins"
+    assert q.speaker == "Angela Merkel"
+
+
+def test_paragraph_quote_continues_the_previous_speaker():
+    text = ('"We will rebuild the city," the mayor, Ana Lopez, said on Tuesday. '
+            '"It will take years.\n\n"But we will not give up."')
+    direct = [q for q in quotes_of(text) if q.direct]
+    assert len(direct) == 3
+    assert {q.speaker for q in direct} == {"Ana Lopez"}
+
+
+def test_colon_introduces_a_quote():
+    text = 'Senator Mark Hill wrote on Twitter: "The bill is dead and everyone knows it."'
+    [q] = [q for q in quotes_of(text) if q.direct]
+    assert q.speaker == "Mark Hill"
+    assert q.quote == "The bill is dead and everyone knows it."
+
+
+def test_reported_speech_said_that():
+    text = "John Kerry said that the ceasefire had collapsed after the attack."
+    [q] = quotes_of(text)
+    assert not q.direct
+    assert q.speaker == "John Kerry" and q.cue == "said"
+    assert q.quote.startswith("that the ceasefire had collapsed")
+
+
+def test_according_to():
+    text = "The talks will resume in Geneva next week, according to the Foreign Ministry."
+    [q] = [q for q in quotes_of(text) if q.cue == "according to"]
+    assert "Foreign Ministry" in text[q.speaker_start:q.speaker_end]
+    assert q.quote.startswith("The talks will resume")
+
+
+def test_denied_and_told_reporters():
+    text = ("Moscow denied that its jets had struck the convoy. "
+            "Hassan Nasser told reporters the hospital had been hit twice.")
+    quotes = quotes_of(text)
+    cues = {q.cue: q for q in quotes}
+    assert cues["denied"].speaker == "Moscow"
+    assert "its jets had struck the convoy" in cues["denied"].quote
+    assert cues["told"].speaker == "Hassan Nasser"
+    assert "the hospital had been hit twice" in cues["told"].quote
+
+
+def test_description_resolves_to_the_titled_person():
+    text = ("Defence Minister Peter Olsen visited the base on Monday. Later, the minister "
+            "said that more troops would be sent.")
+    [q] = [q for q in quotes_of(text) if q.cue == "said"]
+    assert q.speaker == "Peter Olsen"
+    assert text[q.speaker_start:q.speaker_end] == "the minister"
+
+
+def test_scare_quotes_are_not_statements():
+    text = 'The city has become a "ghost town" since the floods began in the spring.'
+    assert quotes_of(text) == []
+
+
+def test_quote_spans_pair_straight_marks_per_paragraph():
+    text = 'A "one two three" B.\n"Open without close\n\nnext'
+    spans = [text[s.start:s.end] for s in quote_spans(text)]
+    assert spans == ["one two three", "Open without close"]
