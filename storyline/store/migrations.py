@@ -62,7 +62,15 @@ def _v3_digests(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.digests])
 
 
-STEPS: list[Step] = [_v1_base, _v2_analyses, _v3_digests]
+def _v4_live_stories_index(conn: Connection) -> None:
+    # The story list counts and pages live (not merged) stories newest first; without this
+    # index both scan every story row (and its state blob).
+    conn.execute(text(
+        "CREATE INDEX IF NOT EXISTS ix_stories_live ON stories(merged_into, last_published)"
+    ))
+
+
+STEPS: list[Step] = [_v1_base, _v2_analyses, _v3_digests, _v4_live_stories_index]
 LATEST = len(STEPS)
 
 
