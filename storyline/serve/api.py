@@ -215,6 +215,7 @@ def api_ingest(
         ingestor.store_articles(publication_order(good), report)
     state.pages.clear()
     state.memo.clear()
+    state.menus.clear()
     return {**report.to_json(), "skips": [s.message() for s in report.skips]}
 
 

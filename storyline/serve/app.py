@@ -189,8 +189,10 @@ def create_app(config: ServeConfig | None = None, store: Store | None = None) ->
     app.state.store = store
     app.state.digests = DigestCache(store, default_builder() if config.compute_digests else None)
     app.state.pages = PageCache(config.cache_seconds)
-    # The outlet menu and story counts scan whole tables: keep them at least as long as pages.
+    # Story counts are kept as long as pages; the outlet menu (a GROUP BY over every
+    # article) for a minute even when pages are not reused. An ingest here empties both.
     app.state.memo = Memo(config.cache_seconds)
+    app.state.menus = Memo(60.0)
     app.state.templates = make_templates()
     app.state.ingest_lock = threading.Lock()
     app.state.ingestor = None

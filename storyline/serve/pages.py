@@ -25,7 +25,7 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> R
 
 def _outlets(request: Request) -> list[str]:
     state = request.app.state
-    return state.memo.get("outlets", lambda: sorted(
+    return state.menus.get("outlets", lambda: sorted(
         {name for name, _ in state.store.sources() if name}, key=str.lower))
 
 
