@@ -18,5 +18,7 @@ from storyline.cli import quotes_cmd
 from storyline.cli import serve_cmd
 from storyline.cli import summarize_cmd
 from storyline.cli import timeline_cmd
+from storyline.cli import stories_cmd
+from storyline.cli import eval_stories
 
 __all__ = ["app", "main"]

@@ -1,0 +1,133 @@
+"""``storyline stories`` (list the stories) and ``storyline show STORY`` (one story)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from storyline.cli.app import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    app,
+    err,
+    fail,
+    open_store_or_fail,
+    out,
+    print_json,
+)
+
+
+class StoryOrder(StrEnum):
+    recent = "recent"
+    size = "size"
+
+
+@app.command()
+def stories(
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.text,
+    order: Annotated[StoryOrder, typer.Option(help="recent: latest article first; "
+                                              "size: most articles first.")]
+    = StoryOrder.recent,
+    entity: Annotated[str | None, typer.Option(help="Only stories whose key entities "
+                                               "contain this name.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many (default: all).")]
+    = None,
+) -> None:
+    """List the stories in the store (INTERFACES.md section 4 with --format json)."""
+    if limit is not None and limit < 0:
+        fail(f"--limit {limit}: must be 0 or more")
+    store = open_store_or_fail(db)
+    found = store.list_stories(limit=None if entity else limit, order=order.value)
+    if entity:
+        wanted = set(store.search_stories_by_entity(entity))
+        found = [s for s in found if s.id in wanted][:limit]
+    if output is OutputFormat.json:
+        print_json([{**s.to_json(), "size": len(s.articles)} for s in found])
+        return
+    table = Table("last", "articles", "outlets", "title", "id", box=None, pad_edge=False)
+    for story in found:
+        table.add_row(
+            story.last_published.date().isoformat() if story.last_published else "-",
+            str(len(story.articles)), str(len(story.sources)), escape(story.title or "-"),
+            story.id,
+        )
+    out.print(table)
+    out.print(f"[dim]{len(found)} of {store.count_stories()} stories; "
+              "storyline show ID for one (an id prefix will do)[/dim]")
+
+
+@app.command()
+def show(
+    story_id: Annotated[str, typer.Argument(metavar="STORY", help="Story id or a unique prefix.")],
+    db: DbOption = None,
+    output: FormatOption = OutputFormat.text,
+    summary: Annotated[bool, typer.Option(help="Include the story's summary "
+                                          "(runs the analysis).")] = True,
+) -> None:
+    """Print one story: title, outlets, dates, key entities, summary and its articles."""
+    store = open_store_or_fail(db)
+    story = store.get_story(story_id.strip())
+    if story is None:
+        fail(f"story {story_id}: no such story (or the prefix is not unique); "
+             "see storyline stories")
+    rows = store.get_articles(story.articles)
+    digest = _digest(store, story.id) if summary else None
+    if output is OutputFormat.json:
+        value = {**story.to_json(), "size": len(rows),
+                 "articles": [r.article.to_json() for r in rows]}
+        for item in value["articles"]:
+            item.pop("text", None)
+        if digest is not None:
+            value["summary"] = [c.to_json() for c in digest.summary]
+        print_json(value)
+        return
+    out.print(f"[bold]{escape(story.title or '(untitled)')}[/bold]")
+    out.print(f"[dim]story {story.id}[/dim]")
+    span = _span(story)
+    out.print(f"{len(rows)} article(s) from {len(story.sources)} outlet(s), {span}")
+    if story.sources:
+        out.print("outlets: " + escape(", ".join(story.sources)))
+    if story.entities:
+        out.print("key entities: " + escape(", ".join(story.entities)))
+    if digest is not None and digest.summary:
+        out.print("\n[bold]summary[/bold]")
+        for citation in digest.summary:
+            cited = len(citation.sources)
+            note = f" [dim]({cited} sources)[/dim]" if cited > 1 else ""
+            out.print(f"  {escape(citation.text)}{note}")
+    out.print("")
+    table = Table("published", "outlet", "title", "id", box=None, pad_edge=False)
+    for row in rows:
+        a = row.article
+        title = a.title or a.text[:80].replace("\n", " ")
+        table.add_row(a.published.isoformat(timespec="minutes").replace("+00:00", "Z")
+                      if a.published else "-", escape(a.source or "-"), escape(title), a.id)
+    out.print(table)
+
+
+def _span(story) -> str:
+    first, last = story.first_published, story.last_published
+    if first is None:
+        return "undated"
+    if last is None or first.date() == last.date():
+        return first.date().isoformat()
+    return f"{first.date().isoformat()} to {last.date().isoformat()}"
+
+
+def _digest(store, story_id: str):
+    """The story's digest from the summary engineer's module, when it is installed."""
+    try:
+        from storyline.digest.compose import build_digest
+    except ImportError:
+        return None
+    try:
+        return build_digest(store, story_id)
+    except Exception as exc:  # noqa: BLE001 - the story still shows without its summary
+        err.print(f"storyline: summary unavailable: {exc}", markup=False, highlight=False)
+        return None

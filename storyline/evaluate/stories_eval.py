@@ -1,0 +1,63 @@
+"""Story detection on a labelled stream: storyline's systems and baselines, scored.
+
+>>> from storyline.evaluate.bcubed import Scores
+>>> Row("x", Scores(1, 1, 1), Scores(1, 1, 1), 3).to_json()["bcubed"]["f1"]
+1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storyline.evaluate.bcubed import Scores, bcubed, pairwise
+from storyline.evaluate.clusters import LabelledArticles
+from storyline.stories.cluster import OnlineClusterer, Params, cluster_bulk
+from storyline.stories.features import ArticleFeatures
+from storyline.stories.similarity import Weights
+
+# Single-pass TF-IDF: cosine over words only, no time, no merges; the threshold is the best
+# of 0.1/0.2/0.3/0.4 on DUC 2003 and Multi-News pooled (docs/results/stories.md).
+TFIDF_BASELINE = Params(
+    threshold=0.2, merge_threshold=2.0,
+    weights=Weights(dense=0.0, words=1.0, entities=0.0, per_day=0.0, undated=0.0,
+                    per_log_size=0.0),
+    window_days=3650.0, max_window_days=3650.0,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    system: str
+    bcubed: Scores
+    pairwise: Scores
+    stories: int
+
+    def to_json(self) -> dict:
+        return {"system": self.system, "stories": self.stories,
+                "bcubed": _scores(self.bcubed), "pairwise": _scores(self.pairwise)}
+
+
+def evaluate(stream: LabelledArticles, features: Sequence[ArticleFeatures],
+             params: Params | None = None) -> list[Row]:
+    """Score online assignment, bulk clustering and the baselines on one stream (in order)."""
+    systems = {
+        "storyline online": online(features, params),
+        "storyline bulk": cluster_bulk(features, params),
+        "baseline: single-pass TF-IDF": online(features, TFIDF_BASELINE),
+        "baseline: every article alone": {f.id: f.id for f in features},
+    }
+    return [Row(name, bcubed(pred, stream.gold), pairwise(pred, stream.gold),
+                len(set(pred.values()))) for name, pred in systems.items()]
+
+
+def online(features: Sequence[ArticleFeatures], params: Params | None = None) -> dict[str, str]:
+    """Article id -> story id from online assignment in the order given."""
+    clusterer = OnlineClusterer(params)
+    clusterer.add_all(features)
+    return clusterer.assignments()
+
+
+def _scores(s: Scores) -> dict:
+    return {"precision": round(s.precision, 4), "recall": round(s.recall, 4),
+            "f1": round(s.f1, 4)}

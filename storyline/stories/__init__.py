@@ -1,0 +1,21 @@
+"""Story detection: group a stream of articles into stories, online and in bulk.
+
+``make_assigner(store)`` is what ``storyline ingest`` calls; ``cluster_bulk(features)``
+clusters an archive at once; ``featurize(articles)`` computes what both compare.
+"""
+
+from __future__ import annotations
+
+from storyline.store.database import Store
+from storyline.stories.assigner import OnlineAssigner
+from storyline.stories.cluster import OnlineClusterer, Params, cluster_bulk
+from storyline.stories.features import ArticleFeatures, featurize
+
+
+def make_assigner(store: Store, params: Params | None = None) -> OnlineAssigner:
+    """The ``StoryAssigner`` ingest uses: each new article joins a story or opens one."""
+    return OnlineAssigner(store, params)
+
+
+__all__ = ["ArticleFeatures", "OnlineAssigner", "OnlineClusterer", "Params", "cluster_bulk",
+           "featurize", "make_assigner"]

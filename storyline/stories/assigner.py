@@ -1,0 +1,57 @@
+"""The ingest hook: assigns each batch's new articles to stories in the batch's transaction.
+
+Crash safety follows from two facts: the story rows, memberships and document frequencies
+are written on ingest's connection (they commit with the articles or not at all), and a
+clusterer loaded from the store is exactly the one that was saved (see ``state``). A run
+killed midway and restarted therefore makes the same decisions as one that was not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from storyline.model import Article
+from storyline.store import schema
+from storyline.store.database import Store, _row_to_article
+from storyline.stories import repository
+from storyline.stories.cluster import OnlineClusterer, Params
+from storyline.stories.features import featurize
+
+
+class OnlineAssigner:
+    """``StoryAssigner`` for ``ingest``: online clustering backed by the store."""
+
+    def __init__(self, store: Store, params: Params | None = None) -> None:
+        self.store = store
+        self.params = params or Params()
+        self.clusterer: OnlineClusterer | None = None
+
+    def assign(self, conn: Connection, articles: Sequence[Article]) -> None:
+        """Assign ``articles`` (new originals, in publication order) and save the result."""
+        try:
+            if self.clusterer is None:
+                self.clusterer = repository.load_clusterer(conn, self.params)
+                articles = _unassigned(conn, {a.id for a in articles}) + list(articles)
+            for features in featurize(articles):
+                self.clusterer.add(features)
+            repository.save(conn, self.clusterer, self.clusterer.drain(),
+                            repository.max_seq(conn))
+        except BaseException:
+            # The transaction will roll back: forget what was not saved.
+            self.clusterer = None
+            raise
+
+
+def _unassigned(conn: Connection, exclude: set[str]) -> list[Article]:
+    """Originals stored earlier without a story (ingested before stories were installed)."""
+    a, m = schema.articles, schema.memberships
+    rows = conn.execute(
+        select(a, m.c.story_id)
+        .select_from(a.outerjoin(m, m.c.article_id == a.c.id))
+        .where(a.c.duplicate_of.is_(None), m.c.story_id.is_(None))
+        .order_by(a.c.published, a.c.seq)
+    ).mappings()
+    return [row.article for row in map(_row_to_article, rows) if row.article.id not in exclude]

@@ -1,0 +1,213 @@
+"""What story detection reads from an article: a dense vector, hashed words, named entities.
+
+Words and entities are hashed (scikit-learn's ``HashingVectorizer``), so no vocabulary has to
+be fixed in advance: the stream is open-ended. Their weights are TF-IDF with document
+frequencies counted online by :class:`DocumentFrequencies` as articles arrive.
+
+>>> from storyline.model import Article
+>>> [f] = featurize([Article(text="Kerry met Lavrov in Geneva on Friday. They talked.", id="a")])
+>>> f.vector.shape, f.headline
+((384,), 'Kerry met Lavrov in Geneva on Friday.')
+>>> len(f.entity_ids) >= 2
+True
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from storyline.model import Article
+
+WORD_FEATURES = 2**20
+ENTITY_FEATURES = 2**18
+LEAD_SENTENCES = 4  # the lead says what the article is about
+NER_CHARS = 4000  # entities of the first paragraphs are what identify the event
+WORD_CHARS = 20_000
+MAX_TERMS = 150  # an article's strongest words; the rest add cost, not evidence
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+
+# "LONDON (AP) _ ", "WASHINGTON - ": a dateline is not part of what happened.
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'/-]{1,30}(,\s*[A-Z][A-Za-z .'-]{1,30})?\s*(\([^)]{1,30}\))?\s*"
+    r"(_|--|—|–|-|:)\s+"
+)
+_SPACE = re.compile(r"\s+")
+_lock = threading.Lock()
+_nlp = None
+_words = None
+_ents = None
+
+
+@dataclass(slots=True)
+class ArticleFeatures:
+    """One article as story detection sees it."""
+
+    id: str
+    published: datetime | None
+    source: str | None
+    vector: np.ndarray  # float32, L2-normalized (title and lead sentences)
+    word_ids: np.ndarray  # int32 hashed word ids
+    word_tf: np.ndarray  # float32 sublinear term frequencies, 1 + log(count)
+    entity_ids: np.ndarray  # int32 hashed entity keys
+    entity_tf: np.ndarray  # float32
+    entity_names: dict[int, str] = field(default_factory=dict)  # id -> a display form
+    headline: str = ""  # the article's title, else its first sentence
+    titled: bool = False  # the headline is a real title
+
+
+def clean_lead(text: str) -> str:
+    """A sentence without its dateline and with whitespace squashed.
+
+    >>> clean_lead("LONDON (AP) _ Talks resumed\\n on Friday.")
+    'Talks resumed on Friday.'
+    >>> clean_lead("CAIRO, Egypt (AP) _ Egypt's president spoke.")
+    "Egypt's president spoke."
+    """
+    return _SPACE.sub(" ", _DATELINE.sub("", text, count=1)).strip()
+
+
+def entity_key(text: str, label: str) -> str:
+    """The form of an entity that other outlets will also use.
+
+    People are known by surname across articles ("Augusto Pinochet", "Pinochet").
+
+    >>> entity_key("Augusto Pinochet's", "PERSON"), entity_key("the White House", "ORG")
+    ('pinochet', 'white house')
+    """
+    key = _SPACE.sub(" ", text).strip().lower()
+    key = re.sub(r"['’]s$", "", key)
+    key = re.sub(r"^the ", "", key)
+    if label == "PERSON" and " " in key:
+        key = key.rsplit(" ", 1)[-1]
+    return key
+
+
+def featurize(articles: Sequence[Article], *, batch_size: int = 32) -> list[ArticleFeatures]:
+    """Features of ``articles`` (same order), computed in batches.
+
+    Costs one spaCy NER pass over each article's first paragraphs and one sentence
+    embedding per lead sentence.
+    """
+    from storyline.analyze import vectors
+
+    if not articles:
+        return []
+    docs = list(_pipeline().pipe((a.text[:NER_CHARS] for a in articles), batch_size=batch_size))
+    leads: list[list[str]] = []
+    headlines: list[str] = []
+    for article, doc in zip(articles, docs, strict=True):
+        sentences = [clean_lead(s.text) for s in doc.sents]
+        sentences = [s for s in sentences if len(s.split()) >= 3] or [clean_lead(doc.text[:300])]
+        lead = sentences[:LEAD_SENTENCES]
+        title = clean_lead(article.title or "")
+        leads.append(([title] if title else []) + lead)
+        headlines.append(title or _headline(sentences))
+    flat = [t for texts in leads for t in texts]
+    matrix = vectors.embed(flat)
+    words = _word_counts([f"{a.title or ''}\n{a.text[:WORD_CHARS]}" for a in articles])
+    out, row = [], 0
+    for i, (article, doc) in enumerate(zip(articles, docs, strict=True)):
+        n = len(leads[i])
+        vec = matrix[row:row + n].mean(axis=0) if n else np.zeros(vectors.DIM, np.float32)
+        row += n
+        norm = float(np.linalg.norm(vec))
+        vec = (vec / norm if norm else vec).astype(np.float32)
+        w_ids, w_tf = _sparse_row(words, i, MAX_TERMS)
+        e_ids, e_tf, names = _entities(doc)
+        out.append(ArticleFeatures(article.id, article.published, article.source, vec,
+                                   w_ids, w_tf, e_ids, e_tf, names, headlines[i],
+                                   bool(clean_lead(article.title or ""))))
+    return out
+
+
+def _headline(sentences: list[str]) -> str:
+    """The first sentence that reads like a lead (not a byline or a fragment)."""
+    for sentence in sentences[:5]:
+        if 6 <= len(sentence.split()) <= 60:
+            return _shorten(sentence)
+    return _shorten(sentences[0]) if sentences else ""
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _pipeline():
+    """spaCy's small English model with only what stories need: sentences and entities."""
+    global _nlp
+    with _lock:
+        if _nlp is None:
+            import spacy
+
+            from storyline.analyze.nlp import MODEL
+
+            _nlp = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
+                                              "lemmatizer", "senter"])
+            _nlp.add_pipe("sentencizer", first=True)
+        return _nlp
+
+
+def _vectorizers():
+    global _words, _ents
+    with _lock:
+        if _words is None:
+            from sklearn.feature_extraction.text import HashingVectorizer
+
+            _words = HashingVectorizer(
+                n_features=WORD_FEATURES, alternate_sign=False, norm=None, lowercase=True,
+                stop_words="english", token_pattern=r"(?u)\b[^\W\d_]{3,}\b",
+            )
+            _ents = HashingVectorizer(
+                n_features=ENTITY_FEATURES, alternate_sign=False, norm=None,
+                analyzer=lambda keys: keys,
+            )
+        return _words, _ents
+
+
+def _word_counts(texts: list[str]):
+    words, _ = _vectorizers()
+    return words.transform(texts).tocsr()
+
+
+def _sparse_row(matrix, i: int, keep: int | None) -> tuple[np.ndarray, np.ndarray]:
+    start, end = matrix.indptr[i], matrix.indptr[i + 1]
+    ids = matrix.indices[start:end].astype(np.int32)
+    tf = (1.0 + np.log(matrix.data[start:end])).astype(np.float32)
+    if keep is not None and len(ids) > keep:
+        # Keep the most frequent words; ties broken by id so the choice is reproducible.
+        order = np.lexsort((ids, -tf))[:keep]
+        ids, tf = ids[order], tf[order]
+    order = np.argsort(ids)
+    return ids[order], tf[order]
+
+
+def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    _, ents = _vectorizers()
+    keys, shown = [], {}
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        key = entity_key(ent.text, ent.label_)
+        if len(key) < 2:
+            continue
+        keys.append(key)
+        display = _SPACE.sub(" ", ent.text).strip()
+        # The longest form is the most informative name ("Augusto Pinochet").
+        if len(display) > len(shown.get(key, "")):
+            shown[key] = re.sub(r"['’]s$", "", display)
+    if not keys:
+        return np.zeros(0, np.int32), np.zeros(0, np.float32), {}
+    row = ents.transform([keys]).tocsr()
+    ids, tf = _sparse_row(row, 0, None)
+    unique = list(shown)
+    hashed = ents.transform([[key] for key in unique]).tocsr()
+    names = {int(hashed.indices[hashed.indptr[j]]): shown[key] for j, key in enumerate(unique)}
+    return ids, tf, names

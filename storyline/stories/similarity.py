@@ -1,0 +1,112 @@
+"""How alike an article and a story are: sentence vectors, TF-IDF words and entities, time.
+
+>>> round(sparse_cosine(np.array([1, 2], np.int32), np.array([1, 1], np.float32),
+...               np.array([2, 3], np.int32), np.array([1, 1], np.float32)), 6)
+0.5
+>>> time_gap_days(10 * DAY, 0.0, 5 * DAY), time_gap_days(None, 0.0, 5 * DAY)
+(5.0, None)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.stories.frequencies import DocumentFrequencies
+
+DAY = 86_400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """A logistic model of "this article belongs to this story", scaled so that the three
+    similarities' weights sum to 1: the score is comparable to a cosine, and a threshold
+    on it is the model's decision boundary. Fitted on DUC 2003 and Multi-News (see
+    docs/results/stories.md)."""
+
+    dense: float = 0.12  # sentence vectors of title and lead
+    words: float = 0.23  # TF-IDF over words
+    entities: float = 0.65  # TF-IDF over named entities
+    per_day: float = 0.005  # each day between the article and the story's span
+    max_gap_days: float = 60.0
+    undated: float = 0.10  # no dates to compare: less evidence, so more similarity needed
+    per_log_size: float = 0.04  # big stories look like everything a little
+
+
+@dataclass(slots=True)
+class Weighted:
+    """A sparse TF-IDF vector, L2-normalized (sorted ids)."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+
+    @classmethod
+    def of(cls, ids: np.ndarray, tf: np.ndarray, df: DocumentFrequencies) -> Weighted:
+        if len(ids) == 0:
+            return cls(ids, tf)
+        w = tf * df.idf(ids)
+        norm = float(np.sqrt(np.dot(w, w)))
+        return cls(ids, (w / norm).astype(np.float32) if norm else w)
+
+
+def sparse_cosine(a_ids: np.ndarray, a_w: np.ndarray, b_ids: np.ndarray, b_w: np.ndarray
+                  ) -> float:
+    """Cosine of two sparse vectors with sorted, unique ids."""
+    if len(a_ids) == 0 or len(b_ids) == 0:
+        return 0.0
+    _, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
+    if len(ia) == 0:
+        return 0.0
+    dot = float(np.dot(a_w[ia], b_w[ib]))
+    na = float(np.sqrt(np.dot(a_w, a_w)))
+    nb = float(np.sqrt(np.dot(b_w, b_w)))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def weighted_cosine(a: Weighted, b: Weighted) -> float:
+    """Cosine of two normalized TF-IDF vectors."""
+    if len(a.ids) == 0 or len(b.ids) == 0:
+        return 0.0
+    _, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    return float(np.dot(a.weights[ia], b.weights[ib])) if len(ia) else 0.0
+
+
+def time_gap_days(moment: float | None, first: float | None, last: float | None
+                  ) -> float | None:
+    """Days between ``moment`` and the span [first, last]; None when either is undated."""
+    if moment is None or first is None or last is None:
+        return None
+    if moment > last:
+        return (moment - last) / DAY
+    if moment < first:
+        return (first - moment) / DAY
+    return 0.0
+
+
+def span_gap_days(a_first, a_last, b_first, b_last) -> float | None:
+    """Days between two spans (0 when they overlap; None when either is undated)."""
+    if None in (a_first, a_last, b_first, b_last):
+        return None
+    return max(0.0, max(a_first, b_first) - min(a_last, b_last)) / DAY
+
+
+def blend(dense: float, words: float, entities: float, gap: float | None, size: int,
+          weights: Weights) -> float:
+    """The score of an article (or story) against a story of ``size`` articles."""
+    score = weights.dense * dense + weights.words * words + weights.entities * entities
+    if gap is None:
+        score -= weights.undated
+    else:
+        score -= weights.per_day * min(gap, weights.max_gap_days)
+    return score - weights.per_log_size * math.log(max(size, 1))
+
+
+def upper_bound(dense: float, weights: Weights) -> float:
+    """The most ``blend`` can give for this dense similarity (words and entities at 1)."""
+    return weights.dense * dense + weights.words + weights.entities
+
+
+__all__ = ["DAY", "Weighted", "Weights", "blend", "sparse_cosine", "span_gap_days",
+           "time_gap_days", "upper_bound", "weighted_cosine"]

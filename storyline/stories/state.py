@@ -1,0 +1,181 @@
+"""A story's running state: what online assignment compares new articles with.
+
+Sums rather than means, so adding an article or merging two stories is exact addition, and
+a state saved to the store and loaded again is bit-for-bit the state that was saved (float32
+throughout): a restarted ingest then decides exactly as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+from storyline.stories.features import ArticleFeatures
+
+MAX_STORY_WORDS = 400  # a story's strongest words (by TF-IDF) are enough to recognise it
+MAX_STORY_ENTITIES = 120
+
+
+@dataclass(slots=True)
+class StoryState:
+    """Running sums over a story's articles."""
+
+    id: str
+    vector_sum: np.ndarray  # float32 sum of member vectors
+    size: int = 0
+    first: float | None = None  # publication times, POSIX seconds (None: undated)
+    last: float | None = None
+    word_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    word_tf: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    entity_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    entity_tf: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    entity_names: dict[int, str] = field(default_factory=dict)
+    sources: Counter = field(default_factory=Counter)
+    title: str = ""
+    title_vector: np.ndarray | None = None
+    title_is_headline: bool = False
+    merged_into: str | None = None
+
+    @property
+    def centroid(self) -> np.ndarray:
+        norm = float(np.linalg.norm(self.vector_sum))
+        return self.vector_sum / norm if norm else self.vector_sum
+
+    @classmethod
+    def found(cls, article: ArticleFeatures) -> StoryState:
+        """A new story opened by ``article``; its id derives from the article's."""
+        sid = hashlib.sha1(f"story:{article.id}".encode()).hexdigest()[:16]
+        state = cls(sid, np.zeros_like(article.vector))
+        return state
+
+    def add(self, article: ArticleFeatures) -> None:
+        """Count ``article`` in the sums (the caller prunes the word lists)."""
+        self.vector_sum += article.vector
+        self.size += 1
+        moment = posix(article.published)
+        if moment is not None:
+            self.first = moment if self.first is None else min(self.first, moment)
+            self.last = moment if self.last is None else max(self.last, moment)
+        self.word_ids, self.word_tf = add_sparse(self.word_ids, self.word_tf,
+                                                 article.word_ids, article.word_tf)
+        self.entity_ids, self.entity_tf = add_sparse(self.entity_ids, self.entity_tf,
+                                                     article.entity_ids, article.entity_tf)
+        for key, name in article.entity_names.items():
+            if len(name) > len(self.entity_names.get(key, "")):
+                self.entity_names[key] = name
+        if article.source:
+            self.sources[article.source] += 1
+
+    def absorb(self, other: StoryState) -> None:
+        """Fold ``other`` into this story (a merge)."""
+        self.vector_sum += other.vector_sum
+        self.size += other.size
+        for moment in (other.first, other.last):
+            if moment is not None:
+                self.first = moment if self.first is None else min(self.first, moment)
+                self.last = moment if self.last is None else max(self.last, moment)
+        self.word_ids, self.word_tf = add_sparse(self.word_ids, self.word_tf,
+                                                 other.word_ids, other.word_tf)
+        self.entity_ids, self.entity_tf = add_sparse(self.entity_ids, self.entity_tf,
+                                                     other.entity_ids, other.entity_tf)
+        for key, name in other.entity_names.items():
+            if len(name) > len(self.entity_names.get(key, "")):
+                self.entity_names[key] = name
+        self.sources.update(other.sources)
+
+    def prune(self, word_idf: np.ndarray, entity_idf: np.ndarray) -> None:
+        """Keep only the strongest words and entities (weights given by the current IDF)."""
+        self.word_ids, self.word_tf = _top(self.word_ids, self.word_tf, word_idf,
+                                           MAX_STORY_WORDS)
+        kept_ids, self.entity_tf = _top(self.entity_ids, self.entity_tf, entity_idf,
+                                        MAX_STORY_ENTITIES)
+        if len(kept_ids) < len(self.entity_ids):
+            keep = set(kept_ids.tolist())
+            self.entity_names = {k: v for k, v in self.entity_names.items() if k in keep}
+        self.entity_ids = kept_ids
+
+    # -- storage ----------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        data = {
+            "v": _b64(self.vector_sum), "n": self.size, "f": self.first, "l": self.last,
+            "wi": _b64(self.word_ids), "wt": _b64(self.word_tf),
+            "ei": _b64(self.entity_ids), "et": _b64(self.entity_tf),
+            "names": {str(k): v for k, v in self.entity_names.items()},
+            "src": dict(self.sources), "title": self.title,
+            "tv": _b64(self.title_vector) if self.title_vector is not None else None,
+            "th": self.title_is_headline,
+        }
+        return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 3)
+
+    @classmethod
+    def from_bytes(cls, story_id: str, blob: bytes, merged_into: str | None = None
+                   ) -> StoryState:
+        data = json.loads(zlib.decompress(blob))
+        return cls(
+            id=story_id, vector_sum=_array(data["v"], np.float32), size=int(data["n"]),
+            first=data["f"], last=data["l"],
+            word_ids=_array(data["wi"], np.int32), word_tf=_array(data["wt"], np.float32),
+            entity_ids=_array(data["ei"], np.int32), entity_tf=_array(data["et"], np.float32),
+            entity_names={int(k): v for k, v in data["names"].items()},
+            sources=Counter(data["src"]), title=data["title"],
+            title_vector=_array(data["tv"], np.float32) if data["tv"] else None,
+            title_is_headline=bool(data["th"]), merged_into=merged_into,
+        )
+
+
+def posix(moment: datetime | None) -> float | None:
+    """POSIX seconds of an aware or naive-UTC datetime (None stays None)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def from_posix(seconds: float | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+def add_sparse(ids_a: np.ndarray, val_a: np.ndarray, ids_b: np.ndarray, val_b: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Sum of two sparse vectors given as sorted (ids, values).
+
+    >>> add_sparse(np.array([1, 4], np.int32), np.array([1, 1], np.float32),
+    ...            np.array([4, 9], np.int32), np.array([2, 3], np.float32))
+    (array([1, 4, 9], dtype=int32), array([1., 3., 3.], dtype=float32))
+    """
+    if len(ids_b) == 0:
+        return ids_a, val_a
+    if len(ids_a) == 0:
+        return ids_b.copy(), val_b.copy()
+    ids = np.concatenate([ids_a, ids_b])
+    vals = np.concatenate([val_a, val_b])
+    unique, inverse = np.unique(ids, return_inverse=True)
+    sums = np.zeros(len(unique), dtype=np.float32)
+    np.add.at(sums, inverse, vals)
+    return unique.astype(np.int32), sums
+
+
+def _top(ids: np.ndarray, tf: np.ndarray, idf_of, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    if len(ids) <= keep:
+        return ids, tf
+    weight = tf * idf_of(ids)
+    order = np.lexsort((ids, -weight))[:keep]
+    order.sort()  # ids stay sorted because the input was
+    return ids[order], tf[order]
+
+
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
+
+
+def _array(text: str, dtype) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=dtype).copy()

@@ -1,0 +1,76 @@
+"""A story's title (its most representative headline or lead) and its key entities.
+
+The title is the headline of the member closest to the story's centroid; a real headline is
+preferred to a lead sentence when the story has one. Key entities are the names that weigh
+most in the story by TF-IDF: frequent in it, rare elsewhere.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from storyline.stories.features import ArticleFeatures
+from storyline.stories.frequencies import DocumentFrequencies
+from storyline.stories.state import StoryState
+
+KEY_ENTITIES = 8
+
+
+def consider(state: StoryState, article: ArticleFeatures) -> None:
+    """Make ``article``'s headline the story's title if it represents the story better.
+
+    >>> from storyline.stories.features import ArticleFeatures as F
+    >>> v = np.array([1.0, 0.0], np.float32); e = np.zeros(0, np.int32)
+    >>> s = StoryState("s", v.copy())
+    >>> consider(s, F("a", None, None, v, e, e, e, e, {}, "Quake hits"))
+    >>> s.title
+    'Quake hits'
+    """
+    if not article.headline:
+        return
+    has_title = article.titled
+    if state.title_vector is not None and state.title:
+        if state.title_is_headline and not has_title:
+            return
+        if has_title == state.title_is_headline:
+            centroid = state.centroid
+            if float(article.vector @ centroid) <= float(state.title_vector @ centroid):
+                return
+    state.title = article.headline
+    state.title_vector = article.vector.copy()
+    state.title_is_headline = has_title
+
+
+def refresh_after_merge(state: StoryState, other: StoryState) -> None:
+    """After ``other`` was folded into ``state``, keep the better of the two titles."""
+    if not other.title or other.title_vector is None:
+        return
+    if not state.title or state.title_vector is None:
+        better = True
+    elif other.title_is_headline != state.title_is_headline:
+        better = other.title_is_headline
+    else:
+        centroid = state.centroid
+        better = float(other.title_vector @ centroid) > float(state.title_vector @ centroid)
+    if better:
+        state.title, state.title_vector = other.title, other.title_vector
+        state.title_is_headline = other.title_is_headline
+
+
+def key_entities(state: StoryState, df: DocumentFrequencies, n: int = KEY_ENTITIES
+                 ) -> list[str]:
+    """The story's ``n`` most characteristic names, strongest first."""
+    if len(state.entity_ids) == 0:
+        return []
+    weight = state.entity_tf * df.idf(state.entity_ids)
+    order = np.lexsort((state.entity_ids, -weight))
+    out: list[str] = []
+    seen: set[str] = set()
+    for i in order:
+        name = state.entity_names.get(int(state.entity_ids[i]))
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            out.append(name)
+            if len(out) == n:
+                break
+    return out
