@@ -223,3 +223,15 @@ def test_a_merged_story_redirects_to_the_story_it_joined(sqlite_url):
         assert page.status_code == 301 and page.headers["location"] == "/stories/s-geneva"
         assert c.get("/api/stories/s-old").json()["story"]["id"] == "s-geneva"
         assert "s-old" not in ids(c.get("/api/stories"))
+
+
+def test_articles_with_awkward_ids_are_reachable(client):
+    odd = "wire/2024?x=1&y=<b>"
+    posted = client.post("/api/ingest", json=[{"id": odd, "text": "Odd ids still work."}],
+                         headers={"Authorization": f"Bearer {TOKEN}"})
+    assert posted.json()["ingested"] == 1
+    from storyline.serve.views import article_href
+
+    page = client.get(article_href(odd, [0, 8]))
+    assert page.status_code == 200 and '<mark id="hl">Odd ids </mark>' in page.text
+    assert client.get("/api/articles/" + article_href(odd).split("/", 2)[2]).json()["id"] == odd

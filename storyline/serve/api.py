@@ -121,7 +121,7 @@ def api_stories(
     return {"total": page.total, "stories": [s.to_json() for s in page.stories]}
 
 
-@router.get("/stories/{story_id}", response_model=StoryDetail,
+@router.get("/stories/{story_id:path}", response_model=StoryDetail,
             tags=["read"], response_model_exclude_unset=True)
 def api_story(request: Request, story_id: str) -> Any:
     """One story: its articles and its digest (computed on the first request)."""
@@ -164,7 +164,7 @@ def api_articles(
     return [_article_json(r, with_text=text) for r in rows]
 
 
-@router.get("/articles/{article_id}", response_model=ArticleOut, tags=["read"])
+@router.get("/articles/{article_id:path}", response_model=ArticleOut, tags=["read"])
 def api_article(request: Request, article_id: str) -> dict[str, Any]:
     """One article with its text."""
     row = request.app.state.store.get_article(article_id)

@@ -67,7 +67,7 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
     )
 
 
-@router.get("/stories/{story_id}", response_class=HTMLResponse)
+@router.get("/stories/{story_id:path}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> Response:
     state = request.app.state
     bundle = load_story(state.store, state.digests, story_id)
@@ -120,7 +120,7 @@ def story_page(request: Request, story_id: str) -> Response:
     )
 
 
-@router.get("/articles/{article_id}", response_class=HTMLResponse)
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str, s: int | None = None,
                  e: int | None = None) -> Response:
     row = request.app.state.store.get_article(article_id)

@@ -12,10 +12,11 @@ True
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from storyline.model import Article
 
@@ -23,6 +24,7 @@ from storyline.model import Article
 PEOPLE = {"PERSON"}
 PLACES = {"GPE", "LOC", "FAC"}
 ORGANIZATIONS = {"ORG", "NORP"}
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.~-]+")
 
 
 def safe_url(url: str | None) -> str | None:
@@ -56,10 +58,10 @@ def highlight(text: str, start: int | None, end: int | None) -> tuple[str, str, 
 
 def article_href(article_id: str, span: list[int] | tuple[int, int] | None = None) -> str:
     """The article page's address, pointing at a sentence when ``span`` is given."""
-    path = f"/articles/{article_id}"
+    safe_id = article_id if _PLAIN_ID.fullmatch(article_id) else quote(article_id, safe="")
     if span:
-        return f"{path}?{urlencode({'s': span[0], 'e': span[1]})}#hl"
-    return path
+        return f"/articles/{safe_id}?s={int(span[0])}&e={int(span[1])}#hl"
+    return f"/articles/{safe_id}"
 
 
 @dataclass(slots=True)
