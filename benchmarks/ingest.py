@@ -193,7 +193,9 @@ def machine() -> str:
     except OSError:
         pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{model}, {cores} cores available, Python {platform.python_version()}"
+    load = ", load average %.1f (shared machine)" % os.getloadavg()[0] if hasattr(
+        os, "getloadavg") else ""
+    return f"{model}, {cores} cores available, Python {platform.python_version()}{load}"
 
 
 def main() -> None:

@@ -6,8 +6,8 @@ another site with a changed line or two. Candidates come from MinHash LSH (bandi
 ``NearDuplicateIndex``); each candidate is then confirmed on the exact Jaccard of the two
 shingle sets, so the 0.8 is a real threshold, not an estimate.
 
-Signatures are computed with numpy rather than ``datasketch.MinHash.update``: words are
-hashed once (and cached), shingle hashes are combined from word hashes with array arithmetic,
+Signatures are computed with numpy rather than ``datasketch.MinHash.update``: words are found
+and hashed on the UTF-8 bytes in array operations, shingle hashes combine word hashes,
 and the 128 hash values come from one-permutation hashing with optimal densification (one
 hash per shingle instead of 128). Profiled on Timeline17, ``datasketch.MinHash.bulk`` took
 ~2 ms per article, this ~0.1 ms, which is what keeps ingest above 500 articles/s.
@@ -41,10 +41,20 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 # this fixed random sequence names first among the non-empty ones. Fixed seed: stored
 # signatures must be recomputable.
 _DONORS = np.random.RandomState(20161).randint(0, NUM_PERM, size=(512, NUM_PERM))
-_WORD_CACHE_LIMIT = 1 << 20
-# word -> row of _word_table holding its stable 64-bit hash (blake2b of the word).
-_word_rows: dict[str, int] = {}
-_word_table = np.zeros(_WORD_CACHE_LIMIT, dtype=np.uint64)
+# Words are runs of "word bytes" in the lower-cased UTF-8 text: ASCII letters, digits and
+# "_", and every non-ASCII byte (letters of other scripts) except those of the punctuation
+# most common in news (U+2000-U+206F: dashes, curly quotes, ellipsis, bullets; U+00A0, «, »).
+# On Timeline17 this splits exactly as the regex \w+ does, at a third of the cost.
+_WORD_BYTE = np.zeros(256, dtype=bool)
+_WORD_BYTE[np.frombuffer(b"0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                         dtype=np.uint8)] = True
+_WORD_BYTE[0x80:] = True
+_LATIN1_PUNCT = np.array([0xA0, 0xAB, 0xBB], dtype=np.uint8)
+# Word hash: polynomial over the word's bytes mod 2**64, from prefix sums of b[j] * P**j.
+_P = 0x100000001B3
+_P_INV = pow(_P, -1, 2**64)
+_powers = np.ones(1, dtype=np.uint64)
+_inverse_powers = np.ones(1, dtype=np.uint64)
 
 
 @dataclass(slots=True, frozen=True)
@@ -71,33 +81,74 @@ def text_hash(text: str) -> str:
     >>> text_hash("Hello, world") == text_hash("hello   WORLD!")
     True
     """
-    return hashlib.sha1(normalize(text).encode("utf-8")).hexdigest()
+    return _words(text)[0]
 
 
-def _word_ids(words: list[str]) -> np.ndarray:
-    """A stable 64-bit hash per word (blake2b), cached: news vocabulary repeats a lot."""
-    try:
-        rows = np.array(list(map(_word_rows.get, words)), dtype=np.intp)
-    except TypeError:  # a word not seen before (None in the list)
-        fresh = set(words).difference(_word_rows)
-        if len(_word_rows) + len(fresh) > _WORD_CACHE_LIMIT:
-            _word_rows.clear()
-            fresh = set(words)
-        for word in fresh:
-            row = len(_word_rows)
-            digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
-            _word_table[row] = int.from_bytes(digest, "little")
-            _word_rows[word] = row
-        rows = np.array(list(map(_word_rows.__getitem__, words)), dtype=np.intp)
-    return _word_table[rows]
+def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**j and P**-j mod 2**64 for j < n (grown by doubling, kept between calls)."""
+    global _powers, _inverse_powers
+    size = len(_powers)
+    if size < n:
+        while size < n:
+            size *= 2
+        powers = np.empty(size, dtype=np.uint64)
+        inverse = np.empty(size, dtype=np.uint64)
+        powers[0] = inverse[0] = 1
+        filled = 1
+        with np.errstate(over="ignore"):
+            while filled < size:
+                step = min(filled, size - filled)
+                powers[filled:filled + step] = powers[:step] * np.uint64(pow(_P, filled, 2**64))
+                inverse[filled:filled + step] = (inverse[:step]
+                                                 * np.uint64(pow(_P_INV, filled, 2**64)))
+                filled += step
+        _powers, _inverse_powers = powers, inverse
+    return _powers, _inverse_powers
 
 
-def _shingle_hashes(words: list[str]) -> np.ndarray:
-    """Sorted 64-bit hashes of the word 3-shingles (a repeated shingle appears again: harmless
-    for the signature, and ``jaccard`` drops repeats itself)."""
-    if len(words) < SHINGLE:
+def _words(text: str) -> tuple[str, np.ndarray]:
+    """(sha1 of the normalized text, a 64-bit hash per word), all in array operations.
+
+    >>> digest, words = _words("Hello, WORLD! hello")
+    >>> len(words), bool(words[0] == words[2]), digest == _words("hello world   Hello")[0]
+    (3, True, True)
+    """
+    data = np.frombuffer(text.lower().encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    n = len(data)
+    word = _WORD_BYTE[data]
+    if n > 2:
+        general = np.flatnonzero((data[:-2] == 0xE2) & ((data[1:-1] & 0xFE) == 0x80))
+        for k in range(3):
+            word[general + k] = False
+        latin = np.flatnonzero((data[:-1] == 0xC2) & np.isin(data[1:], _LATIN1_PUNCT))
+        word[latin] = False
+        word[latin + 1] = False
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    # The normalized text: each word followed by one space (the first byte after it).
+    after = ends[ends < n]
+    keep = word.copy()
+    keep[after] = True
+    normalized = data.copy()
+    normalized[after] = 0x20
+    digest = hashlib.sha1(normalized[keep].tobytes().rstrip(b" ")).hexdigest()
+    powers, inverse = _power_tables(n + 1)
+    prefix = np.zeros(n + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):  # uint64 arithmetic wraps on purpose
+        np.cumsum(data.astype(np.uint64) * powers[:n], out=prefix[1:])
+        hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
+        hashes ^= hashes >> np.uint64(29)
+        hashes *= _MIX
+        hashes ^= hashes >> np.uint64(32)
+    return digest, hashes
+
+
+def _shingle_hashes(ids: np.ndarray) -> np.ndarray:
+    """Sorted 64-bit hashes of the word 3-shingles, from the words' hashes (a repeated
+    shingle appears again: harmless for the signature; ``jaccard`` drops repeats itself)."""
+    if len(ids) < SHINGLE:
         return np.empty(0, dtype=np.uint64)
-    ids = _word_ids(words)
     with np.errstate(over="ignore"):  # uint64 arithmetic wraps on purpose
         mixed = ids[:-2] * _K1 + ids[1:-1] * _K2 + ids[2:]
         mixed ^= mixed >> np.uint64(33)
@@ -155,8 +206,7 @@ def fingerprint(text: str) -> Fingerprint:
     >>> fingerprint(long).signature is not None, fingerprint("too short").signature
     (True, None)
     """
-    words = _WORD.findall(text.lower())
-    digest = hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
+    digest, words = _words(text)
     shingles = _shingle_hashes(words)
     signature = _minhash(shingles) if len(shingles) >= MIN_SHINGLES else None
     return Fingerprint(digest, shingles, signature)
@@ -177,11 +227,19 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     >>> jaccard(np.array([1, 2, 3, 3]), np.array([2, 3, 4]))
     0.5
     """
-    a, b = np.unique(a), np.unique(b)
+    a, b = _unique_sorted(a), _unique_sorted(b)
     if not len(a) and not len(b):
         return 1.0
     common = len(np.intersect1d(a, b, assume_unique=True))
     return common / (len(a) + len(b) - common)
+
+
+def _unique_sorted(values: np.ndarray) -> np.ndarray:
+    if len(values) < 2:
+        return values
+    if np.any(values[1:] < values[:-1]):
+        values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 def estimate(a: Signature, b: Signature) -> float:
