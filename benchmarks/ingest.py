@@ -193,8 +193,7 @@ def machine() -> str:
     except OSError:
         pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = ", load average %.1f (shared machine)" % os.getloadavg()[0] if hasattr(
-        os, "getloadavg") else ""
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     return f"{model}, {cores} cores available, Python {platform.python_version()}{load}"
 
 
