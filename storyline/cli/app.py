@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -83,6 +85,8 @@ def open_store_or_fail(db: str | None):
 
 def main() -> None:
     """Entry point of the console script: user mistakes never show a traceback."""
+    from sqlalchemy.exc import OperationalError
+
     from storyline.ingest.records import InputError
     from storyline.store.database import StoreError
 
@@ -91,8 +95,16 @@ def main() -> None:
     except (UserError, InputError, StoreError) as exc:
         err.print(f"storyline: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
+    except OperationalError as exc:  # the database went away, is locked, or the disk is full
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        err.print(f"storyline: error: store: {reason}", markup=False, highlight=False,
+                  soft_wrap=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         err.print("storyline: interrupted", markup=False)
         sys.exit(130)
     except BrokenPipeError:
+        # stdout closed early (`storyline articles | head`): quiet, like other Unix tools.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit flush cannot fail
         sys.exit(0)
