@@ -240,7 +240,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     process.wait(timeout=60)
     terminal = b"".join(chunks).decode("utf-8", "replace")
     assert process.returncode == 0
-    assert "ingesting" in terminal and "/300" in terminal
+    assert "storing" in terminal and "/300" in terminal
     assert stdout == "ingested 300, duplicates 0, skipped 0\n"
 
 

@@ -60,15 +60,24 @@ def print_json(value: Any) -> None:
 
 @contextmanager
 def progress_bar(description: str, *, enabled: bool = True):
-    """A rich progress bar on stderr; yields ``factory(total) -> advance(n)``."""
+    """A rich progress bar on stderr; yields ``factory(total, label=None) -> advance(n)``.
+
+    Each call of the factory adds a bar (``total=None``: a count without an end, for work whose
+    size is not known yet). Nothing is drawn unless stderr is a terminal.
+    """
     if not enabled or not err.is_terminal:
-        yield lambda total: (lambda n: None)
+        yield lambda total, label=None: (lambda n: None)
         return
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn()]
     with Progress(*columns, console=err, transient=True) as progress:
-        def factory(total: int) -> Callable[[int], None]:
-            task = progress.add_task(description, total=total)
+        def factory(total: int | None, label: str | None = None) -> Callable[[int], None]:
+            # Steps run one after another: a step of unknown size has ended when the next
+            # begins, so its bar is shown as full.
+            for earlier in progress.tasks:
+                if earlier.total is None:
+                    progress.update(earlier.id, total=earlier.completed)
+            task = progress.add_task(label or description, total=total)
             return lambda n: progress.advance(task, n)
 
         yield factory

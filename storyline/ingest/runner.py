@@ -79,10 +79,11 @@ class StrictStop(InputError):
 
 def collect(paths: Iterable[Path], fmt: str | None, report: IngestReport,
             on_skip: Callable[[Skip], None] | None = None, *,
-            strict: bool = False) -> list[Article]:
+            strict: bool = False, progress: Callable[[int], None] | None = None) -> list[Article]:
     """Read every input; skips and unreadable inputs are recorded in ``report``.
 
     With ``strict`` the first skip raises ``StrictStop`` (its message names the place).
+    ``progress(n)`` hears of every 1,000 articles read.
     """
     articles: list[Article] = []
     for path in paths:
@@ -93,6 +94,8 @@ def collect(paths: Iterable[Path], fmt: str | None, report: IngestReport,
                     _skip(report, item, on_skip, strict)
                 else:
                     articles.append(item)
+                    if progress and len(articles) % 1000 == 0:
+                        progress(1000)
         except StrictStop:
             raise
         except InputError as exc:
@@ -103,6 +106,8 @@ def collect(paths: Iterable[Path], fmt: str | None, report: IngestReport,
             detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             report.failed_inputs.append(f"{path}: {detail}")
             _skip(report, Skip(str(path), "unreadable input", detail), on_skip, strict)
+    if progress and len(articles) % 1000:
+        progress(len(articles) % 1000)
     report.read = len(articles)
     return articles
 
@@ -279,7 +284,8 @@ def ingest_paths(store: Store, paths: Sequence[Path], *, fmt: str | None = None,
     """Read ``paths`` and store what they hold, in publication order.
 
     Articles stored earlier without stories (``assigner=None``) get theirs first when an
-    ``assigner`` is given. ``progress_factory(total) -> callable(advance)`` shows progress. With
+    ``assigner`` is given. ``progress_factory(total, label) -> callable(advance)`` shows
+    progress (``total`` None while reading: the count is not known before the end). With
     ``strict`` the first unreadable input or bad record raises ``StrictStop`` and nothing
     is stored.
 
@@ -291,12 +297,16 @@ def ingest_paths(store: Store, paths: Sequence[Path], *, fmt: str | None = None,
     'ingested 1, duplicates 1, skipped 1 (1 missing text)'
     """
     report = IngestReport()
-    articles = publication_order(collect(paths, fmt, report, on_skip, strict=strict))
+    reading = progress_factory(None, "reading") if progress_factory else None
+    articles = publication_order(collect(paths, fmt, report, on_skip, strict=strict,
+                                         progress=reading))
     run_id = store.start_run([str(p) for p in paths])
     ingestor = Ingestor(store, assigner)
     if assigner is not None and (waiting := len(store.unassigned_article_ids())):
-        ingestor.assign_unassigned(progress_factory(waiting) if progress_factory else None)
-    advance = progress_factory(len(articles)) if progress_factory else None
+        ingestor.assign_unassigned(
+            progress_factory(waiting, "stories for earlier articles") if progress_factory
+            else None)
+    advance = progress_factory(len(articles), "storing") if progress_factory else None
     ingestor.store_articles(articles, report, run_id=run_id, progress=advance)
     store.finish_run(run_id, ingested=report.ingested, duplicates=report.duplicates,
                      already_present=report.already_present, skipped=report.skipped,
