@@ -229,3 +229,28 @@ def test_articles_stored_without_stories_get_them_on_the_next_ingest(store, tmp_
     ingest_paths(store, [second], assigner=assigner)
     assert len(assigner.seen) == 5
     assert store.unassigned_article_ids() == []
+
+
+def test_hostile_records_are_stored_or_skipped_never_crash(store, tmp_path):
+    path = tmp_path / "odd.jsonl"
+    lines = [
+        json.dumps({"url": "https://n.example/1", "text": "NUL \u0000 inside, stored."}),
+        json.dumps({"url": "https://n.example/2", "text": "Lone \ud800 surrogate here."}),
+        json.dumps({"url": "https://n.example/3", "text": "Huge stamp.", "published": 1e20}),
+        json.dumps({"url": "https://n.example/4", "text": "...!!! ---"}),
+        "[" * 50_000,
+        json.dumps({"url": "https://n.example/5", "text": "Extra kept.",
+                    "tags": ["a\u0000b", {"k": "\udc80"}], "id": 12}),
+        json.dumps(["not", "an", "object"]),
+    ]
+    write_jsonl(path, lines)
+    skips = []
+    report = ingest_paths(store, [path], on_skip=skips.append)
+    assert report.ingested == 3
+    assert [(s.where.rsplit(":", 1)[1], s.reason) for s in skips] == [
+        ("3", "unparseable date"), ("4", "empty text"), ("5", "malformed JSON"),
+        ("7", "malformed JSON")]
+    nul = store.get_article(Article(text="-", url="https://n.example/1").id).article.text
+    assert nul == "NUL \ufffd inside, stored."  # one character for one: offsets still hold
+    extra = store.get_article("12").article.extra
+    assert extra["tags"] == ["a\ufffdb", {"k": "\ufffd"}]
