@@ -97,7 +97,7 @@ def test_timeline_figure_places_dates_in_order_and_sizes_by_sentences():
                                      for d in (1, 2, 3, 4, 5, 20, 31)])
     tick_xs = [t.x for t in crowded.ticks]
     assert tick_xs[0] == crowded.left and tick_xs[-1] == crowded.right
-    assert all(b - a >= 110 for a, b in zip(tick_xs, tick_xs[1:], strict=False))
+    assert all(b - a >= 125 for a, b in zip(tick_xs, tick_xs[1:], strict=False))
     single = views.timeline_figure(entries[:1])
     assert single.dots[0].x == (single.left + single.right) / 2
 

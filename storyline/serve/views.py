@@ -131,7 +131,7 @@ class TimelineFigure:
 
 
 def timeline_figure(entries: list[dict[str, Any]], *, width: int = 640, height: int = 92,
-                    max_ticks: int = 5, min_gap: float = 110) -> TimelineFigure | None:
+                    max_ticks: int = 5, min_gap: float = 125) -> TimelineFigure | None:
     """Geometry of the timeline picture for digest timeline entries (None when empty).
 
     >>> fig = timeline_figure([{"date": "2024-01-01", "sentences": [{"text": "A."}]},
