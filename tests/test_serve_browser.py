@@ -73,6 +73,7 @@ def test_list_search_story_citation_to_article_sentence(server, browser):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(server + "/")
     assert page.locator("ol.stories li.story").count() == 2
+    assert page.evaluate("document.querySelector('details.filterbox').open")
 
     # Search from the header box.
     page.fill("header input[name=q]", "ceasefire")
@@ -113,5 +114,10 @@ def test_story_page_fits_a_phone(server, browser):
     assert width <= 375, f"the page is {width}px wide on a 375px screen"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "story-page-phone.png"), full_page=True)
+    page.goto(server + "/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # The filters fold away on a phone, so the stories come first.
+    assert not page.evaluate("document.querySelector('details.filterbox').open")
+    assert page.locator("ol.stories li.story").first.is_visible()
     page.close()
 

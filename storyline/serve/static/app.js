@@ -15,6 +15,11 @@
     var dot = event.target.closest && event.target.closest("svg.timeline a[data-day]");
     if (dot) mark(dot.getAttribute("data-day"));
   });
+  // Filters: open on wide screens; on a phone they stay folded until asked for.
+  var box = document.querySelector("details.filterbox");
+  if (box && window.matchMedia && window.matchMedia("(min-width: 40rem)").matches) {
+    box.open = true;
+  }
   // Filters: changing the outlet menu applies it at once.
   var outlet = document.querySelector(".filters select[name=source]");
   if (outlet) outlet.addEventListener("change", function () { outlet.form.submit(); });
