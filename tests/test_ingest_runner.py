@@ -254,3 +254,27 @@ def test_hostile_records_are_stored_or_skipped_never_crash(store, tmp_path):
     assert nul == "NUL \ufffd inside, stored."  # one character for one: offsets still hold
     extra = store.get_article("12").article.extra
     assert extra["tags"] == ["a\ufffdb", {"k": "\ufffd"}]
+
+
+def test_with_the_real_story_assigner_duplicates_stay_out_of_stories(sqlite_url, tmp_path):
+    from storyline.store import open_store
+    from storyline.stories import make_assigner
+
+    store = open_store(sqlite_url)
+    try:
+        path = tmp_path / "in.jsonl"
+        base = [text(1000 + i, n=120) for i in range(4)]
+        write_jsonl(path, [record(i, b, 1 + i) for i, b in enumerate(base)]
+                    + [record(20, near_copy(base[0], 5), 6), record(21, base[2], 7)])
+        report = ingest_paths(store, [path], assigner=make_assigner(store))
+        assert (report.ingested, report.duplicates) == (4, 2)
+        with store.engine.connect() as conn:
+            members = {r[0] for r in conn.execute(select(schema.memberships.c.article_id))}
+            originals = {r[0] for r in conn.execute(
+                select(schema.articles.c.id).where(schema.articles.c.duplicate_of.is_(None)))}
+        assert members == originals  # every original in exactly one story (primary key)
+        counts = table_counts(store)
+        ingest_paths(store, [path], assigner=make_assigner(store))
+        assert table_counts(store) == counts
+    finally:
+        store.close()
