@@ -49,6 +49,11 @@ def test_story_list_filters_on_sqlite_and_postgresql(store_url):
         assert ids(c.get("/api/stories", params={"limit": 1, "offset": 1})) == ["s-floods"]
         bad = c.get("/api/stories", params={"from": "yesterday"})
         assert bad.status_code == 400 and "from='yesterday'" in bad.json()["detail"]
+        # The pages over the same store (the digest cache table included).
+        story = c.get("/stories/s-geneva")
+        assert story.status_code == 200 and "3 outlets" in story.text
+        assert c.get("/api/stories/s-geneva").json()["digest"]["summary"]
+        assert "<mark" in c.get("/articles/a1?s=0&e=11").text
 
 
 def test_story_detail_has_digest_and_where_each_outlet_says_it(client):
