@@ -145,7 +145,7 @@ def test_article_page_highlights_the_cited_span(client):
     s, e = span_of(GENEVA_A, "Negotiators met in Geneva on Monday.")
     text = client.get(f"/articles/a1?s={s}&e={e}").text
     assert '<mark id="hl">Negotiators met in Geneva on Monday.</mark>' in text
-    for bad in ("s=5&e=2", "s=0&e=100000", "s=-1&e=3"):
+    for bad in ("s=5&e=2", "s=0&e=100000", "s=-1&e=3", "s=x&e=3"):
         assert "<mark" not in client.get(f"/articles/a1?{bad}").text
 
 
@@ -155,6 +155,7 @@ def test_list_page_filters_and_bad_dates(client):
     bad = client.get("/", params={"from": "someday"})
     assert bad.status_code == 400 and "is not a date" in bad.text
     assert '<option value="River Post"' in client.get("/").text
+    assert "Valley floods" in client.get("/", params={"page": "x"}).text
 
 
 def test_openapi_describes_the_api(client):

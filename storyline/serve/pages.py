@@ -32,7 +32,7 @@ def _outlets(request: Request) -> list[str]:
 @router.get("/", response_class=HTMLResponse)
 def story_list(request: Request, q: str = "", source: str = "", entity: str = "",
                since: str = "", until: str = "", order: str = "recent",
-               page: int = 1) -> Response:
+               page: str = "1") -> Response:
     # ``from``/``to`` are Python keywords: read them from the query string directly.
     params = request.query_params
     since = params.get("from", since)
@@ -45,7 +45,7 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
                         order="size" if order == "size" else "recent")
     except BadParameter as exc:
         error, f = str(exc), StoryFilter()
-    page = max(1, page)
+    page = max(1, _int(page) or 1)
     store = request.app.state.store
     result = list_stories(store, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
                           memo=request.app.state.memo)
@@ -121,8 +121,7 @@ def story_page(request: Request, story_id: str) -> Response:
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: str, s: int | None = None,
-                 e: int | None = None) -> Response:
+def article_page(request: Request, article_id: str, s: str = "", e: str = "") -> Response:
     row = request.app.state.store.get_article(article_id)
     if row is None:
         return _render(request, "error.html", status=404, title="No such article",
@@ -130,7 +129,15 @@ def article_page(request: Request, article_id: str, s: int | None = None,
     a = row.article
     return _render(
         request, "article.html", article=a, url=views.safe_url(a.url),
-        parts=views.highlight(a.text, s, e), story_id=row.story_id,
+        parts=views.highlight(a.text, _int(s), _int(e)), story_id=row.story_id,
         duplicate_of=row.duplicate_of,
         date=a.published.date().isoformat() if a.published else None,
     )
+
+
+def _int(value: str) -> int | None:
+    """A number typed into an address, or None (a page shows defaults, never an error)."""
+    try:
+        return int(value)
+    except ValueError:
+        return None
