@@ -31,12 +31,11 @@ def _outlets(request: Request) -> list[str]:
 
 @router.get("/", response_class=HTMLResponse)
 def story_list(request: Request, q: str = "", source: str = "", entity: str = "",
-               since: str = "", until: str = "", order: str = "recent",
-               page: str = "1") -> Response:
-    # ``from``/``to`` are Python keywords: read them from the query string directly.
-    params = request.query_params
-    since = params.get("from", since)
-    until = params.get("to", until)
+               order: str = "recent", page: str = "1") -> Response:
+    """Stories newest (or biggest) first, filtered by words, outlet, name and dates."""
+    # ``from`` is a Python keyword: the dates are read from the query string directly.
+    since = request.query_params.get("from", "")
+    until = request.query_params.get("to", "")
     error = None
     try:
         f = StoryFilter(q=q.strip() or None, source=source.strip() or None,
@@ -69,6 +68,7 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> Response:
+    """A story: cited summary, where sources differ, timeline, quotes, names, articles."""
     state = request.app.state
     bundle = load_story(state.store, state.digests, story_id)
     if bundle is None:
@@ -122,6 +122,7 @@ def story_page(request: Request, story_id: str) -> Response:
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str, s: str = "", e: str = "") -> Response:
+    """An article, with the span ``[s, e)`` marked when a citation leads here."""
     row = request.app.state.store.get_article(article_id)
     if row is None:
         return _render(request, "error.html", status=404, title="No such article",
