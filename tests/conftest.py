@@ -21,24 +21,81 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def _pg_admin_engine():
+def _pg_admin_engine(url: str | None = None):
     from sqlalchemy import create_engine
 
     from storyline.store.database import normalize_db_url
 
-    return create_engine(normalize_db_url(PG_URL), isolation_level="AUTOCOMMIT")
+    return create_engine(normalize_db_url(url or PG_URL), isolation_level="AUTOCOMMIT")
+
+
+def _private_pg_cluster() -> tuple[str | None, str, object]:
+    """Start a throwaway PostgreSQL cluster from Debian's postgresql package binaries
+    (``/usr/lib/postgresql/<version>/bin``): initdb with trust auth into a temporary folder,
+    listening on 127.0.0.1 on a free port. As root, the server runs as the ``postgres`` user
+    (it refuses to run as root). Returns (url or None, problem, stop)."""
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if not candidates:
+        return None, "no initdb under /usr/lib/postgresql (install Debian's postgresql)", None
+    bindir = candidates[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="storyline-pg-"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        runuser = shutil.which("runuser")
+        try:
+            import pwd
+
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            return None, "running as root and there is no postgres user", None
+        if not runuser:
+            return None, "running as root and runuser is missing", None
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+        prefix = [runuser, "-u", "postgres", "--"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data, log = folder / "data", folder / "server.log"
+
+    def stop() -> None:
+        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                        "stop"], capture_output=True, timeout=60, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    steps = [
+        [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync",
+         "-E", "UTF8"],
+        [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
+         f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+         "-c synchronous_commit=off -c full_page_writes=off", "start"],
+    ]
+    for step in steps:
+        done = subprocess.run([*prefix, *step], capture_output=True, text=True, timeout=120,
+                              check=False)
+        if done.returncode != 0:
+            problem = (done.stderr or done.stdout).strip().splitlines()
+            stop()
+            return None, f"{Path(step[0]).name} failed: {problem[-1] if problem else '?'}", None
+    return f"postgresql://postgres@127.0.0.1:{port}/postgres", "", stop
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> str:
-    """The PostgreSQL server's URL, started with Debian's tools if it is not running."""
+def pg_server():
+    """The PostgreSQL server's URL: the one at $STORYLINE_TEST_PG_URL if it answers, else the
+    system cluster started with Debian's tools, else a private throwaway cluster."""
     import subprocess
 
     from sqlalchemy import text
 
-    def reachable() -> str | None:
+    def reachable(url: str | None = None) -> str | None:
         try:
-            engine = _pg_admin_engine()
+            engine = _pg_admin_engine(url)
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
             engine.dispose()
@@ -52,9 +109,20 @@ def pg_server() -> str:
             subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
                            capture_output=True, timeout=60, check=False)
         problem = reachable()
-    if problem:
-        pytest.skip(f"no PostgreSQL server at {PG_URL} and none could be started: {problem}")
-    return PG_URL
+    if not problem:
+        yield PG_URL
+        return
+    url, why, stop = _private_pg_cluster()
+    if url and (late := reachable(url)):
+        stop()
+        url, why = None, late
+    if not url:
+        pytest.skip(f"no PostgreSQL server at {PG_URL} ({problem}) and a private one could "
+                    f"not be started: {why}")
+    try:
+        yield url
+    finally:
+        stop()
 
 
 @pytest.fixture
@@ -64,7 +132,7 @@ def pg_url(pg_server: str):
     from sqlalchemy.engine import make_url
 
     name = f"storyline_test_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin_engine()
+    admin = _pg_admin_engine(pg_server)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(pg_server).set(database=name).render_as_string(hide_password=False)
