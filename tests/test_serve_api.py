@@ -101,6 +101,8 @@ def test_ingest_needs_the_token(tmp_path):
         assert report["ingested"] == 1 and report["skip_reasons"] == {"empty text": 1}
         found = on.get("/api/articles", params={"q": "bridge"}).json()
         assert [a["title"] for a in found] == ["Bridge opens"]
+        # Assigned to a story as it arrived, like `storyline ingest` does.
+        assert found[0]["story"] in ids(on.get("/api/stories", params={"q": "bridge"}))
         again = on.post("/api/ingest", json=payload, headers={"Authorization": f"Bearer {TOKEN}"})
         assert again.json()["already_present"] == 1 and again.json()["ingested"] == 0
 
