@@ -34,7 +34,7 @@ def serve_store(db_url: str, *, host: str = "127.0.0.1", port: int = 8000,
     if host not in LOOPBACK:
         err.print(f"warning: listening on {host}: other machines can reach this server",
                   markup=False)
-    err.print(f"storyline: serving {db_url} at http://{_url_host(host)}:{port}/ "
+    err.print(f"storyline: serving {_shown(db_url)} at http://{_url_host(host)}:{port}/ "
               f"(API docs at /docs; writes {'on' if token else 'off'}); Ctrl+C stops",
               markup=False, highlight=False, soft_wrap=True)
     try:
@@ -44,6 +44,16 @@ def serve_store(db_url: str, *, host: str = "127.0.0.1", port: int = 8000,
                 markup=False))
     except ServeError as exc:
         fail(str(exc))
+
+
+def _shown(db_url: str) -> str:
+    """The store's URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unusual URL is shown without its credentials part
+        return db_url.split("@")[-1]
 
 
 def _url_host(host: str) -> str:
