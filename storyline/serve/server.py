@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import sys
 import threading
 
 from storyline.serve.app import CACHE_ENV, TOKEN_ENV, ServeConfig, create_app
@@ -48,12 +49,17 @@ def precompute_digests(db_url: str | None, count: int, *, on_done=None) -> threa
         builder = default_builder()
         if builder is None:
             return
-        store = open_store(db_url)
         try:
-            ids = [s.id for s in store.list_stories(limit=count)]
-            built = DigestCache(store, builder).warm(ids)
-        finally:
-            store.close()
+            store = open_store(db_url)
+            try:
+                ids = [s.id for s in store.list_stories(limit=count)]
+                built = DigestCache(store, builder).warm(ids)
+            finally:
+                store.close()
+        except Exception as exc:  # noqa: BLE001 - the server goes on; pages build on demand
+            print(f"storyline: precomputing summaries stopped: {exc}".splitlines()[0],
+                  file=sys.stderr)
+            return
         if on_done:
             on_done(built, len(ids))
 
