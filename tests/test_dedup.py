@@ -190,3 +190,17 @@ def test_the_index_finds_pairs_just_above_the_threshold():
     found = [key for key, copy in pairs
              if key in [k for k, _ in index.candidates(dedup.fingerprint(copy).signature)]]
     assert len(found) == len(pairs)
+
+
+def test_loaded_and_added_signatures_are_both_searched_and_added_ones_can_be_removed():
+    stored, fresh = long_text(2000), long_text(2001)
+    index = dedup.NearDuplicateIndex()
+    matrix = np.stack([dedup.fingerprint(stored).signature.hashvalues])
+    index.load(["stored"], matrix)
+    index.add("fresh", dedup.fingerprint(fresh).signature)
+    assert len(index) == 2
+    assert index.find(dedup.fingerprint(replace_words(stored, 40, 1)).signature) == "stored"
+    assert index.find(dedup.fingerprint(replace_words(fresh, 40, 2)).signature) == "fresh"
+    index.remove(["fresh"])
+    assert index.find(dedup.fingerprint(replace_words(fresh, 40, 2)).signature) is None
+    assert len(index) == 1

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 from sqlalchemy.engine import Connection
 
 from storyline.ingest import dedup
@@ -142,13 +143,15 @@ class Ingestor:
         self.assigner = assigner
         self.batch_size = batch_size
         self.index = dedup.NearDuplicateIndex()
-        stale = []
+        ids, blobs, stale = [], [], []
         for key, data in store.minhashes():
-            signature = dedup.from_bytes(data)
-            if signature is None:
+            if len(data) == dedup.NUM_PERM * 4:
+                ids.append(key)
+                blobs.append(data)
+            else:  # written by an older signature scheme
                 stale.append(key)
-            else:
-                self.index.add(key, signature)
+        matrix = np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(-1, dedup.NUM_PERM)
+        self.index.load(ids, matrix)
         if stale:
             self._rehash(stale)
 
