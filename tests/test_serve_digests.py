@@ -10,7 +10,7 @@ from test_serve_support import GENEVA_B, builder, fill, geneva_digest, span_of
 from storyline.model import Article
 from storyline.serve import views
 from storyline.serve.digests import DigestCache, digest_from_json, digest_to_json
-from storyline.store import schema
+from storyline.store import open_store, schema
 
 
 def counting(calls: list[str]):
@@ -107,3 +107,17 @@ def test_date_span_reads_naturally():
     assert views.date_span(a, a) == "28 Feb 2024"
     assert views.date_span(a, datetime(2024, 3, 2, tzinfo=UTC)) == "28 Feb – 2 Mar 2024"
     assert views.date_span(None, None) == "undated"
+
+
+def test_precompute_builds_the_newest_stories_in_the_background(sqlite_url, monkeypatch):
+    import storyline.serve.digests as digests_module
+    from storyline.serve.server import precompute_digests
+
+    fill(sqlite_url).close()
+    monkeypatch.setattr(digests_module, "default_builder", lambda: builder)
+    done: list[tuple[int, int]] = []
+    thread = precompute_digests(sqlite_url, 5, on_done=lambda built, n: done.append((built, n)))
+    thread.join(timeout=30)
+    assert done == [(1, 2)]  # two stories looked at; the floods story has no digest to build
+    store = open_store(sqlite_url)
+    assert DigestCache(store, None).get("s-geneva", members(store, "s-geneva")) is not None
