@@ -6,11 +6,12 @@ it measured better on Timeline17 (docs/results/timeline.md):
 1. Every sentence gets a day: the first day-precise time expression in it, resolved
    against its article's publication date ("on Friday", "March 3", "yesterday");
    a sentence without one belongs to its publication day.
-2. Days are ranked by how many articles and sentences *mention* them; articles
-   *published* on a day count too, but less (a burst of coverage is weaker evidence than
-   many articles pointing back at one day).
-3. Per day, the candidates are the sentences that mention it plus the undated lead
-   sentences of that day's articles; the summary is the set of sentences closest to
+2. Days are ranked by how many articles *mention* them (an article counts once, however
+   often it repeats the day: on Timeline17 counting every sentence, as DATEWISE's
+   mention ranker does, scored lower); each article *published* on a day adds 0.3 (a
+   burst of coverage is weaker evidence than many articles pointing back at one day).
+3. Per day, the candidates are the sentences that mention it plus the undated sentences
+   among the first ten of that day's articles; the summary is the set of sentences closest to
    the day's TF-IDF centroid (greedy, as DATEWISE's CentroidOpt), skipping sentences that
    repeat one already chosen for that day or a neighbouring one.
 4. Each sentence is cited as it stands in one article, with every article that carries
@@ -47,10 +48,10 @@ class Settings:
     """The knobs of the method (defaults tuned on the visible Timeline17 tasks)."""
 
     mention_doc_weight: float = 1.0  # an article mentioning the day
-    mention_sent_weight: float = 0.5  # each further sentence mentioning it
+    mention_sent_weight: float = 0.0  # each further sentence of one article mentioning it
     published_weight: float = 0.3  # an article published that day
-    lead_sentences: int = 5  # undated sentences of an article that may speak for its day
-    lead_weight: float = 0.5  # their weight in the day's centroid (mentions weigh 1)
+    lead_sentences: int = 10  # undated sentences of an article that may speak for its day
+    lead_weight: float = 1.0  # their weight in the day's centroid (mentions weigh 1)
     min_words: int = 6
     max_words: int = 55
     redundancy: float = 0.5  # word-overlap cosine above which a sentence repeats another
