@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,9 +13,9 @@ MAX_SHOWN_SKIPS = 50
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders: Article JSON Lines, CSV, "
-                                                "text/Markdown/HTML, gzip of these, DUC, "
-                                                "Timeline17, Multi-News CSV, WCEP jsonl.gz.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, folders or URLs: Article JSON Lines, CSV, text/Markdown/HTML, gzip of "
+             "these, DUC, Timeline17, Multi-News CSV, WCEP jsonl.gz.", show_default=False)],
     db: DbOption = None,
     input_format: Annotated[str | None, typer.Option(
         "--format", help="Read every PATH with this reader instead of detecting it.")] = None,

@@ -78,7 +78,7 @@ class StrictStop(InputError):
     """``--strict``: the first problem in the input ends the run before anything is stored."""
 
 
-def collect(paths: Iterable[Path], fmt: str | None, report: IngestReport,
+def collect(paths: Iterable[Path | str], fmt: str | None, report: IngestReport,
             on_skip: Callable[[Skip], None] | None = None, *,
             strict: bool = False, progress: Callable[[int], None] | None = None) -> list[Article]:
     """Read every input; skips and unreadable inputs are recorded in ``report``.
@@ -87,8 +87,7 @@ def collect(paths: Iterable[Path], fmt: str | None, report: IngestReport,
     ``progress(n)`` hears of every 1,000 articles read.
     """
     articles: list[Article] = []
-    for path in paths:
-        path = Path(path)
+    for path in paths:  # as given: a URL must not go through Path (it folds "//")
         try:
             for item in read_path(path, fmt):
                 if isinstance(item, Skip):
@@ -280,7 +279,7 @@ class Ingestor:
         return best
 
 
-def ingest_paths(store: Store, paths: Sequence[Path], *, fmt: str | None = None,
+def ingest_paths(store: Store, paths: Sequence[Path | str], *, fmt: str | None = None,
                  assigner: StoryAssigner | None = None,
                  on_skip: Callable[[Skip], None] | None = None,
                  progress_factory=None, strict: bool = False) -> IngestReport:
