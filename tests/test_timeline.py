@@ -135,3 +135,17 @@ def test_query_words_are_read_as_the_texts_write_them(query, texts, expected):
     assert matcher.terms == expected
     assert all(matcher.matches(t) for t in texts if "MJ" not in t)
     assert not matcher.matches("The weather was mild.")
+
+
+def test_parallel_light_analysis_equals_serial():
+    from storyline.digest.timeline_dates import light_analysis, light_analysis_many
+
+    days = ["Monday", "Tuesday", "March 3", "5 April 2011", "yesterday", "last week"]
+    items = []
+    for n in range(120):  # ~4,000 characters each: enough for the worker processes
+        text = " ".join(f"Item {n}.{k} happened on {days[(n + k) % len(days)]} in the city."
+                        for k in range(80))
+        items.append((text, date(2011, 4, 1 + n % 28)))
+    parallel = light_analysis_many(items, workers=2)
+    assert parallel == [light_analysis(t, p) for t, p in items]
+    assert any(d is not None for _, ds in parallel for d in ds)
