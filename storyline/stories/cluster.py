@@ -33,10 +33,10 @@ from storyline.stories.similarity import (
     Weighted,
     Weights,
     blend,
+    sorted_dot,
     span_gap_days,
     time_gap_days,
     upper_bound,
-    weighted_cosine,
 )
 from storyline.stories.state import MAX_STORY_WORDS, StoryState, posix
 
@@ -45,8 +45,8 @@ from storyline.stories.state import MAX_STORY_WORDS, StoryState, posix
 class Params:
     """Defaults measured on DUC 2003 and Multi-News; nothing needs tuning per data set."""
 
-    threshold: float = 0.15  # blended score an article needs to join a story
-    merge_threshold: float = 0.30  # blended score at which two stories become one
+    threshold: float = 0.06  # blended score an article needs to join a story
+    merge_threshold: float = 0.15  # blended score at which two stories become one
     candidates: int = 16  # nearest open stories scored per article
     merge_candidates: int = 4
     # A story stays open ``window_days`` after its last article, longer the more coverage it
@@ -103,14 +103,14 @@ class OnlineClusterer:
         ents = Weighted.of(article.entity_ids, article.entity_tf, self.entity_df)
         best, best_score = None, self.params.threshold
         weights = self.params.weights
-        for story_id, _ in self.index.search(article.vector, self.params.candidates,
-                                             moment=moment):
+        for story_id, dense in self.index.search(article.vector, self.params.candidates,
+                                                 moment=moment):
             state = self.stories[story_id]
-            dense = float(np.dot(article.vector, state.centroid))
             if upper_bound(dense, weights) < best_score:
                 continue
-            score = blend(dense, weighted_cosine(words, self._words(state)),
-                          weighted_cosine(ents, self._entities(state)),
+            score = blend(dense, sorted_dot(words.ids, words.weights, state.word_ids,
+                                            state.word_w),
+                          sorted_dot(ents.ids, ents.weights, state.entity_ids, state.entity_w),
                           time_gap_days(moment, state.first, state.last), state.size, weights)
             if score > best_score or (score == best_score and best is None):
                 best, best_score = state, score
@@ -123,6 +123,7 @@ class OnlineClusterer:
         best.add(article)
         if len(best.word_ids) > MAX_STORY_WORDS * 1.5:
             best.prune(self.word_df.idf, self.entity_df.idf)
+        best.reweigh(self.word_df.idf, self.entity_df.idf)
         titles.consider(best, article)
         self._open(best)
         self._members.append((article.id, best.id, round(best_score, 4)))
@@ -144,8 +145,8 @@ class OnlineClusterer:
         dense = float(np.dot(a.centroid, b.centroid))
         if upper_bound(dense, self.params.weights) < self.params.merge_threshold:
             return 0.0
-        return blend(dense, weighted_cosine(self._words(a), self._words(b)),
-                     weighted_cosine(self._entities(a), self._entities(b)),
+        return blend(dense, sorted_dot(a.word_ids, a.word_w, b.word_ids, b.word_w),
+                     sorted_dot(a.entity_ids, a.entity_w, b.entity_ids, b.entity_w),
                      span_gap_days(a.first, a.last, b.first, b.last), max(a.size, b.size),
                      self.params.weights)
 
@@ -171,6 +172,7 @@ class OnlineClusterer:
         titles.refresh_after_merge(keep, gone)
         if len(keep.word_ids) > MAX_STORY_WORDS:
             keep.prune(self.word_df.idf, self.entity_df.idf)
+        keep.reweigh(self.word_df.idf, self.entity_df.idf)
         gone.merged_into = keep.id
         self.index.remove(gone.id)
         self.stories.pop(gone.id, None)
@@ -223,15 +225,10 @@ class OnlineClusterer:
         """Forget stories that closed; runs at most once per day of publication time."""
         if moment is None or self.latest is None or moment < self.latest + DAY:
             return
-        for story_id in self.index.evict(self.latest):
+        for story_id in self.index.evict(moment):
             if story_id not in self._changed:  # unsaved stories stay until drained
                 self.stories.pop(story_id, None)
 
-    def _words(self, state: StoryState) -> Weighted:
-        return Weighted.of(state.word_ids, state.word_tf, self.word_df)
-
-    def _entities(self, state: StoryState) -> Weighted:
-        return Weighted.of(state.entity_ids, state.entity_tf, self.entity_df)
 
 
 def _survives(a: StoryState, b: StoryState) -> bool:
@@ -256,7 +253,7 @@ def cluster_bulk(features: Sequence[ArticleFeatures], params: Params | None = No
     Returns article id -> story id. The result is the same kind as online assignment's
     (the same decisions, plus the merges a last look at every story finds).
     """
-    clusterer = OnlineClusterer(params)
+    clusterer = OnlineClusterer(params, dim=len(features[0].vector) if features else 384)
     clusterer.add_all(publication_order(features))
     clusterer.merge_sweep()
     return clusterer.assignments()

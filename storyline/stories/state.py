@@ -42,6 +42,15 @@ class StoryState:
     title_vector: np.ndarray | None = None
     title_is_headline: bool = False
     merged_into: str | None = None
+    # TF-IDF weights of word_ids / entity_ids (L2-normalized) as of the story's last change:
+    # computed once per change, not once per comparison.
+    word_w: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    entity_w: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+
+    def reweigh(self, word_idf, entity_idf) -> None:
+        """Recompute the TF-IDF weights with the current document frequencies."""
+        self.word_w = _normalized(self.word_tf * word_idf(self.word_ids))
+        self.entity_w = _normalized(self.entity_tf * entity_idf(self.entity_ids))
 
     @property
     def centroid(self) -> np.ndarray:
@@ -112,6 +121,7 @@ class StoryState:
             "src": dict(self.sources), "title": self.title,
             "tv": _b64(self.title_vector) if self.title_vector is not None else None,
             "th": self.title_is_headline,
+            "ww": _b64(self.word_w), "ew": _b64(self.entity_w),
         }
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 3)
 
@@ -128,6 +138,7 @@ class StoryState:
             sources=Counter(data["src"]), title=data["title"],
             title_vector=_array(data["tv"], np.float32) if data["tv"] else None,
             title_is_headline=bool(data["th"]), merged_into=merged_into,
+            word_w=_array(data["ww"], np.float32), entity_w=_array(data["ew"], np.float32),
         )
 
 
@@ -171,6 +182,12 @@ def _top(ids: np.ndarray, tf: np.ndarray, idf_of, keep: int) -> tuple[np.ndarray
     order = np.lexsort((ids, -weight))[:keep]
     order.sort()  # ids stay sorted because the input was
     return ids[order], tf[order]
+
+
+def _normalized(weights: np.ndarray) -> np.ndarray:
+    weights = weights.astype(np.float32)
+    norm = float(np.sqrt(np.dot(weights, weights)))
+    return (weights / norm).astype(np.float32) if norm else weights
 
 
 def _b64(array: np.ndarray) -> str:

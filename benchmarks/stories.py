@@ -1,0 +1,119 @@
+"""Story assignment at scale: throughput, cost per article as the archive grows, memory.
+
+    .venv/bin/python benchmarks/stories.py [--articles 100000] [--days 30]
+
+Vectors are precomputed: this measures assignment alone (index search, scoring, state
+updates, merges), not the language models. The stream is simulated: events of
+Zipf-distributed sizes start at random times over ``--days`` days; each article is a
+perturbed copy of its event (its vector is the event's direction plus noise, tuned so that
+same-event cosines look like real ones, ~0.5, and others ~0.1; its words and entities are
+drawn from the event's own and from a Zipfian background vocabulary). B-cubed against the
+simulated events is printed as a sanity check, not as a quality result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from storyline.evaluate.bcubed import bcubed  # noqa: E402
+from storyline.stories.cluster import OnlineClusterer  # noqa: E402
+from storyline.stories.features import ENTITY_FEATURES, WORD_FEATURES, ArticleFeatures  # noqa: E402
+
+DIM = 384
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def simulate(n: int, days: float, seed: int = 7) -> tuple[list[ArticleFeatures], dict[str, int]]:
+    """``n`` articles of simulated events, in publication order, and their event labels."""
+    rng = np.random.default_rng(seed)
+    sizes = []
+    while sum(sizes) < n:
+        sizes.append(int(min(rng.zipf(1.8), 400)))
+    sizes[-1] -= sum(sizes) - n
+    n_events = len(sizes)
+    directions = rng.normal(size=(n_events, DIM)).astype(np.float32)
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    starts = rng.uniform(0, days, n_events)
+    background = 1.0 / np.arange(1, 50_001) ** 1.1
+    background /= background.sum()
+    event_of = np.repeat(np.arange(n_events), sizes)
+    times = starts[event_of] + rng.exponential(1.5, n)
+    order = np.argsort(times, kind="stable")
+    common = rng.choice(50_000, size=(n, 100), p=background) * 13 + 7  # drawn at once: fast
+    features, gold = [], {}
+    for rank, i in enumerate(order):
+        e = int(event_of[i])
+        erng = np.random.default_rng(seed * 7919 + e)  # the event's own vocabulary
+        event_words = erng.integers(0, WORD_FEATURES, 60)
+        event_ents = erng.integers(0, ENTITY_FEATURES, 10)
+        vec = directions[e] + 0.9 * rng.normal(size=DIM).astype(np.float32) / np.sqrt(DIM) * 1.2
+        vec /= np.linalg.norm(vec)
+        words = np.unique(np.concatenate([
+            rng.choice(event_words, 50), common[rank],
+        ])).astype(np.int32)
+        ents = np.unique(np.concatenate([
+            rng.choice(event_ents, 5), rng.integers(0, ENTITY_FEATURES, 4)])).astype(np.int32)
+        aid = f"a{rank}"
+        features.append(ArticleFeatures(
+            aid, START + timedelta(days=float(times[i])), f"outlet{rank % 40}",
+            vec.astype(np.float32), words, (1 + rng.random(len(words))).astype(np.float32),
+            ents, np.ones(len(ents), np.float32), {int(x): f"E{x}" for x in ents[:3]},
+            f"headline {aid}"))
+        gold[aid] = e
+    return features, gold
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--days", type=float, default=30.0)
+    parser.add_argument("--marks", default="10000,50000,100000")
+    args = parser.parse_args()
+    marks = sorted(int(m) for m in args.marks.split(",") if int(m) <= args.articles)
+    t0 = time.perf_counter()
+    features, gold = simulate(args.articles, args.days)
+    print(f"simulated {len(features)} articles of {len(set(gold.values()))} events over "
+          f"{args.days:g} days in {time.perf_counter() - t0:.1f} s; "
+          f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, "
+          f"cores={os.cpu_count()}", flush=True)
+    base_rss = rss_mb()
+    clusterer = OnlineClusterer()
+    per_article = np.zeros(len(features))
+    started = time.perf_counter()
+    for i, f in enumerate(features):
+        t = time.perf_counter()
+        clusterer.add(f)
+        per_article[i] = time.perf_counter() - t
+        if (i + 1) % 5000 == 0:
+            clusterer.drain()  # what ingest hands to the store each batch
+        if i + 1 in marks:
+            window = per_article[max(0, i + 1 - 2000):i + 1]
+            print(f"{i + 1:>7} articles: {1000 * window.mean():.2f} ms/article over the last "
+                  f"{len(window)} ({1 / window.mean():.0f}/s); open stories in index "
+                  f"{len(clusterer.index)}; peak RSS {rss_mb():.0f} MB", flush=True)
+    total = time.perf_counter() - started
+    pred = clusterer.assignments()
+    scores = bcubed(pred, gold)
+    print(f"total: {len(features)} articles in {total:.1f} s = {len(features) / total:.0f} "
+          f"articles/s; peak RSS {rss_mb():.0f} MB ({rss_mb() - base_rss:.0f} MB over the "
+          f"simulated input); stories {len(set(pred.values()))}")
+    print(f"sanity: B-cubed F1 vs simulated events {scores.f1:.3f} "
+          f"(P {scores.precision:.3f}, R {scores.recall:.3f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Online assignment, merges, the time window and state storage, on constructed features.
+
+No language model runs here: features are built directly, so each test states exactly what
+the articles share.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from storyline.stories.cluster import OnlineClusterer, Params, cluster_bulk
+from storyline.stories.features import ArticleFeatures
+from storyline.stories.index import StoryIndex
+from storyline.stories.similarity import DAY
+from storyline.stories.state import StoryState
+
+DIM = 16
+START = datetime(2025, 3, 1, tzinfo=UTC)
+
+
+def article(i: int, event: int, day: float | None, *, noise: float = 0.15,
+            seed: int = 0) -> ArticleFeatures:
+    """An article of ``event``: a vector near the event's direction, the event's words and
+    entities plus a few of its own."""
+    rng = np.random.default_rng(seed * 1000 + i)
+    base = np.random.default_rng(event + 7).normal(size=DIM)
+    vec = base / np.linalg.norm(base) + noise * rng.normal(size=DIM)
+    vec = (vec / np.linalg.norm(vec)).astype(np.float32)
+    words = np.unique(np.concatenate([event * 100 + np.arange(12),
+                                      100_000 + rng.integers(0, 50_000, 6)])).astype(np.int32)
+    ents = np.unique(event * 10 + np.arange(3)).astype(np.int32)
+    return ArticleFeatures(
+        id=f"a{i}", published=None if day is None else START + timedelta(days=day),
+        source=f"outlet{i % 3}", vector=vec, word_ids=words,
+        word_tf=np.ones(len(words), np.float32), entity_ids=ents,
+        entity_tf=np.ones(len(ents), np.float32),
+        entity_names={int(e): f"Name{e}" for e in ents}, headline=f"headline {i} of {event}",
+    )
+
+
+def stream(events: int = 5, per_event: int = 6, dated: bool = True):
+    items = []
+    i = 0
+    for e in range(events):
+        for k in range(per_event):
+            items.append(article(i, e, (e * 0.5 + k * 0.7) if dated else None))
+            i += 1
+    items.sort(key=lambda f: (f.published is None, f.published or START))
+    return items
+
+
+def groups(assignment: dict[str, str]) -> set[frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for a, s in assignment.items():
+        out.setdefault(s, set()).add(a)
+    return {frozenset(g) for g in out.values()}
+
+
+def expected(items, per_event):
+    out: dict[int, set[str]] = {}
+    for f in items:
+        out.setdefault(int(f.id[1:]) // per_event, set()).add(f.id)
+    return {frozenset(g) for g in out.values()}
+
+
+def test_articles_of_one_event_form_one_story_and_events_stay_apart():
+    items = stream()
+    clusterer = OnlineClusterer(dim=DIM)
+    clusterer.add_all(items)
+    assert groups(clusterer.assignments()) == expected(items, 6)
+
+
+def test_undated_articles_are_clustered_too():
+    items = stream(dated=False)
+    assert groups(cluster_bulk(items, Params())) != set()
+    clusterer = OnlineClusterer(dim=DIM)
+    clusterer.add_all(items)
+    assert groups(clusterer.assignments()) == expected(items, 6)
+
+
+def test_a_story_closes_after_its_window():
+    first = article(0, 1, 0.0)
+    late = article(1, 1, 60.0)  # the same event two months later: a new story
+    clusterer = OnlineClusterer(dim=DIM)
+    assert clusterer.add(first) != clusterer.add(late)
+    assert len(clusterer.index) == 1  # the closed story left the index
+
+
+def test_two_stories_that_turn_out_to_be_one_are_merged():
+    clusterer = OnlineClusterer(Params(threshold=0.99, merge_threshold=0.3), dim=DIM)
+    a = [article(i, 2, i * 0.1) for i in range(4)]
+    for f in a:
+        clusterer.add(f)
+    assert len(set(clusterer.assignments().values())) == 4  # each article alone at first
+    assert clusterer.merge_sweep() > 0
+    assert len(set(clusterer.assignments().values())) < 4
+    changes = clusterer.drain()
+    assert changes.merges
+    gone, into = changes.merges[0]
+    merged = [s for s in changes.stories if s.id == gone][0]
+    assert merged.merged_into == into
+    assert {clusterer.story_of(f.id) for f in a} <= set(clusterer.stories)
+
+
+def test_state_survives_storage_bit_for_bit():
+    clusterer = OnlineClusterer(dim=DIM)
+    for f in stream(2, 4):
+        clusterer.add(f)
+    for state in clusterer.stories.values():
+        back = StoryState.from_bytes(state.id, state.to_bytes())
+        assert np.array_equal(back.vector_sum, state.vector_sum)
+        assert np.array_equal(back.word_ids, state.word_ids)
+        assert np.array_equal(back.word_tf, state.word_tf)
+        assert (back.first, back.last, back.size, back.title) == (
+            state.first, state.last, state.size, state.title)
+        assert back.sources == state.sources
+
+
+def test_story_title_and_key_entities():
+    clusterer = OnlineClusterer(dim=DIM)
+    items = [article(i, 3, i * 0.2) for i in range(5)]
+    for f in items:
+        clusterer.add(f)
+    [state] = clusterer.stories.values()
+    assert state.title in {f.headline for f in items}
+    assert set(clusterer.key_entities(state)) == {"Name30", "Name31", "Name32"}
+    assert sorted(state.sources) == ["outlet0", "outlet1", "outlet2"]
+
+
+def test_index_search_respects_window_and_updates_in_place():
+    index = StoryIndex(dim=2, capacity=2)
+    for n in range(5):  # grows past its capacity
+        index.put(f"s{n}", np.array([1.0, n / 10], np.float32), last=0.0, window_days=5)
+    index.put("s0", np.array([0.0, 1.0], np.float32), last=10 * DAY, window_days=5)
+    hits = index.search(np.array([0.0, 1.0], np.float32), 3, moment=12 * DAY)
+    assert [sid for sid, _ in hits] == ["s0"]  # the others closed on day 5
+    assert set(index.evict(12 * DAY)) == {"s1", "s2", "s3", "s4"}
+    assert len(index) == 1
