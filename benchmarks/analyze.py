@@ -66,6 +66,7 @@ def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | 
 
         profiler = Profiler()
         profiler.start()
+    usage0 = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     if name == "spacy-bare":
         for _doc in nlp().pipe((a.text[:MAX_CHARS] for a in articles), batch_size=32,
@@ -96,6 +97,10 @@ def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | 
             pipeline.attach_vectors(articles, analyses)
             stages["embedding_s"] = round(time.perf_counter() - t1, 2)
     seconds = time.perf_counter() - start
+    usage1 = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # spaCy worker processes
+    cpu = (usage1.ru_utime + usage1.ru_stime - usage0.ru_utime - usage0.ru_stime
+           + children.ru_utime + children.ru_stime)
     if profiler is not None:
         profiler.stop()
         Path(profile).write_text(profiler.output_text(unicode=False, color=False))
@@ -103,6 +108,7 @@ def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | 
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"name": name, "articles": len(articles), "words": words,
             "seconds": round(seconds, 2), "articles_per_s": round(len(articles) / seconds, 2),
+            "cpu_s": round(cpu, 2), "articles_per_cpu_s": round(len(articles) / cpu, 2),
             "peak_rss_mb": round(peak_kb / 1024, 1), **stages}
 
 
@@ -142,11 +148,14 @@ def main() -> None:
         print(json.dumps({"machine": machine, "results": results}))
         return
     print(f"{'contender':<15} {'articles':>8} {'words':>9} {'seconds':>8} {'art/s':>7} "
-          f"{'peak MB':>8}  stages")
+          f"{'cpu s':>8} {'art/cpu-s':>9} {'peak MB':>8}  stages")
     for r in results:
-        stages = {k: v for k, v in r.items() if k.endswith("_s") and k != "articles_per_s"}
+        stages = {k: v for k, v in r.items()
+                  if k.endswith("_s") and k not in ("articles_per_s", "cpu_s")}
         print(f"{r['name']:<15} {r['articles']:>8} {r['words']:>9} {r['seconds']:>8} "
-              f"{r['articles_per_s']:>7} {r['peak_rss_mb']:>8}  {stages}")
+              f"{r['articles_per_s']:>7} {r['cpu_s']:>8} {r['articles_per_cpu_s']:>9} "
+              f"{r['peak_rss_mb']:>8}  {stages}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
     print(f"machine: {machine}")
 
 

@@ -166,6 +166,12 @@ CASES = [
      "2018-06-29"),
     (SUN_JUL, "Inflation rose in May.", "in May", "2018-05"),
     (SUN_JUL, "Inflation will be measured in August.", "in August", "2018-08"),
+    # -- seen going wrong in Timeline17 articles --
+    (date(2010, 6, 2), "The oil may reach Florida as soon as Friday.", "Friday", "2010-06-04"),
+    (date(2010, 6, 2), "The oil may have reached Florida on Friday.", "on Friday",
+     "2010-05-28"),
+    (date(2009, 5, 18), "WASHINGTON | Mon May 18, 2009 4:12 pm EDT", "May 18, 2009",
+     "2009-05-18"),
 ]
 
 
@@ -193,6 +199,7 @@ def test_at_least_one_hundred_cases():
     "He was 31 years old and had 2014 followers.",
     "Sales grew for three years in a row.",
     "The 1990s were a quieter decade.",
+    "The concert in Berlin 2015 was sold out.",
 ])
 def test_ignores_words_that_are_not_dates(sentence):
     assert find_times(sentence, SAT) == []

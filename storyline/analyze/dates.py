@@ -59,10 +59,10 @@ _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _NUM = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-_ON = r"(?:(?i:on)\s+)?"
+_ON = r"(?:\b(?i:on)\s+)?"
 _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|going to|due to|scheduled|set to|plans? to|expected to|is to|are to"
-    r"|to be held|upcoming)\b", re.I)
+    r"|to be held|upcoming|as soon as|(?:may|might|could)(?!\s+have))\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:said|says|told|that|when|after|before)\b", re.I)
 
 
@@ -275,17 +275,17 @@ _RULES = [
     _Rule(re.compile(
         _ON + r"(?:" + _WEEKDAY + r",?\s+)?(?P<mon>" + _MONTH + r")\s+(?P<day>" + _DAYNUM
         + r")(?![\d\w])(?:,?\s+(?P<year>" + _YEAR + r")\b)?"), _month_day),
-    _Rule(re.compile(r"(?:(?i:in)\s+)?(?P<mon>" + _MONTH + r"),?\s+(?:of\s+)?(?P<year>" + _YEAR
+    _Rule(re.compile(r"(?:\b(?i:in)\s+)?(?P<mon>" + _MONTH + r"),?\s+(?:of\s+)?(?P<year>" + _YEAR
                      + r")\b"), _month_year),
     # A bare month only where a preposition or modifier says it is one ("May" is a verb).
     _Rule(re.compile(
-        r"(?:(?i:(?P<which>this past|this coming|earlier this|later this|last|this|next))\s+"
-        r"|(?i:(?:in|since|until|till|through|during|by|from|of)\s+(?:(?:early|late|mid)[\s-]+)?"
-        r"|(?:early|late|mid)[\s-]+))(?P<mon>" + _MONTH + r")(?![\w])(?!\s+\d)"), _bare_month),
-    _Rule(re.compile(r"(?:(?i:in|during|since|of|by|until|through|from|early|late|mid-)\s*)"
+        r"(?:\b(?i:(?P<which>this past|this coming|earlier this|later this|last|this|next))\s+"
+        r"|\b(?i:(?:in|since|until|till|through|during|by|from|of)\s+(?:(?:early|late|mid)[\s-]+)?"
+        r"|\b(?:early|late|mid)[\s-]+))(?P<mon>" + _MONTH + r")(?![\w])(?!\s+\d)"), _bare_month),
+    _Rule(re.compile(r"(?:\b(?i:in|during|since|of|by|until|through|from|early|late|mid-)\s*)"
                      r"(?P<year>" + _YEAR + r")\b(?![-–/]\d)(?!s\b)"), _year),
     _Rule(re.compile(
-        r"(?:(?i:(?P<which>this past|this coming|on|this|last|next|past|coming|until|by))\s+)?"
+        r"(?:\b(?i:(?P<which>this past|this coming|on|this|last|next|past|coming|until|by))\s+)?"
         r"(?P<wd>" + _WEEKDAY + r")(?:['’]s)?" + _PART + r"\b"), _weekday),
     _Rule(re.compile(
         r"(?i:\b(?P<w>the day before yesterday|the day after tomorrow|yesterday|today|tonight"

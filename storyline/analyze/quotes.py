@@ -185,6 +185,9 @@ class _Resolver:
 def _subject(verb):
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
+            # "9:30 p.m. Trump says": a time stamp parsed as the subject is nobody.
+            if child.ent_type_ in ("TIME", "DATE") and child.pos_ != "PRON":
+                return None
             return child
     # "…, said the minister, …": some parses hang the speaker as dobj/attr after the verb.
     if verb.lemma_ == "say":
@@ -220,7 +223,6 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
     spans = quote_spans(text)
     inside = _Inside(spans)
     quotes: list[Quote] = []
-    used_cues: set[int] = set()
 
     # Direct quotes, chain by chain; a chain without a cue continues the last speaker when
     # it follows right after an attributed quote.
@@ -240,15 +242,15 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
             continue
         if words < _MIN_QUOTE_WORDS and not _adjacent(speaker, chain, text):
             continue
-        used_cues.add(speaker.cue.i)
         for s in chain:
             quotes.append(_quote(speaker, s.start, s.end, text, True, offset))
         last = (speaker, chain[-1].end)
 
     # Reported speech from the parse.
+    stance_cues: set[int] = set()
     for token in doc:
-        if token.i in used_cues:
-            continue
+        # A cue of a direct quote may carry reported speech too ("called it 'crazy' and said
+        # the party would lose"): its content is only skipped when it is inside the marks.
         found = _reported(token, inside)
         if found is None:
             continue
@@ -256,6 +258,8 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
         if inside.covers(start, end):
             continue
         name, s_start, s_end = resolver.speaker(subj)
+        if not _is_cue(token) and token.lower_ != "according":
+            stance_cues.add(token.idx + offset)
         quotes.append(Quote(
             speaker=name, speaker_start=s_start + offset, speaker_end=s_end + offset,
             quote=text[start:end], start=start + offset, end=end + offset,
@@ -264,6 +268,12 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
             cue_end=token.idx + offset + (len(token.text) if token.lower_ != "according"
                                           else len("according to")),
             direct=False))
+    # A stance verb inside another statement's content belongs to that statement
+    # ("voters say they want X": the attribution is the voters' saying, not "they want").
+    if stance_cues:
+        spans = [(q.start, q.end) for q in quotes if q.cue_start not in stance_cues]
+        quotes = [q for q in quotes if q.cue_start not in stance_cues
+                  or not any(s <= q.cue_start < e for s, e in spans)]
     quotes.sort(key=lambda q: q.start)
     if sentence_of is not None:
         for q in quotes:
@@ -444,6 +454,20 @@ _PLAIN = frozenset("""be have do get make take go come give put see use include 
 leave keep let begin start try help look turn move play run live hold bring happen set
 """.split())
 _HUMAN_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# Nouns that name a party with a view ("officials believe", "the poll found").
+SOURCE_NOUNS = frozenset("""official spokesman spokeswoman spokesperson voter poll survey report
+campaign critic analyst expert source supporter aide adviser advisor lawmaker senator
+democrat republican candidate nominee president leader group statement study researcher
+economist observer opponent administration government committee agency court judge
+prosecutor lawyer attorney investigator police officer witness resident activist protester
+organizer member minister secretary governor mayor chairman director executive ceo
+official people american""".split())
+# Verbs whose object is a stance on something ("Trump attacked Clinton's record").
+STANCE_VERBS = frozenset("""call accuse attack praise criticize criticise blame urge support
+oppose reject dismiss endorse back welcome condemn promise vow propose demand want announce
+deny describe cite question mock ridicule compliment laud applaud slam blast prefer favor
+favour list offer repeat refuse recommend defend challenge dispute embrace tout predict
+acknowledge admit concede confirm reveal disclose suggest""".split())
 
 
 def _stance(token, inside: _Inside):
@@ -454,9 +478,12 @@ def _stance(token, inside: _Inside):
     subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
     if subj is None or inside(subj.idx):
         return None
-    if subj.ent_type_ not in _HUMAN_ENTS and subj.lower_ not in ("he", "she", "they", "we"):
+    if subj.ent_type_ not in _HUMAN_ENTS and subj.lower_ not in ("he", "she", "they", "we") \
+            and subj.lemma_.lower() not in SOURCE_NOUNS:
         return None
-    comp = next((c for c in token.children if c.dep_ in ("ccomp", "xcomp", "dobj")), None)
+    deps = ("ccomp", "xcomp", "dobj") if token.lemma_.lower() in STANCE_VERBS \
+        else ("ccomp", "xcomp")
+    comp = next((c for c in token.children if c.dep_ in deps), None)
     if comp is None:
         return None
     span = _content_span(t for t in comp.subtree)

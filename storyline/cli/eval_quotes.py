@@ -26,9 +26,8 @@ def eval_quotes(
     Source span.
     """
     from storyline.analyze.pipeline import analyze_docs
-    from storyline.evaluate.attribution import PRF, GoldSpans, Scores, score
+    from storyline.evaluate.attribution import evaluate
     from storyline.evaluate.polnear import read_split
-    from storyline.evaluate.quote_baselines import BASELINES
 
     if not (path / "text").is_dir() or not (path / "attributions").is_dir():
         fail(f"{path}: not a PolNeAR split folder (expected text/ and attributions/ in it)")
@@ -39,18 +38,7 @@ def eval_quotes(
     err.print(f"analyzing {len(docs)} articles", markup=False)
     analyses = analyze_docs([d.article for d in docs])
     seconds = time.perf_counter() - started
-    systems = ["storyline", *BASELINES]
-    totals = {name: {k: Scores(PRF(), PRF()) for k in ("overall", "direct")} for name in systems}
-    for doc, analysis in zip(docs, analyses, strict=True):
-        gold = [GoldSpans(g.content, g.source, g.direct) for g in doc.attributions]
-        outputs = {"storyline": [((q.start, q.end), (q.speaker_start, q.speaker_end), q.direct)
-                                 for q in analysis.quotes]}
-        for name, baseline in BASELINES.items():
-            outputs[name] = baseline(doc.article.text, analysis)
-        for name, triples in outputs.items():
-            for key, s in score(triples, gold).items():
-                totals[name][key].content.add(s.content)
-                totals[name][key].attribution.add(s.attribution)
+    totals = evaluate(docs, analyses)
     result = {
         "articles": len(docs), "gold_attributions": sum(len(d.attributions) for d in docs),
         "seconds": round(seconds, 1),

@@ -104,3 +104,23 @@ def score(system: Sequence[tuple[tuple[int, int], tuple[int, int], bool]],
         "overall": _score(items, gold, lambda s: True, lambda g: True),
         "direct": _score(items, gold, lambda s: s[2], lambda g: g.direct),
     }
+
+
+def evaluate(documents, analyses) -> dict[str, dict[str, Scores]]:
+    """Totals over PolNeAR ``documents`` (``polnear.Document``) and their analyses, for
+    storyline and the baselines of ``quote_baselines``: ``{system: {subset: Scores}}``."""
+    from storyline.evaluate.quote_baselines import BASELINES
+
+    systems = ["storyline", *BASELINES]
+    totals = {name: {k: Scores(PRF(), PRF()) for k in ("overall", "direct")} for name in systems}
+    for doc, analysis in zip(documents, analyses, strict=True):
+        gold = [GoldSpans(g.content, g.source, g.direct) for g in doc.attributions]
+        outputs = {"storyline": [((q.start, q.end), (q.speaker_start, q.speaker_end), q.direct)
+                                 for q in analysis.quotes]}
+        for name, baseline in BASELINES.items():
+            outputs[name] = baseline(doc.article.text, analysis)
+        for name, triples in outputs.items():
+            for key, s in score(triples, gold).items():
+                totals[name][key].content.add(s.content)
+                totals[name][key].attribution.add(s.attribution)
+    return totals
