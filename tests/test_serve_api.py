@@ -205,7 +205,8 @@ def test_real_digest_chips_point_at_the_sentences_they_show(sqlite_url):
     app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=0), store=store)
     app.state.digests = DigestCache(store, build)
     with TestClient(app) as c:
-        digest = c.get("/api/stories/s-geneva").json()["digest"]
+        # Loading the NLP models can take longer than a page waits: ask the API to wait.
+        digest = c.get("/api/stories/s-geneva", params={"wait": 240}).json()["digest"]
         assert digest and digest["summary"], "the real digest of the Geneva story is empty"
         page = c.get("/stories/s-geneva").text
     texts = {r.article.id: r.article.text for r in store.get_articles(["a1", "a2", "a3"])}
@@ -243,3 +244,30 @@ def test_articles_with_awkward_ids_are_reachable(client):
     page = client.get(article_href(odd, [0, 8]))
     assert page.status_code == 200 and '<mark id="hl">Odd ids </mark>' in page.text
     assert client.get("/api/articles/" + article_href(odd).split("/", 2)[2]).json()["id"] == odd
+
+
+def test_a_slow_digest_is_built_in_the_background(sqlite_url):
+    import threading
+
+    release = threading.Event()
+
+    def slow(store, story_id):
+        release.wait(30)
+        return builder(store, story_id)
+
+    store = fill(sqlite_url)
+    app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=60, digest_wait=0.2),
+                     store=store)
+    app.state.digests = DigestCache(store, slow)
+    with TestClient(app) as c:
+        first = c.get("/stories/s-geneva")
+        assert first.status_code == 200 and "being" in first.text and "prepared" in first.text
+        assert '<meta http-equiv="refresh"' in first.text
+        assert first.headers["cache-control"] == "no-store"
+        assert "Geneva talks resume" in first.text  # the articles are there meanwhile
+        assert c.get("/api/stories/s-geneva").json()["digest_status"] == "pending"
+        release.set()
+        ready = c.get("/api/stories/s-geneva", params={"wait": 20}).json()
+        assert ready["digest_status"] == "ready" and ready["digest"]["summary"]
+        # The pending page was not kept by the page cache: the summary shows now.
+        assert "3 outlets" in c.get("/stories/s-geneva").text

@@ -55,7 +55,10 @@ class StoryDetail(BaseModel):
     articles: list[ArticleOut] = Field(description="Member articles without their text.")
     digest: dict[str, Any] | None = Field(
         description="summary, timeline, quotes, entities, disagreements (citations as in "
-                    "INTERFACES.md section 2); null when no digest could be made.")
+                    "INTERFACES.md section 2); null while it is being built or when none "
+                    "can be made.")
+    digest_status: str = Field(description='"ready", "pending" (being built: ask again) '
+                               'or "none".')
 
 
 class SearchResult(BaseModel):
@@ -123,10 +126,15 @@ def api_stories(
 
 @router.get("/stories/{story_id:path}", response_model=StoryDetail,
             tags=["read"], response_model_exclude_unset=True)
-def api_story(request: Request, story_id: str) -> Any:
-    """One story: its articles and its digest (computed on the first request)."""
+def api_story(
+    request: Request, story_id: str,
+    wait: float | None = Query(None, ge=0, le=600, description="Seconds to wait for a digest "
+                               "that is being built (default: the server's setting)."),
+) -> Any:
+    """One story: its articles and its digest (built on the first request)."""
     state = request.app.state
-    bundle = load_story(state.store, state.digests, story_id)
+    bundle = load_story(state.store, state.digests, story_id,
+                        wait=state.config.digest_wait if wait is None else wait)
     if bundle is None:
         raise HTTPException(404, f"no story {story_id!r}")
     if bundle.moved_to:
@@ -136,6 +144,7 @@ def api_story(request: Request, story_id: str) -> Any:
         "story": bundle.story.to_json(),
         "articles": [_article_json(r, with_text=False) for r in rows],
         "digest": bundle.digest,
+        "digest_status": bundle.digest_status,
     }
 
 

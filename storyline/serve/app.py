@@ -42,6 +42,7 @@ class ServeConfig:
     token: str | None = None  # None: writes through the API are off
     cache_seconds: float = 5.0  # rendered pages are reused this long (0: never)
     compute_digests: bool = True  # build a missing digest on the story's first visit
+    digest_wait: float = 3.0  # a page waits this long for a new digest, then says "pending"
 
     @classmethod
     def from_env(cls) -> ServeConfig:
@@ -121,15 +122,18 @@ class PageCacheMiddleware:
             ]})
             await send({"type": "http.response.body", "body": body})
             return
-        status, parts = 0, []
+        status, keep, parts = 0, True, []
 
         async def remember(message) -> None:
-            nonlocal status
+            nonlocal status, keep
             if message["type"] == "http.response.start":
                 status = message["status"]
+                # A page that is still waiting for its digest says so and is not kept.
+                keep = not any(k.lower() == b"cache-control" and b"no-store" in v
+                               for k, v in message.get("headers", []))
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
-                if not message.get("more_body") and status == 200:
+                if not message.get("more_body") and status == 200 and keep:
                     self.cache.put(key, b"".join(parts))
             await send(message)
 

@@ -186,6 +186,7 @@ class DigestCache:
         # One build at a time per process: the NLP pipeline already uses every core, and
         # page threads building side by side would only slow each other down.
         self._build_gate = threading.Semaphore(1)
+        self._pending: dict[str, threading.Event] = {}
 
     @property
     def available(self) -> bool:
@@ -204,20 +205,56 @@ class DigestCache:
             return None
         return json.loads(zlib.decompress(row[1]))
 
-    def get(self, story_id: str, articles: Sequence[Article]) -> dict[str, Any] | None:
+    def get(self, story_id: str, articles: Sequence[Article],
+            wait: float | None = None) -> dict[str, Any] | None:
         """The digest JSON (with ``locations``) of the story made of ``articles``.
 
         Computed and stored on a miss; None when no digest builder is installed or the
-        builder fails (the page then shows the articles without a summary).
+        builder fails (the page then shows the articles without a summary). With ``wait``,
+        the build runs in the background and this waits at most ``wait`` seconds for it
+        (``pending(story_id)`` then says whether it is still running).
         """
         version = story_version([a.id for a in articles])
         found = self.cached(story_id, version)
         if found is None and self.builder is not None:
-            with self._lock_for(story_id):
-                found = self.cached(story_id, version)  # another thread may just have built it
-                if found is None:
-                    found = self._build(story_id, version, articles)
+            if wait is not None:
+                self._schedule(story_id, version, list(articles)).wait(wait)
+                found = self.cached(story_id, version)
+            else:
+                found = self._build_once(story_id, version, articles)
         return None if found is None or "failed" in found else found
+
+    def pending(self, story_id: str) -> bool:
+        """Whether a background build of this story's digest is running or queued."""
+        with self._guard:
+            return story_id in self._pending
+
+    def _build_once(self, story_id: str, version: str,
+                    articles: Sequence[Article]) -> dict[str, Any]:
+        with self._lock_for(story_id):
+            found = self.cached(story_id, version)  # another thread may just have built it
+            return found if found is not None else self._build(story_id, version, articles)
+
+    def _schedule(self, story_id: str, version: str,
+                  articles: list[Article]) -> threading.Event:
+        with self._guard:
+            event = self._pending.get(story_id)
+            if event is not None:
+                return event
+            event = self._pending[story_id] = threading.Event()
+
+        def run() -> None:
+            try:
+                self._build_once(story_id, version, articles)
+            except Exception:  # noqa: BLE001 - logged; the page shows the articles meanwhile
+                log.exception("background digest of story %s failed", story_id)
+            finally:
+                with self._guard:
+                    self._pending.pop(story_id, None)
+                event.set()
+
+        threading.Thread(target=run, name=f"digest-{story_id}", daemon=True).start()
+        return event
 
     def _build(self, story_id: str, version: str, articles: Sequence[Article]) -> dict[str, Any]:
         try:

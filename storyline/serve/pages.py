@@ -70,7 +70,7 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
 def story_page(request: Request, story_id: str) -> Response:
     """A story: cited summary, where sources differ, timeline, quotes, names, articles."""
     state = request.app.state
-    bundle = load_story(state.store, state.digests, story_id)
+    bundle = load_story(state.store, state.digests, story_id, wait=state.config.digest_wait)
     if bundle is None:
         return _render(request, "error.html", status=404, title="No such story",
                        message=f"There is no story {story_id!r} in this store.")
@@ -107,8 +107,9 @@ def story_page(request: Request, story_id: str) -> Response:
          "url": views.safe_url(a.url), "href": views.article_href(a.id)}
         for a in bundle.articles
     ]
-    return _render(
+    response = _render(
         request, "story.html", story=bundle.story, has_digest=bundle.digest is not None,
+        pending=bundle.pending,
         digest_available=state.digests.available,
         summary=[cited(c) for c in digest.get("summary", [])],
         timeline=timeline, figure=views.timeline_figure(digest.get("timeline", [])),
@@ -118,6 +119,9 @@ def story_page(request: Request, story_id: str) -> Response:
         outlets=sorted({a["outlet"] for a in articles}, key=str.lower),
         span=views.date_span(bundle.story.first_published, bundle.story.last_published),
     )
+    if bundle.pending:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)

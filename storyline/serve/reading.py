@@ -21,13 +21,21 @@ class StoryBundle:
     by_id: dict[str, Article]
     digest: dict[str, Any] | None  # digest JSON with "locations", None when unavailable
     moved_to: str | None = None  # the story this one was merged into (nothing else loaded)
+    pending: bool = False  # the digest is being built in the background
+
+    @property
+    def digest_status(self) -> str:
+        """"ready", "pending" (being built), or "none" (no digest can be made)."""
+        return "ready" if self.digest else "pending" if self.pending else "none"
 
 
-def load_story(store: Store, digests: DigestCache, story_id: str) -> StoryBundle | None:
+def load_story(store: Store, digests: DigestCache, story_id: str,
+               wait: float | None = None) -> StoryBundle | None:
     """The story ``story_id`` (or a unique prefix of it), or None when there is none.
 
     Reads the story, its articles and its cached digest over one connection: this is the
-    story page's whole cost when the digest is cached.
+    story page's whole cost when the digest is cached. A missing digest is built, waiting
+    for it at most ``wait`` seconds when given (see ``DigestCache.get``).
     """
     s, a, m = schema.stories, schema.articles, schema.memberships
     with store.engine.connect() as conn:
@@ -54,7 +62,7 @@ def load_story(store: Store, digests: DigestCache, story_id: str) -> StoryBundle
         version = story_version([x.id for x in articles])
         digest = digests.cached(story_id, version, conn=conn) if articles else None
     if digest is None and articles:
-        digest = digests.get(story_id, articles)
+        digest = digests.get(story_id, articles, wait=wait)
     elif digest is not None and "failed" in digest:
         digest = None
     story = Story(id=row["id"], title=row["title"] or "", articles=[x.id for x in articles],
@@ -62,7 +70,8 @@ def load_story(store: Store, digests: DigestCache, story_id: str) -> StoryBundle
                   first_published=_aware(row["first_published"]),
                   last_published=_aware(row["last_published"]),
                   entities=list(row["entities"] or []))
-    return StoryBundle(story, articles, {x.id: x for x in articles}, digest)
+    return StoryBundle(story, articles, {x.id: x for x in articles}, digest,
+                       pending=digest is None and digests.pending(story_id))
 
 
 def _aware(moment: datetime | None) -> datetime | None:
