@@ -121,3 +121,15 @@ def test_precompute_builds_the_newest_stories_in_the_background(sqlite_url, monk
     assert done == [(1, 2)]  # two stories looked at; the floods story has no digest to build
     store = open_store(sqlite_url)
     assert DigestCache(store, None).get("s-geneva", members(store, "s-geneva")) is not None
+
+
+def test_a_failure_is_tried_again_after_a_while(sqlite_url, monkeypatch):
+    import storyline.serve.digests as digests_module
+
+    store = fill(sqlite_url)
+    calls: list[str] = []
+    cache = DigestCache(store, counting(calls))
+    cache.get("s-floods", members(store, "s-floods"))
+    monkeypatch.setattr(digests_module, "RETRY_FAILED", -1.0)
+    cache.get("s-floods", members(store, "s-floods"))
+    assert calls == ["s-floods", "s-floods"]

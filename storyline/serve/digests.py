@@ -19,6 +19,7 @@ import json
 import logging
 import re
 import threading
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -174,6 +175,12 @@ def locate_sources(digest: Digest, articles: dict[str, Article]) -> dict[str, di
 
 # -- the cache ------------------------------------------------------------------------------
 
+RETRY_FAILED = 600.0  # seconds before a failed build is tried again
+
+
+def _stale_failure(data: dict[str, Any]) -> bool:
+    return "failed" in data and time.time() - data.get("failed_at", 0) > RETRY_FAILED
+
 
 class DigestCache:
     """Digests by story, computed at most once per story version across processes."""
@@ -216,6 +223,8 @@ class DigestCache:
         """
         version = story_version([a.id for a in articles])
         found = self.cached(story_id, version)
+        if found is not None and _stale_failure(found):
+            found = None
         if found is None and self.builder is not None:
             if wait is not None:
                 self._schedule(story_id, version, list(articles)).wait(wait)
@@ -233,7 +242,9 @@ class DigestCache:
                     articles: Sequence[Article]) -> dict[str, Any]:
         with self._lock_for(story_id):
             found = self.cached(story_id, version)  # another thread may just have built it
-            return found if found is not None else self._build(story_id, version, articles)
+            if found is None or _stale_failure(found):
+                found = self._build(story_id, version, articles)
+            return found
 
     def _schedule(self, story_id: str, version: str,
                   articles: list[Article]) -> threading.Event:
@@ -262,9 +273,11 @@ class DigestCache:
                 digest = self.builder(self.store, story_id)
         except Exception as exc:  # noqa: BLE001 - a page without a summary beats an error page
             log.exception("building the digest of story %s failed", story_id)
-            # Remembered, so that every visit does not rerun a failing pipeline; the next
-            # version of the story (a new article) tries again.
-            data = {"story_id": story_id, "failed": f"{type(exc).__name__}: {exc}"[:500]}
+            # Remembered, so that every visit does not rerun a failing pipeline; tried again
+            # after RETRY_FAILED seconds (the failure may have been passing) or when the
+            # story changes.
+            data = {"story_id": story_id, "failed": f"{type(exc).__name__}: {exc}"[:500],
+                    "failed_at": time.time()}
         else:
             data = digest_to_json(digest)
             data["locations"] = locate_sources(digest, {a.id: a for a in articles})

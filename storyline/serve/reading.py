@@ -61,10 +61,9 @@ def load_story(store: Store, digests: DigestCache, story_id: str,
         ]
         version = story_version([x.id for x in articles])
         digest = digests.cached(story_id, version, conn=conn) if articles else None
-    if digest is None and articles:
+    if articles and (digest is None or "failed" in digest):
+        # Missing, or a failure that may be due for another try: the cache decides.
         digest = digests.get(story_id, articles, wait=wait)
-    elif digest is not None and "failed" in digest:
-        digest = None
     story = Story(id=row["id"], title=row["title"] or "", articles=[x.id for x in articles],
                   sources=list(row["sources"] or []),
                   first_published=_aware(row["first_published"]),
