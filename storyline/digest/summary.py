@@ -39,6 +39,7 @@ from storyline.digest.disagreements import Figure, figures_by_sentence, numbers_
 from storyline.model import Citation
 
 DEFAULT_WORDS = 100
+_QUOTES = ('"', "“", "”")
 _PRONOUN_START = ("He ", "She ", "It ", "They ", "This ", "That ", "These ", "Those ", "His ",
                   "Her ", "Their ", "But ", "And ", "Also ", "However,", "Still,", "Yet ")
 
@@ -56,6 +57,8 @@ class SummaryConfig:
     redundant_dense: float = 0.80  # never pick a sentence this close to one already picked
     redundant_blend: float = 0.55
     pool_size: int = 400  # selection considers this many most important candidates
+    dependent_penalty: float = 0.7  # factor for sentences that lean on context (see score)
+    quote_penalty: float = 1.0  # factor for sentences quoting someone in quotation marks
     balance_figures: bool = True  # point 5 above
 
 
@@ -100,7 +103,9 @@ def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = No
     # Sentences that lean on what came before, or are nothing but a quotation, read badly alone.
     for i, c in enumerate(pool.candidates):
         if c.quote_only or c.text.startswith(_PRONOUN_START):
-            importance[i] *= 0.7
+            importance[i] *= config.dependent_penalty
+        elif any(q in c.text for q in _QUOTES):
+            importance[i] *= config.quote_penalty
     similarity = np.clip(0.5 * dense + 0.5 * lexical, 0.0, None)
     return Scored(pool, importance.astype(np.float32), similarity.astype(np.float32), dense,
                   cited, same, figures)
@@ -152,8 +157,9 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
                     - np.minimum(covered, cap).sum()) / total_cap
         gain = gain_cov + config.importance * importance[eligible] / spread
         ratio = gain / np.power(cost[eligible], config.cost_scale)
-        fits = cost[eligible] <= word_budget - used_words
-        ok = ~blocked & (fits | (fill and not overflowed))
+        ok = ~blocked & (cost[eligible] <= word_budget - used_words)
+        if not ok.any() and fill and not overflowed:
+            ok = ~blocked  # nothing fits any more: one last sentence may run over
         if not ok.any():
             break
         ratio = np.where(ok, ratio, -np.inf)
