@@ -331,3 +331,53 @@ def test_articles_time_with_an_offset_is_the_same_instant(listed_store):
                            "--from", "2016-09-11T01:00:00+02:00")) == ["Convoy hit"]
     assert titles(articles("--db", listed_store, "--format", "json",
                            "--from", "2016-09-11T02:00:00+02:00")) == []
+
+
+def test_articles_paging_and_duplicates_filter(listed_store, tmp_path):
+    everything = titles(articles("--db", listed_store, "--format", "json"))
+    assert titles(articles("--db", listed_store, "--format", "json", "--limit", "2",
+                           "--offset", "1")) == everything[1:3]
+    copy = tmp_path / "copy.jsonl"
+    copy.write_text(json.dumps({"url": "https://z.example/9", "source": "Zeta",
+                                "title": "Copy of the markets story",
+                                "text": "Markets rallied as the central bank held rates!"}) + "\n")
+    from storyline.ingest.runner import ingest_paths
+    from storyline.store import open_store
+
+    store = open_store(listed_store)
+    assert ingest_paths(store, [copy]).duplicates == 1
+    store.close()
+    listed = json.loads(articles("--db", listed_store, "--format", "json").stdout)
+    copies = [a for a in listed if a["duplicate_of"]]
+    assert [a["title"] for a in copies] == ["Copy of the markets story"]
+    assert "Copy of the markets story" not in titles(
+        articles("--db", listed_store, "--format", "json", "--no-duplicates"))
+
+
+def test_articles_of_one_story(tmp_path):
+    from sqlalchemy import select
+
+    from storyline.ingest.runner import ingest_paths
+    from storyline.store import open_store, schema
+
+    class ByOutlet:  # a real, minimal assigner: one story per outlet
+        def assign(self, conn, batch):
+            for article in batch:
+                story = f"s-{article.source}"
+                if conn.execute(select(schema.stories.c.id).where(
+                        schema.stories.c.id == story)).first() is None:
+                    conn.execute(schema.stories.insert().values(
+                        id=story, title=story, size=0, sources=[], entities=[], updated_seq=0))
+                conn.execute(schema.memberships.insert().values(article_id=article.id,
+                                                                story_id=story))
+
+    path = tmp_path / "s.jsonl"
+    path.write_text("".join(good(i) + "\n" for i in range(1, 4))
+                    + good(4, source="Site 1", url="https://other.example/4") + "\n")
+    url = db_url(tmp_path)
+    store = open_store(url)
+    ingest_paths(store, [path], assigner=ByOutlet())
+    store.close()
+    listed = json.loads(articles("--db", url, "--format", "json", "--story", "s-Site 1").stdout)
+    assert sorted(a["title"] for a in listed) == ["Headline 1", "Headline 4"]
+    assert {a["story"] for a in listed} == {"s-Site 1"}

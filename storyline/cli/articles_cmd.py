@@ -43,15 +43,22 @@ def articles(
     = None,
     until: Annotated[str | None, typer.Option("--to", help="Published on or before YYYY-MM-DD.")]
     = None,
+    story: Annotated[str | None, typer.Option(help="Only the articles of this story (its id).")]
+    = None,
     duplicates: Annotated[bool, typer.Option(help="Include recognized duplicates.")] = True,
-    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many first (paging).")] = 0,
     output: FormatOption = OutputFormat.text,
 ) -> None:
-    """List stored articles, newest first, or search them (best match first)."""
+    """List stored articles, newest first, or search them (best match first).
+
+    Examples: storyline articles --source Reuters --from 2016-09-01 --to 2016-09-30;
+    storyline articles "air strike" --format json.
+    """
     store = open_store_or_fail(db)
     rows = store.list_articles(
         source=source, since=parse_day(since, "--from"), until=parse_day(until, "--to", end=True),
-        query=query, include_duplicates=duplicates, limit=limit,
+        query=query, story_id=story, include_duplicates=duplicates, limit=limit, offset=offset,
     )
     if output is OutputFormat.json:
         print_json([
