@@ -128,3 +128,47 @@ def test_two_ingests_at_once_store_each_article_once(tmp_path, timeout_s):
             3000, 3000)
     finally:
         conn.close()
+
+
+def test_sigkill_mid_ingest_on_postgresql(pg_url, tmp_path):
+    """The same on PostgreSQL: the killed client's open transaction is rolled back."""
+    from sqlalchemy import create_engine, text
+
+    from storyline.store.database import normalize_db_url
+
+    source = tmp_path / "big.jsonl"
+    total, distinct = write_articles(source)
+    engine = create_engine(normalize_db_url(pg_url))
+
+    def stored() -> int:
+        try:
+            with engine.connect() as conn:
+                return conn.execute(text("SELECT count(*) FROM articles")).scalar()
+        except Exception:  # noqa: BLE001 - the schema is not there yet
+            return 0
+
+    command = [*CLI, "ingest", str(source), "--db", pg_url, "--no-stories"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 45
+    try:
+        while time.monotonic() < deadline and process.poll() is None and stored() == 0:
+            time.sleep(0.05)
+        assert process.poll() is None, "the ingest finished before it could be killed"
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+    time.sleep(1)  # a COMMIT the client sent just before dying still completes on the server
+    at_kill = stored()
+    assert 0 < at_kill < total
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert f"{at_kill} already in the store" in done.stdout
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT count(*), count(DISTINCT url), count(DISTINCT seq), "
+            "count(*) FILTER (WHERE duplicate_of IS NULL) FROM articles")).one()
+    engine.dispose()
+    assert tuple(row) == (total, total, total, distinct)
