@@ -63,7 +63,9 @@ DEFAULT = Settings()
 
 
 @dataclass(slots=True)
-class _Sent:
+class DatedSentence:
+    """A sentence of one article and the day it is about."""
+
     doc: int  # index of the article
     start: int
     end: int
@@ -79,7 +81,7 @@ class Collection:
     """Articles with their dated sentences (what :func:`build_timeline` works from)."""
 
     articles: list[Article]
-    sentences: list[_Sent] = field(default_factory=list)
+    sentences: list[DatedSentence] = field(default_factory=list)
 
 
 def prepare(items: Iterable) -> Collection:
@@ -116,7 +118,7 @@ def prepare(items: Iterable) -> Collection:
             if day is None and pub is None:
                 continue  # neither the text nor the article says when
             text = article.text[start:end]
-            collection.sentences.append(_Sent(
+            collection.sentences.append(DatedSentence(
                 doc=doc, start=start, end=end, text=text, position=position,
                 day=day or pub, mentioned=day is not None, words=len(text.split()),
             ))
@@ -203,7 +205,7 @@ def rank_dates(collection: Collection, settings: Settings = DEFAULT, *,
     return sorted(days, key=lambda d: (-score[d], d))
 
 
-def _tfidf(sents: Sequence[_Sent]) -> tuple[sparse.csr_matrix, Counter[str]]:
+def _tfidf(sents: Sequence[DatedSentence]) -> tuple[sparse.csr_matrix, Counter[str]]:
     """TF-IDF rows of the sentences, and in how many sentences each word occurs."""
     vectorizer = TfidfVectorizer(stop_words="english", lowercase=True, sublinear_tf=True,
                                  dtype=np.float32)
