@@ -149,3 +149,26 @@ def test_parallel_light_analysis_equals_serial():
     parallel = light_analysis_many(items, workers=2)
     assert parallel == [light_analysis(t, p) for t, p in items]
     assert any(d is not None for _, ds in parallel for d in ds)
+
+
+def _analyzed(aid: str, text: str, vector: np.ndarray) -> AnalyzedArticle:
+    article = Article(id=aid, published=datetime(2021, 3, 10), text=text)
+    analysis = Analysis(aid, "1", sentences=[Sentence(0, 0, len(text), text)])
+    return AnalyzedArticle(article, analysis, vector[None, :].astype(np.float32),
+                           vector.astype(np.float32))
+
+
+def test_analyzed_articles_are_corroborated_by_the_summary_rule():
+    one, other = np.zeros(384), np.zeros(384)
+    one[0], other[1] = 1.0, 1.0
+    first = "Dock workers began a strike on Monday over pay."
+    second = "A pay strike by dock workers started on Monday."
+    # Same meaning (identical vectors): the two articles corroborate each other.
+    [entry] = build_timeline([_analyzed("a", first, one), _analyzed("b", second, one)],
+                             dates=1, per_date=1)
+    assert entry.date == date(2021, 3, 8)
+    assert sorted(entry.sentences[0].sources) == ["a", "b"]
+    # Different meaning by the vectors: shared words alone do not make them the same.
+    [entry] = build_timeline([_analyzed("a", first, one), _analyzed("b", second, other)],
+                             dates=1, per_date=1)
+    assert entry.sentences[0].sources == [entry.sentences[0].article_id]

@@ -70,7 +70,7 @@ def show(
     summary: Annotated[bool, typer.Option(help="Include the story's summary "
                                           "(runs the analysis).")] = True,
 ) -> None:
-    """Print one story: title, outlets, dates, key entities, summary and its articles."""
+    """Print one story: title, outlets, dates, key entities, summary, timeline and articles."""
     store = open_store_or_fail(db)
     story = store.get_story(story_id.strip())
     if story is None:
@@ -85,6 +85,7 @@ def show(
             item.pop("text", None)
         if digest is not None:
             value["summary"] = [c.to_json() for c in digest.summary]
+            value["timeline"] = [entry.to_json() for entry in digest.timeline]
         print_json(value)
         return
     out.print(f"[bold]{escape(story.title or '(untitled)')}[/bold]")
@@ -101,6 +102,14 @@ def show(
             cited = len(citation.sources)
             note = f" [dim]({cited} sources)[/dim]" if cited > 1 else ""
             out.print(f"  {escape(citation.text)}{note}")
+    if digest is not None and digest.timeline:
+        out.print("\n[bold]timeline[/bold]")
+        for entry in digest.timeline:
+            for n, citation in enumerate(entry.sentences):
+                day = entry.date.isoformat() if n == 0 else " " * 10
+                cited = len(citation.sources)
+                note = f" [dim]({cited} sources)[/dim]" if cited > 1 else ""
+                out.print(f"  {day}  {escape(citation.text)}{note}")
     out.print("")
     table = Table("published", "outlet", "title", "id", box=None, pad_edge=False)
     for row in rows:

@@ -82,6 +82,8 @@ class Collection:
 
     articles: list[Article]
     sentences: list[DatedSentence] = field(default_factory=list)
+    # MiniLM rows of the sentences when every article came analyzed with them, else None.
+    vectors: np.ndarray | None = None
 
 
 def prepare(items: Iterable) -> Collection:
@@ -101,6 +103,7 @@ def prepare(items: Iterable) -> Collection:
     light = dict(zip(plain, light_analysis_many(
         [(articles[i].text, articles[i].published_date) for i in plain]), strict=True))
     collection = Collection(articles=[])
+    rows: list[np.ndarray] | None = [] if not light and items else None
     for index, (item, article) in enumerate(zip(items, articles, strict=True)):
         pub = article.published_date
         if index in light:
@@ -112,6 +115,9 @@ def prepare(items: Iterable) -> Collection:
                 days = days_by_sentence(analysis.times, len(spans))
             else:
                 days = sentence_days(article.text, spans, pub)
+            vectors = getattr(item, "sentence_vectors", None)
+            if rows is not None and (vectors is None or len(vectors) != len(spans)):
+                rows = None  # analyzed without vectors: corroboration falls back to words
         doc = len(collection.articles)
         collection.articles.append(article)
         for position, ((start, end), day) in enumerate(zip(spans, days, strict=True)):
@@ -122,6 +128,10 @@ def prepare(items: Iterable) -> Collection:
                 doc=doc, start=start, end=end, text=text, position=position,
                 day=day or pub, mentioned=day is not None, words=len(text.split()),
             ))
+            if rows is not None:
+                rows.append(item.sentence_vectors[position])
+    if rows:
+        collection.vectors = np.vstack(rows).astype(np.float32)
     return collection
 
 
@@ -171,7 +181,8 @@ def build_timeline(analyzed_or_articles: Iterable, *, dates: int, per_date: int,
                                 chosen, per_date, settings)
         if picked:
             chosen[day] = picked
-    return [TimelineEntry(day, [_cite(i, collection, overlap, settings) for i in chosen[day]])
+    return [TimelineEntry(day, [_cite(i, collection, matrix, overlap, settings)
+                                for i in chosen[day]])
             for day in sorted(chosen)]
 
 
@@ -301,12 +312,25 @@ def _binary(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def _cite(i: int, collection: Collection, matrix: sparse.csr_matrix,
-          settings: Settings) -> Citation:
+          overlap: sparse.csr_matrix, settings: Settings) -> Citation:
+    """The sentence as it stands, with every article that states the same.
+
+    With MiniLM vectors (analyzed articles) "the same" is the summary's rule
+    (:mod:`storyline.digest.citations`: very close vectors, or fairly close ones sharing
+    much TF-IDF vocabulary); without them, sharing most words.
+    """
     s = collection.sentences[i]
     article = collection.articles[s.doc]
-    sims = (matrix @ matrix[i].T).toarray().ravel()
+    if collection.vectors is not None:
+        from storyline.digest.citations import SAME_DENSE, SAME_DENSE_LOW, SAME_LEXICAL
+
+        dense = collection.vectors @ collection.vectors[i]
+        lexical = (matrix @ matrix[i].T).toarray().ravel()
+        same = (dense >= SAME_DENSE) | ((dense >= SAME_DENSE_LOW) & (lexical >= SAME_LEXICAL))
+    else:
+        same = (overlap @ overlap[i].T).toarray().ravel() >= settings.same_source
     sources = [article.id]
-    for j in np.flatnonzero(sims >= settings.same_source):
+    for j in np.flatnonzero(same):
         other = collection.articles[collection.sentences[j].doc].id
         if other not in sources:
             sources.append(other)
