@@ -204,3 +204,14 @@ def test_loaded_and_added_signatures_are_both_searched_and_added_ones_can_be_rem
     index.remove(["fresh"])
     assert index.find(dedup.fingerprint(replace_words(fresh, 40, 2)).signature) is None
     assert len(index) == 1
+
+
+def test_a_very_long_text_hashes_words_as_a_short_one_does():
+    words = long_text(3000, words=400_000).split(" ")  # ~2.4 MB: several hashing spans
+    long_digest, long_hashes = dedup._words(" ".join(words))
+    assert len(long_hashes) == len(words)
+    for at in (0, 170_000, 399_990):
+        _, short = dedup._words(" ".join(words[at:at + 10]))
+        assert np.array_equal(short, long_hashes[at:at + 10])
+    assert len(dedup._powers) <= 2 * (dedup._MAX_SPAN + 1)
+    assert long_digest == dedup.text_hash(" ".join(words).upper())

@@ -53,6 +53,7 @@ _LATIN1_PUNCT = np.array([0xA0, 0xAB, 0xBB], dtype=np.uint8)
 # Word hash: polynomial over the word's bytes mod 2**64, from prefix sums of b[j] * P**j.
 _P = 0x100000001B3
 _P_INV = pow(_P, -1, 2**64)
+_MAX_SPAN = 1 << 20  # bytes hashed in one pass (the power tables take 16 bytes per byte)
 _powers = np.ones(1, dtype=np.uint64)
 _inverse_powers = np.ones(1, dtype=np.uint64)
 
@@ -133,11 +134,24 @@ def _words(text: str) -> tuple[str, np.ndarray]:
     normalized = data.copy()
     normalized[after] = 0x20
     digest = hashlib.sha1(normalized[keep].tobytes().rstrip(b" ")).hexdigest()
-    powers, inverse = _power_tables(n + 1)
-    prefix = np.zeros(n + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):  # uint64 arithmetic wraps on purpose
-        np.cumsum(data.astype(np.uint64) * powers[:n], out=prefix[1:])
-        hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
+    hashes = np.empty(len(starts), dtype=np.uint64)
+    # Texts longer than _MAX_SPAN bytes are hashed in spans of whole words, so the power
+    # tables stay small (a word's hash depends on its bytes only, wherever it stands).
+    first = 0
+    while first < len(starts):
+        base = int(starts[first])
+        last = max(first + 1, int(np.searchsorted(ends, base + _MAX_SPAN, side="right")))
+        stop = min(int(ends[last - 1]), base + _MAX_SPAN)  # a giant word: its first bytes
+        segment = data[base:stop]
+        powers, inverse = _power_tables(len(segment) + 1)
+        prefix = np.zeros(len(segment) + 1, dtype=np.uint64)
+        with np.errstate(over="ignore"):  # uint64 arithmetic wraps on purpose
+            np.cumsum(segment.astype(np.uint64) * powers[:len(segment)], out=prefix[1:])
+            s = starts[first:last] - base
+            e = np.minimum(ends[first:last], stop) - base
+            hashes[first:last] = (prefix[e] - prefix[s]) * inverse[s]
+        first = last
+    with np.errstate(over="ignore"):
         hashes ^= hashes >> np.uint64(29)
         hashes *= _MIX
         hashes ^= hashes >> np.uint64(32)
