@@ -278,3 +278,26 @@ def test_with_the_real_story_assigner_duplicates_stay_out_of_stories(sqlite_url,
         assert table_counts(store) == counts
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2016-09-24", "2016-09-24T00:00:00+00:00"),
+    ("2016-09-24T10:31:00+02:00", "2016-09-24T08:31:00+00:00"),
+    ("2016-09-24T10:31:00Z", "2016-09-24T10:31:00+00:00"),
+    ("Sat, 24 Sep 2016 10:31:00 GMT", "2016-09-24T10:31:00+00:00"),
+    ("September 2016", "2016-09-01T00:00:00+00:00"),
+    (1474713060, "2016-09-24T10:31:00+00:00"),
+])
+def test_publication_dates_that_are_read(value, expected):
+    from storyline.ingest.records import parse_published
+
+    assert parse_published(value).isoformat() == expected
+
+
+@pytest.mark.parametrize("value", ["Friday", "March 5", "12", "yesterday", "not a date",
+                                   "2016-13-45", 1e20, True, ["2016"]])
+def test_publication_dates_that_are_refused(value):
+    from storyline.ingest.records import parse_published
+
+    with pytest.raises(ValueError, match="unparseable date"):
+        parse_published(value)

@@ -45,8 +45,13 @@ def parse_published(value: Any) -> datetime | None:
     '2016-09-24T00:00:00+00:00'
     >>> parse_published("2016-09-24T10:31:00+02:00").isoformat()
     '2016-09-24T08:31:00+00:00'
+    >>> parse_published("Sat, 24 Sep 2016 10:31:00 GMT").isoformat()
+    '2016-09-24T10:31:00+00:00'
     >>> parse_published(None) is None
     True
+    >>> parse_published("Friday")  # no year: the date would be made up
+    Traceback (most recent call last):
+    ValueError: unparseable date 'Friday' (no year)
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -62,12 +67,21 @@ def parse_published(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         try:
-            moment = dateutil_parser.parse(raw)
+            moment = dateutil_parser.parse(raw, default=_DEFAULT_A)
+            # dateutil fills what the text lacks from `default`: parse again with another
+            # default, and a year that changes was never in the text.
+            other = dateutil_parser.parse(raw, default=_DEFAULT_B)
         except (ValueError, OverflowError, TypeError) as exc:
             raise ValueError(f"unparseable date {raw!r}") from exc
+        if moment.year != other.year:
+            raise ValueError(f"unparseable date {raw!r} (no year)") from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+_DEFAULT_A = datetime(2001, 1, 1)
+_DEFAULT_B = datetime(2002, 1, 1)
 
 
 def make_article(fields: dict[str, Any], where: str) -> Article | Skip:
