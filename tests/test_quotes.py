@@ -104,3 +104,21 @@ def test_quote_spans_pair_straight_marks_per_paragraph():
     text = 'A "one two three" B.\n"Open without close\n\nnext'
     spans = [text[s.start:s.end] for s in quote_spans(text)]
     assert spans == ["one two three", "Open without close"]
+
+
+def test_clause_under_the_cue_object_and_parenthetical_cue():
+    text = ("The chief strategist, John Weaver, says in a statement that the race will now be "
+            "a contest of four. Even if the venture fails, Mr. Morgan said, he has no regrets "
+            "about it.")
+    by_cue = {q.cue: q for q in quotes_of(text)}
+    assert by_cue["says"].speaker == "John Weaver"
+    assert by_cue["says"].quote.startswith("that the race will now be")
+    assert by_cue["said"].speaker == "Morgan"
+    assert "no regrets" in by_cue["said"].quote
+
+
+def test_share_of_voters_is_a_speaker():
+    text = "Three-quarters of the voters said they were very worried about the economy."
+    [q] = quotes_of(text)
+    assert text[q.speaker_start:q.speaker_end].startswith("Three-quarters")
+    assert q.quote == "they were very worried about the economy"

@@ -432,14 +432,21 @@ def _reported(token, inside: _Inside):
     if comp is None and token.lemma_ in ("deny", "confirm", "announce", "report", "reveal",
                                           "admit", "acknowledge"):
         comp = next((c for c in token.children if c.dep_ == "dobj"), None)
+    if comp is None:
+        # "says in a statement that the race ...": the clause hangs under the verb's object.
+        comp = next((t for t in token.subtree if t.i > token.i and t.dep_ in ("acl", "advcl")
+                     and any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children)),
+                    None)
     if comp is not None:
         span = _content_span(t for t in comp.subtree)
         if span is None or span[1] - span[0] < 10:
             return None
         return subj, span
     # "The economy, he said, is weak.": the speech verb hangs inside its content.
-    if token.dep_ in ("parataxis", "ccomp") and token.head.pos_ in ("VERB", "AUX") \
-            and token.head.i < token.i < token.head.right_edge.i:
+    # "Even if ..., Mr. Morgan said, he has no regrets.": a parenthetical cue before the head.
+    if (token.dep_ == "parataxis" or (token.dep_ == "ccomp"
+                                      and token.head.i < token.i < token.head.right_edge.i)) \
+            and token.head.pos_ in ("VERB", "AUX"):
         skip = {t.i for t in token.subtree}
         toks = [t for t in token.sent if t.i not in skip]
         span = _content_span(toks)

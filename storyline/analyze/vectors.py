@@ -42,8 +42,13 @@ def model():
         return _model
 
 
-def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-    """L2-normalized float32 vectors, one row per text (cosine = dot product)."""
+def embed(texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+    """L2-normalized float32 vectors, one row per text (cosine = dot product).
+
+    Small batches: sentences are sorted by length inside sentence-transformers, and a batch
+    of 16 wastes less on padding than one of 64 (measured ~2x fewer CPU-seconds per
+    sentence on Timeline17 text, docs/results/analysis.md).
+    """
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     # Each distinct text once: wire copies and boilerplate lines repeat across articles.
