@@ -51,7 +51,7 @@ def load_articles(data: Path, n: int):
 def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | None) -> dict:
     import torch
 
-    torch.set_num_threads(int(os.environ.get("STORYLINE_TORCH_THREADS", "2")))
+    torch.set_num_threads(int(os.environ.get("STORYLINE_TORCH_THREADS", "1")))
     articles = load_articles(data, n)
     from storyline.analyze import vectors
     from storyline.analyze.nlp import MAX_CHARS, nlp
@@ -143,7 +143,7 @@ def main() -> None:
         print(f"done {name}", file=sys.stderr)
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
                "n_process": args.n_process,
-               "torch_threads": int(os.environ.get("STORYLINE_TORCH_THREADS", "2"))}
+               "torch_threads": int(os.environ.get("STORYLINE_TORCH_THREADS", "1"))}
     if args.json:
         print(json.dumps({"machine": machine, "results": results}))
         return
