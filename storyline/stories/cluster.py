@@ -85,6 +85,7 @@ class OnlineClusterer:
         self._assigned: dict[str, str] = {}  # article id -> story id when it was assigned
         self._alias: dict[str, str] = {}  # merged story -> the story it went into
         self.latest: float | None = None  # the latest publication time seen
+        self._swept: float | None = None  # publication time of the last eviction
         self._changed: dict[str, StoryState] = {}
         self._members: list[tuple[str, str, float]] = []
         self._merges: list[tuple[str, str]] = []
@@ -210,6 +211,9 @@ class OnlineClusterer:
         """The changes since the last drain, for the store; forgets them here."""
         changes = Changes(list(self._changed.values()), self._members, self._merges)
         self._changed, self._members, self._merges = {}, [], []
+        for state in changes.stories:  # closed while unsaved: now saved, so forget them
+            if state.id not in self.index.slot_of:
+                self.stories.pop(state.id, None)
         return changes
 
     def key_entities(self, state: StoryState) -> list[str]:
@@ -222,9 +226,16 @@ class OnlineClusterer:
                        window_days=self.params.window(state.size))
 
     def _maybe_evict(self, moment: float | None) -> None:
-        """Forget stories that closed; runs at most once per day of publication time."""
-        if moment is None or self.latest is None or moment < self.latest + DAY:
+        """Forget stories that closed; runs about every few hours of publication time.
+
+        Eviction never changes a decision (the index filters by window anyway); it only
+        keeps the index small, so the cost per article stays flat.
+        """
+        if moment is None:
             return
+        if self._swept is not None and moment < self._swept + DAY / 8:
+            return
+        self._swept = moment
         for story_id in self.index.evict(moment):
             if story_id not in self._changed:  # unsaved stories stay until drained
                 self.stories.pop(story_id, None)
