@@ -124,3 +124,26 @@ def test_chinese_text_does_not_crash():
     text = "外交部长周五表示，会谈将于周一恢复。政府否认了这些指控。"
     [r] = analyze([Article(text=text, id="zh")])
     assert r.analysis.skipped_reason.startswith("not English")
+
+
+def test_odd_texts_never_crash_and_every_span_indexes_the_text():
+    import random
+
+    rng = random.Random(1)
+    pieces = list('abc XYZ .,;:"“”«»‘’\'—―-\n\t0123456789$%()[]') + [
+        "said", " he said", "Friday", " Mr ", "Kerry", "according to", "at least", "May 5",
+        "\u200b", "é", "漢", "🙂", "\r\n"]
+    texts = ['"""""', "“", "”", '"a', "said said said", "\n\n\n", "0",
+             "“Yes,” he said.\n\n“No.", "<p>Hi</p>", ":", '" :']
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 300)))
+              for _ in range(40)]
+    published = datetime(2016, 9, 24, tzinfo=UTC)
+    articles = [Article(text=t, id=str(i), published=published if i % 2 else None)
+                for i, t in enumerate(texts)]
+    for article, done in zip(articles, analyze(articles, with_vectors=False), strict=True):
+        text, an = article.text, done.analysis
+        assert all(text[s.start:s.end] == s.text for s in an.sentences)
+        assert all(text[q.start:q.end] == q.quote for q in an.quotes)
+        assert all(text[t.start:t.end] == t.text for t in an.times)
+        assert all(text[e.start:e.end] == e.text for e in an.entities)
+        assert all(text[n.start:n.end] == n.text for n in an.numbers)
