@@ -122,3 +122,10 @@ def test_share_of_voters_is_a_speaker():
     [q] = quotes_of(text)
     assert text[q.speaker_start:q.speaker_end].startswith("Three-quarters")
     assert q.quote == "they were very worried about the economy"
+
+
+def test_quoted_fragment_inside_reported_speech_is_one_statement():
+    text = "Ban Ki-moon says he is “appalled” by the spike in violence around the city."
+    [q] = quotes_of(text)
+    assert q.speaker == "Ban Ki-moon" and not q.direct
+    assert q.quote.startswith("he is “appalled”")

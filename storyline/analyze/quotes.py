@@ -274,6 +274,11 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
         spans = [(q.start, q.end) for q in quotes if q.cue_start not in stance_cues]
         quotes = [q for q in quotes if q.cue_start not in stance_cues
                   or not any(s <= q.cue_start < e for s, e in spans)]
+    # A quoted fragment inside a reported statement by the same cue is part of that
+    # statement ('Ban says he is "appalled" by ...'): one statement, not two.
+    reported = [(q.cue_start, q.start, q.end) for q in quotes if not q.direct]
+    quotes = [q for q in quotes if not q.direct or not any(
+        c == q.cue_start and s <= q.start and q.end <= e for c, s, e in reported)]
     quotes.sort(key=lambda q: q.start)
     if sentence_of is not None:
         for q in quotes:
