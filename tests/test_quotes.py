@@ -129,3 +129,14 @@ def test_quoted_fragment_inside_reported_speech_is_one_statement():
     [q] = quotes_of(text)
     assert q.speaker == "Ban Ki-moon" and not q.direct
     assert q.quote.startswith("he is “appalled”")
+
+
+def test_transcript_lines_name_their_speaker():
+    text = ("Chris Wallace asked Mike Pence about the debate.\n\n"
+            "WALLACE: Let us start with the news on the debate tonight.\n\n"
+            "PENCE: Well, look, we are ready for it.\n\n"
+            "UPDATE: This story was updated.")
+    direct = [q for q in quotes_of(text) if q.direct]
+    assert [(q.speaker, q.cue) for q in direct] == [("Chris Wallace", ":"), ("Mike Pence", ":")]
+    assert direct[0].quote == "Let us start with the news on the debate tonight."
+    assert text[direct[1].speaker_start:direct[1].speaker_end] == "PENCE"

@@ -222,7 +222,8 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
     resolver = _Resolver(doc, [_shift(e, -offset) for e in entities])
     spans = quote_spans(text)
     inside = _Inside(spans)
-    quotes: list[Quote] = []
+    quotes: list[Quote] = _transcript(text, offset, resolver)
+    taken = [(q.start - offset, q.end - offset) for q in quotes]
 
     # Direct quotes, chain by chain; a chain without a cue continues the last speaker when
     # it follows right after an attributed quote.
@@ -231,6 +232,8 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
         chains.setdefault(s.chain, []).append(s)
     last: tuple[_Speaker, int] | None = None  # (speaker, end offset of that quote)
     for chain in chains.values():
+        if any(s.start < e and b < s.end for s in chain for b, e in taken):
+            continue  # a transcript line already says who speaks
         words = sum(len(text[s.start:s.end].split()) for s in chain)
         speaker = _direct_speaker(doc, chain, inside, resolver)
         if speaker is None and last is not None and words >= _MIN_QUOTE_WORDS:
@@ -284,6 +287,34 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
         for q in quotes:
             q.sentence = sentence_of(q.start)
     return quotes
+
+
+_TRANSCRIPT = re.compile(r"(?m)^[ \t\"“]*(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):"
+                         r"[ \t]+(?P<body>\S[^\n]*)")
+_NOT_SPEAKERS = frozenset({"UPDATE", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "WATCH", "READ",
+                           "READ MORE", "RELATED", "PHOTOS", "PHOTO", "VIDEO", "CORRECTION",
+                           "BREAKING", "SOURCE", "SOURCES", "UPDATED", "FILE", "Q", "A"})
+
+
+def _transcript(text: str, offset: int, resolver: _Resolver) -> list[Quote]:
+    """Interview transcripts: a line "WALLACE: Let's start ..." is WALLACE speaking (named
+    as the article names him: "Chris Wallace")."""
+    surnames = {e.key.split(" ")[-1].upper(): e.key for e in resolver.people if " " in e.key}
+    out = []
+    for m in _TRANSCRIPT.finditer(text):
+        name = m["name"]
+        body = m["body"].rstrip().rstrip("”\"").rstrip()
+        if name in _NOT_SPEAKERS or len(body.split()) < 3:
+            continue
+        start = m.start("body")
+        end = start + len(body)
+        colon = m.end("name")
+        speaker = surnames.get(name.split(" ")[-1], name.title())
+        out.append(Quote(speaker=speaker, speaker_start=m.start("name") + offset,
+                         speaker_end=colon + offset, quote=text[start:end],
+                         start=start + offset, end=end + offset, cue=":",
+                         cue_start=colon + offset, cue_end=colon + 1 + offset, direct=True))
+    return out
 
 
 def _shift(e: Entity, by: int) -> Entity:
