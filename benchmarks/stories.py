@@ -74,7 +74,21 @@ def simulate(n: int, days: float, seed: int = 7) -> tuple[list[ArticleFeatures],
 
 
 def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Resident memory now (Linux), else the peak."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def state_mb(clusterer: OnlineClusterer) -> float:
+    """What the clusterer holds: index matrix, open stories' states, document frequencies."""
+    index = clusterer.index.matrix.nbytes
+    states = sum(s.vector_sum.nbytes + s.word_ids.nbytes * 3 + s.entity_ids.nbytes * 3
+                 for s in clusterer.stories.values())
+    dfs = clusterer.word_df.counts.nbytes + clusterer.entity_df.counts.nbytes
+    return (index + states + dfs) / 2**20
 
 
 def main() -> None:
@@ -104,13 +118,14 @@ def main() -> None:
             window = per_article[max(0, i + 1 - 2000):i + 1]
             print(f"{i + 1:>7} articles: {1000 * window.mean():.2f} ms/article over the last "
                   f"{len(window)} ({1 / window.mean():.0f}/s); open stories in index "
-                  f"{len(clusterer.index)}; peak RSS {rss_mb():.0f} MB", flush=True)
+                  f"{len(clusterer.index)}; clusterer state {state_mb(clusterer):.0f} MB; "
+                  f"process RSS {rss_mb():.0f} MB", flush=True)
     total = time.perf_counter() - started
     pred = clusterer.assignments()
     scores = bcubed(pred, gold)
     print(f"total: {len(features)} articles in {total:.1f} s = {len(features) / total:.0f} "
-          f"articles/s; peak RSS {rss_mb():.0f} MB ({rss_mb() - base_rss:.0f} MB over the "
-          f"simulated input); stories {len(set(pred.values()))}")
+          f"articles/s; process RSS {rss_mb():.0f} MB ({rss_mb() - base_rss:.0f} MB more than "
+          f"with the simulated input alone); stories {len(set(pred.values()))}")
     print(f"sanity: B-cubed F1 vs simulated events {scores.f1:.3f} "
           f"(P {scores.precision:.3f}, R {scores.recall:.3f})")
 

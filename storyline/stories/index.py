@@ -20,7 +20,7 @@ import numpy as np
 
 from storyline.stories.similarity import DAY
 
-try:  # faiss's exact search is ~2-3x numpy's on one core; numpy is the fallback
+try:  # faiss does the exact search; numpy is the fallback
     import faiss
 except ImportError:  # pragma: no cover - faiss-cpu is a dependency
     faiss = None
