@@ -140,3 +140,10 @@ def test_transcript_lines_name_their_speaker():
     assert [(q.speaker, q.cue) for q in direct] == [("Chris Wallace", ":"), ("Mike Pence", ":")]
     assert direct[0].quote == "Let us start with the news on the debate tonight."
     assert text[direct[1].speaker_start:direct[1].speaker_end] == "PENCE"
+
+
+def test_calling_someone_something_is_a_claim():
+    text = "Donald Trump called Hillary Clinton a liar on Monday."
+    [q] = quotes_of(text)
+    assert (q.speaker, q.cue, q.direct) == ("Donald Trump", "called", False)
+    assert q.quote.startswith("Hillary Clinton a liar")

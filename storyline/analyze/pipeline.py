@@ -29,7 +29,7 @@ from storyline.model import Analysis, Article, Sentence
 
 # Bump whenever the analysis of the same text changes: stored analyses of another version
 # are recomputed (storyline.analyze.cache).
-VERSION = "6"
+VERSION = "7"
 __all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs"]
 
 _SIMPLE_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)")

@@ -529,7 +529,13 @@ def _stance(token, inside: _Inside):
     comp = next((c for c in token.children if c.dep_ in deps), None)
     if comp is None:
         return None
-    span = _content_span(t for t in comp.subtree)
+    tokens = list(comp.subtree)
+    # "called Oz a quack": the object and what it is called make one claim.
+    oprd = next((c for c in token.children if c.dep_ == "oprd"), None)
+    if oprd is not None and comp.dep_ == "dobj":
+        tokens += list(oprd.subtree)
+        tokens.sort(key=lambda t: t.i)
+    span = _content_span(tokens)
     if span is None or span[1] - span[0] < 12:
         return None
     return subj, span
