@@ -130,7 +130,6 @@ class _Resolver:
         self.doc = doc
         self.people = [e for e in entities if e.label == "PERSON"]
         self.named = [e for e in entities if e.label in ("PERSON", "ORG", "GPE", "NORP")]
-        self.by_start = {e.start: e for e in entities}
         self.text = doc.text
 
     def entity_at(self, token) -> Entity | None:
@@ -358,7 +357,6 @@ def _is_cue(token) -> bool:
 
 def _direct_speaker(doc, chain: list[QuoteSpan], inside: _Inside, resolver: _Resolver):
     """The speech verb next to a quote (same sentence, outside the marks), and its subject."""
-    text = doc.text
     candidates = []
     for s in chain:
         first = doc.char_span(s.start, s.end, alignment_mode="expand")
@@ -383,7 +381,6 @@ def _direct_speaker(doc, chain: list[QuoteSpan], inside: _Inside, resolver: _Res
         return _dash_speaker(doc, chain)
     _, cue, subj = min(candidates, key=lambda c: c[0])
     name, start, end = resolver.speaker(subj)
-    del text
     return _Speaker(name, start, end, cue)
 
 
