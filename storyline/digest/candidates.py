@@ -109,10 +109,36 @@ def word_count(text: str) -> int:
 
 
 def is_quote_only(text: str) -> bool:
-    """A sentence that is nothing but a quotation, with no one saying it."""
+    """A sentence that opens a quotation: it is (the start of) someone's words, unattributed.
+
+    >>> is_quote_only('"We will rebuild," she said.'), is_quote_only('He said "no".')
+    (True, False)
+    """
     stripped = text.strip()
-    return (len(stripped) > 2 and stripped[0] in _QUOTE_CHARS
-            and stripped.rstrip(".!?")[-1:] in _QUOTE_CHARS)
+    return len(stripped) > 2 and stripped[0] in _QUOTE_CHARS
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def _after_paragraph_break(text: str, start: int, end: int) -> int:
+    r"""Start of a sentence span without the short lines glued on before a blank line.
+
+    A "sentence" that crosses a blank line may carry a caption, heading or byline in front
+    of the real sentence (the splitter saw no final stop after it): those short leading
+    paragraphs are left out. Long paragraphs are real sentences and stay.
+
+    >>> t = "Photo: AP\n\nFloods hit the town."
+    >>> t[_after_paragraph_break(t, 0, len(t)):]
+    'Floods hit the town.'
+    """
+    for found in _PARAGRAPH_BREAK.finditer(text, start, end):
+        if word_count(text[start:found.start()]) >= MIN_WORDS:
+            break
+        start = found.end()
+        while start < end and text[start].isspace():
+            start += 1
+    return start
 
 
 def keep(text: str, *, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -> bool:
@@ -166,7 +192,8 @@ def _collect(analyzed: Sequence[AnalyzedArticle], min_words: int, max_words: int
         text = item.article.text
         seen: set[str] = set()
         for position, sentence in enumerate(item.analysis.sentences):
-            start = sentence.start + trim_dateline(text[sentence.start:sentence.end])
+            start = _after_paragraph_break(text, sentence.start, sentence.end)
+            start += trim_dateline(text[start:sentence.end])
             span = text[start:sentence.end]
             if not keep(span, min_words=min_words, max_words=max_words) and not (
                     keep(span, min_words=SHORT_FIGURE_WORDS, max_words=max_words)

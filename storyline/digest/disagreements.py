@@ -50,6 +50,7 @@ _EVENTS = [
     ("arrest", re.compile(r"\b(arrest\w*|detain\w*|held in custody)\b", re.I)),
     ("displace", re.compile(r"\b(displac\w*|evacuat\w*|homeless|fled)\b", re.I)),
 ]
+COUNTED_EVENTS = frozenset(name for name, _ in _EVENTS)  # the quantities outlets dispute
 _PEOPLE = {"people", "person", "civilian", "resident", "villager", "passenger", "victim",
            "dead", "death", "body", "life", "live", "fatality", "casualty", "men", "man",
            "women", "woman", "child", "children", "individual", "pilgrim", "worker", "migrant"}

@@ -35,7 +35,12 @@ import numpy as np
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.digest import citations
 from storyline.digest.candidates import Pool, build_pool, published_key
-from storyline.digest.disagreements import Figure, figures_by_sentence, numbers_conflict
+from storyline.digest.disagreements import (
+    COUNTED_EVENTS,
+    Figure,
+    figures_by_sentence,
+    numbers_conflict,
+)
 from storyline.model import Citation
 
 DEFAULT_WORDS = 100
@@ -58,7 +63,7 @@ class SummaryConfig:
     redundant_blend: float = 0.55
     pool_size: int = 400  # selection considers this many most important candidates
     dependent_penalty: float = 0.7  # factor for sentences that lean on context (see score)
-    quote_penalty: float = 1.0  # factor for sentences quoting someone in quotation marks
+    quote_penalty: float = 0.7  # factor for sentences quoting someone in quotation marks
     balance_figures: bool = True  # point 5 above
 
 
@@ -224,7 +229,7 @@ def _contested(scored: Scored) -> dict[tuple, dict[float, list[int]]]:
     table: dict[tuple, dict[float, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i, figs in enumerate(scored.figures):
         for f in figs:
-            if f.key is not None:
+            if f.key is not None and f.key[0] in COUNTED_EVENTS:
                 table[f.key][f.value].append(i)
     out = {}
     for key, by_value in table.items():
