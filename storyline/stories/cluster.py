@@ -45,7 +45,7 @@ from storyline.stories.state import MAX_STORY_WORDS, StoryState, posix
 class Params:
     """Defaults measured on DUC 2003 and Multi-News; nothing needs tuning per data set."""
 
-    threshold: float = 0.06  # blended score an article needs to join a story
+    threshold: float = 0.10  # blended score an article needs to join a story
     merge_threshold: float = 0.15  # blended score at which two stories become one
     candidates: int = 16  # nearest open stories scored per article
     merge_candidates: int = 4
