@@ -11,8 +11,8 @@ from storyline.cli import dates_cmd
 from storyline.cli import demo_cmd
 from storyline.cli import eval_cmd
 from storyline.cli import eval_quotes
-from storyline.cli import eval_timeline
 from storyline.cli import eval_summarize
+from storyline.cli import eval_timeline
 from storyline.cli import ingest_cmd
 from storyline.cli import quotes_cmd
 from storyline.cli import serve_cmd

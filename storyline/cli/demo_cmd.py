@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli.app import DbOption, app, err, open_store_or_fail, out, progress_bar
+from storyline.cli.app import (
+    DbOption,
+    OutputFormat,
+    app,
+    err,
+    open_store_or_fail,
+    out,
+    progress_bar,
+)
 
 
 def demo_corpus_path() -> Path:
@@ -37,12 +45,22 @@ def demo(
     err.print(report.summary(), markup=False)
     total = store.count_articles()
     originals = store.count_articles(originals_only=True)
-    out.print(f"[bold]{total}[/bold] articles in the store at {store.url} "
-              f"({total - originals} recognized as duplicates)")
-    for outlet, n in store.sources():
-        out.print(f"  {n:4d}  {outlet}")
-    out.print("\nTry: [bold]storyline articles ceasefire[/bold]   "
-              "[bold]storyline articles --source 'Harbor Ledger'[/bold]")
+    err.print(f"{total} articles in the store at {store.url} "
+              f"({total - originals} recognized as duplicates)", markup=False)
+    from storyline.cli.stories_cmd import StoryOrder, show, stories
+
+    out.print("\n[bold]Stories[/bold], biggest first:")
+    stories(db=store.url, output=OutputFormat.text, order=StoryOrder.size, entity=None,
+            limit=None)
+    biggest = store.list_stories(limit=1, order="size")
+    if biggest:
+        out.print("\n[bold]The biggest story, digested[/bold] (summary with citations, "
+                  "timeline, who said what):\n")
+        show(story_id=biggest[0].id, db=store.url, output=OutputFormat.text, summary=True)
+    out.print("\nNext: [bold]storyline stories[/bold], [bold]storyline show ID[/bold], "
+              "[bold]storyline articles ceasefire[/bold], and in the browser: "
+              "[bold]storyline demo --serve[/bold] (or [bold]storyline serve[/bold]) "
+              "then open http://127.0.0.1:8000/")
     if serve:
         from storyline.cli.serve_cmd import serve_store
 

@@ -96,20 +96,8 @@ def show(
         out.print("outlets: " + escape(", ".join(story.sources)))
     if story.entities:
         out.print("key entities: " + escape(", ".join(story.entities)))
-    if digest is not None and digest.summary:
-        out.print("\n[bold]summary[/bold]")
-        for citation in digest.summary:
-            cited = len(citation.sources)
-            note = f" [dim]({cited} sources)[/dim]" if cited > 1 else ""
-            out.print(f"  {escape(citation.text)}{note}")
-    if digest is not None and digest.timeline:
-        out.print("\n[bold]timeline[/bold]")
-        for entry in digest.timeline:
-            for n, citation in enumerate(entry.sentences):
-                day = entry.date.isoformat() if n == 0 else " " * 10
-                cited = len(citation.sources)
-                note = f" [dim]({cited} sources)[/dim]" if cited > 1 else ""
-                out.print(f"  {day}  {escape(citation.text)}{note}")
+    if digest is not None:
+        _print_digest(digest, {r.article.id: r.article for r in rows})
     out.print("")
     table = Table("published", "outlet", "title", "id", box=None, pad_edge=False)
     for row in rows:
@@ -118,6 +106,49 @@ def show(
         table.add_row(a.published.isoformat(timespec="minutes").replace("+00:00", "Z")
                       if a.published else "-", escape(a.source or "-"), escape(title), a.id)
     out.print(table)
+
+
+def _print_digest(digest, articles: dict) -> None:
+    """The summary with its citations, the timeline, who said what, and disagreements."""
+
+    def cites(citation) -> str:
+        outlets = []
+        for article_id in citation.sources:
+            article = articles.get(article_id)
+            name = (article.source if article else None) or article_id
+            if name not in outlets:
+                outlets.append(name)
+        return f" [dim][{escape(', '.join(outlets))}][/dim]" if outlets else ""
+
+    if digest.summary:
+        out.print("\n[bold]summary[/bold] "
+                  "[dim](each sentence cites every outlet reporting it)[/dim]")
+        for citation in digest.summary:
+            out.print(f"  - {escape(citation.text)}{cites(citation)}")
+    if digest.disagreements:
+        out.print("\n[bold]where sources disagree[/bold]")
+        for disagreement in digest.disagreements:
+            out.print(f"  - {escape(disagreement.description)}")
+            for citation in disagreement.statements:
+                out.print(f"      {escape(citation.text)}{cites(citation)}")
+    if digest.timeline:
+        out.print("\n[bold]timeline[/bold]")
+        for entry in digest.timeline:
+            for n, citation in enumerate(entry.sentences):
+                day = entry.date.isoformat() if n == 0 else " " * 10
+                out.print(f"  {day}  {escape(citation.text)}{cites(citation)}")
+    if digest.quotes:
+        out.print("\n[bold]who said what[/bold]")
+        for quote in digest.quotes:
+            article = articles.get(quote.article_id)
+            outlet = f" [dim]({escape(article.source or '')})[/dim]" if article else ""
+            text = quote.quote if len(quote.quote) <= 200 else quote.quote[:197] + "..."
+            mark = '"' if quote.direct else ""
+            out.print(f"  [bold]{escape(quote.speaker)}[/bold] {escape(quote.cue)}: "
+                      f"{mark}{escape(text)}{mark}{outlet}")
+    if digest.entities:
+        names = ", ".join(f"{name} ({count})" for name, _label, count in digest.entities[:12])
+        out.print("\n[bold]people, places, organizations[/bold] " + escape(names))
 
 
 def _span(story) -> str:
