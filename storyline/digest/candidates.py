@@ -45,6 +45,8 @@ _DATELINE = re.compile(
     r"(?:\([A-Za-z .]+\)\s*)?(?:_|--|—|–|-)\s+"
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
+_UPPER = re.compile(r"[A-Z]")
+_LETTER = re.compile(r"[A-Za-z]")
 _QUOTE_CHARS = "\"“”‘’'`"
 _BYLINE = re.compile(r"^(?:By|BY|Photo|PHOTO|Image|Copyright|©|Follow|Advertisement|Read more)\b")
 
@@ -158,7 +160,7 @@ def keep(text: str, *, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -
     first = stripped.lstrip(_QUOTE_CHARS + "(")[:1]
     if first and (first.islower() or not (first.isalnum())):
         return False  # a fragment cut from the middle of something
-    if sum(c.isupper() for c in stripped) > 0.5 * sum(c.isalpha() for c in stripped):
+    if len(_UPPER.findall(stripped)) > 0.5 * len(_LETTER.findall(stripped)):
         return False  # headlines and slugs in capitals
     return True
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,12 +35,18 @@ _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 _SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _QUALIFIERS = ("at least", "more than", "over", "about", "nearly", "almost", "around", "some",
                "up to", "fewer than", "less than", "roughly", "approximately", "as many as")
+# A number, then (looking back from it) a qualifier: scanning for the number first is far
+# cheaper than trying every qualifier at every position.
 _NUMBER = re.compile(
-    r"(?:(?P<qual>" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+)?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_SMALL) + r")"
+    r"\b(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_SMALL) + r")\b"
     r"(?:\s+(?P<scale>hundred|thousand|million|billion))?\b",
     re.I,
 )
+_QUALIFIER_BEFORE = re.compile(
+    r"(?:^|\W)(?P<qual>" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+$",
+    re.I,
+)
+_MAYBE_NUMBER = re.compile(r"\d|\b(?:" + "|".join(_SMALL) + r")\b", re.I)
 # The quantities outlets most often disagree on, by the words that name them.
 _EVENTS = [
     ("kill", re.compile(r"\b(kill\w*|dead|die[ds]?|dying|death(?:s| toll)?|toll|lives|"
@@ -94,7 +100,9 @@ class Figure:
 
 def figures_in_text(text: str, offset: int = 0) -> list[Figure]:
     """Figures in one sentence, by pattern (years and times of day are not figures)."""
-    events = [(name, m.start()) for name, rx in _EVENTS for m in rx.finditer(text)]
+    if not _MAYBE_NUMBER.search(text):
+        return []
+    events: list[tuple[str, int]] | None = None
     out = []
     for match in _NUMBER.finditer(text):
         raw = match.group("num").lower().replace(",", "")
@@ -106,14 +114,18 @@ def figures_in_text(text: str, offset: int = 0) -> list[Figure]:
             continue
         unit = _unit_after(after)
         event = None
+        if events is None:
+            events = [(name, m.start()) for name, rx in _EVENTS for m in rx.finditer(text)]
         if events:
             # the event word nearest to the number names what it counts
             event = min(events, key=lambda e: abs(e[1] - match.start()))[0]
             if min(abs(e[1] - match.start()) for e in events) > 80:
                 event = None
-        qualifier = match.group("qual")
+        found = _QUALIFIER_BEFORE.search(text, max(0, match.start() - 24), match.start())
+        qualifier = found.group("qual") if found else None
+        begin = found.start("qual") if found else match.start()
         out.append(Figure(value, " ".join(qualifier.lower().split()) if qualifier else None,
-                          unit, event, offset + match.start(), offset + match.end()))
+                          unit, event, offset + begin, offset + match.end()))
     return out
 
 
@@ -138,44 +150,50 @@ def _unit_after(after: str) -> str | None:
     return None
 
 
-def figures_by_sentence(item: AnalyzedArticle) -> dict[int, list[Figure]]:
+def figures_by_sentence(item: AnalyzedArticle, only: set[int] | None = None
+                        ) -> dict[int, list[Figure]]:
     """Figures of every sentence of an analyzed article, keyed by sentence index.
 
     Uses ``analysis.numbers`` (the analyzer's reading, with the governing verb) where the
     analysis carries them; sentences the analyzer left without numbers are read by pattern.
     """
     text = item.article.text
+    sentences = item.analysis.sentences
+    by_pattern: dict[int, list[Figure]] = {}
+
+    def pattern(index: int) -> list[Figure]:
+        if index not in by_pattern:
+            s = sentences[index]
+            by_pattern[index] = figures_in_text(text[s.start:s.end], s.start)
+        return by_pattern[index]
+
     out: dict[int, list[Figure]] = defaultdict(list)
-    mentions = getattr(item.analysis, "numbers", None) or []
-    for m in mentions:
-        if m.sentence < 0:
+    for m in getattr(item.analysis, "numbers", None) or []:
+        if not 0 <= m.sentence < len(sentences) or (only is not None and m.sentence not in only):
             continue
-        event = _event_of(m.event, text, item, m.sentence, m.start)
+        event = _event_of(m.event, m.start, lambda i=m.sentence: pattern(i))
         unit = (m.unit or "").lower() or None
         out[m.sentence].append(Figure(float(m.value), m.qualifier, unit, event, m.start, m.end))
-    for s in item.analysis.sentences:
-        if s.index not in out:
-            found = figures_in_text(text[s.start:s.end], s.start)
+    for s in sentences:
+        if s.index not in out and (only is None or s.index in only):
+            found = pattern(s.index)
             if found:
                 out[s.index] = found
     return dict(out)
 
 
-def _event_of(verb: str | None, text: str, item: AnalyzedArticle, sentence: int,
-              start: int) -> str | None:
+def _event_of(verb: str | None, start: int, read: Callable[[], list[Figure]]) -> str | None:
     """Map the analyzer's verb to the coarse events above (so "die" and "kill" agree).
 
     A verb that names none of them ("put the death toll at 21") defers to the words around
-    the number, read by pattern; failing that the verb itself is the event.
+    the number, read by pattern (``read``); failing that the verb itself is the event.
     """
     for name, rx in _EVENTS:
         if verb and (rx.search(verb) or verb.lower().startswith(name)):
             return name
-    if 0 <= sentence < len(item.analysis.sentences):
-        s = item.analysis.sentences[sentence]
-        for f in figures_in_text(text[s.start:s.end], s.start):
-            if f.start <= start < f.end + 1 and f.event:
-                return f.event
+    for f in read():
+        if f.start <= start < f.end + 1 and f.event:
+            return f.event
     return verb.lower() if verb else None
 
 

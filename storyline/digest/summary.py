@@ -216,7 +216,10 @@ def _redundant(scored: Scored, k: int, chosen: Sequence[int], config: SummaryCon
 
 
 def _candidate_figures(pool: Pool) -> list[list[Figure]]:
-    by_article = [figures_by_sentence(item) for item in pool.analyzed]
+    rows: dict[int, set[int]] = defaultdict(set)
+    for c in pool.candidates:
+        rows[c.article].add(c.row)
+    by_article = [figures_by_sentence(item, rows[a]) for a, item in enumerate(pool.analyzed)]
     out = []
     for c in pool.candidates:
         figs = by_article[c.article].get(c.row, [])
