@@ -34,7 +34,9 @@ class Weights:
     words: float = 0.45  # TF-IDF over words
     entities: float = 0.43  # TF-IDF over named entities
     per_day: float = 0.02  # each day between the article and the story's span
-    max_gap_days: float = 60.0
+    # Beyond two weeks a gap says little more: the penalty stops growing (0.28), so a
+    # follow-up weeks later joins on strong word and name overlap alone.
+    max_gap_days: float = 14.0
     undated: float = 0.09  # no dates to compare: less evidence, so more similarity needed
     per_log_size: float = 0.04  # big stories look like everything a little
 
