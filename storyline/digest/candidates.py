@@ -160,7 +160,8 @@ def keep(text: str, *, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -
     first = stripped.lstrip(_QUOTE_CHARS + "(")[:1]
     if first and (first.islower() or not (first.isalnum())):
         return False  # a fragment cut from the middle of something
-    if len(_UPPER.findall(stripped)) > 0.5 * len(_LETTER.findall(stripped)):
+    if stripped[:30].isupper() and (
+            len(_UPPER.findall(stripped)) > 0.5 * len(_LETTER.findall(stripped))):
         return False  # headlines and slugs in capitals
     return True
 
@@ -216,6 +217,9 @@ def _states_counted_figure(text: str) -> bool:
     return any(f.key is not None for f in figures_in_text(text))
 
 
+_STEMS: dict[str, str] = {}  # token -> stem ("" for a stop word); grows with the vocabulary
+
+
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     return _stemmer().stem(word)
@@ -235,8 +239,17 @@ def content_words(text: str) -> list[str]:
     >>> content_words("The ministers were meeting in Geneva")
     ['minist', 'meet', 'geneva']
     """
-    return [_stem(w) for w in (t.lower().strip("'-") for t in _WORD.findall(text))
-            if w and w not in ENGLISH_STOP_WORDS]
+    if len(_STEMS) > 500_000:  # a long-running server meets endless numbers and names
+        _STEMS.clear()
+    out = []
+    for token in _WORD.findall(text.lower()):
+        stem = _STEMS.get(token)
+        if stem is None:
+            word = token.strip("'-")
+            stem = _STEMS[token] = "" if not word or word in ENGLISH_STOP_WORDS else _stem(word)
+        if stem:
+            out.append(stem)
+    return out
 
 
 def tfidf_matrix(texts: Sequence[str]):

@@ -57,6 +57,7 @@ _EVENTS = [
     ("displace", re.compile(r"\b(displac\w*|evacuat\w*|homeless|fled)\b", re.I)),
 ]
 COUNTED_EVENTS = frozenset(name for name, _ in _EVENTS)  # the quantities outlets dispute
+_ANY_EVENT = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _EVENTS), re.I)
 _PEOPLE = {"people", "person", "civilian", "resident", "villager", "passenger", "victim",
            "dead", "death", "body", "life", "live", "fatality", "casualty", "men", "man",
            "women", "woman", "child", "children", "individual", "pilgrim", "worker", "migrant"}
@@ -96,6 +97,15 @@ class Figure:
         """The figure as a reader would say it: "at least 18"."""
         number = f"{self.value:,.0f}" if self.value == int(self.value) else f"{self.value:g}"
         return f"{self.qualifier} {number}" if self.qualifier else number
+
+
+def mentions_counted_event(text: str) -> bool:
+    """Does the text use a word for a counted event (killed, injured, missing ...)?
+
+    >>> mentions_counted_event("Two people died."), mentions_counted_event("Talks resumed.")
+    (True, False)
+    """
+    return _ANY_EVENT.search(text) is not None
 
 
 def figures_in_text(text: str, offset: int = 0) -> list[Figure]:

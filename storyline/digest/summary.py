@@ -39,6 +39,7 @@ from storyline.digest.disagreements import (
     COUNTED_EVENTS,
     Figure,
     figures_by_sentence,
+    mentions_counted_event,
     numbers_conflict,
 )
 from storyline.model import Citation
@@ -77,7 +78,7 @@ class Scored:
     dense: np.ndarray
     cited: list[list[int]]  # per candidate: article indexes, its own first
     same: np.ndarray  # candidate i and j state the same content (different articles)
-    figures: list[list[Figure]] = field(default_factory=list)
+    figures: Sequence[list[Figure]] = field(default_factory=list)
 
 
 def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = None) -> Scored:
@@ -90,7 +91,7 @@ def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = No
         nothing = np.zeros((0, 0), np.float32)
         return Scored(pool, empty, nothing, nothing, [], nothing.astype(bool))
     dense, lexical = pool.similarity()
-    figures = _candidate_figures(pool)
+    figures = _Figures(pool)
     same = citations.same_content(dense, lexical, pool.article_of,
                                   conflict=lambda i, j: numbers_conflict(figures[i], figures[j]))
     order = sorted(range(len(analyzed)), key=lambda a: (published_key(analyzed[a]), a))
@@ -215,23 +216,31 @@ def _redundant(scored: Scored, k: int, chosen: Sequence[int], config: SummaryCon
                 or (scored.similarity[k, chosen] >= config.redundant_blend).any())
 
 
-def _candidate_figures(pool: Pool) -> list[list[Figure]]:
-    rows: dict[int, set[int]] = defaultdict(set)
-    for c in pool.candidates:
-        rows[c.article].add(c.row)
-    by_article = [figures_by_sentence(item, rows[a]) for a, item in enumerate(pool.analyzed)]
-    out = []
-    for c in pool.candidates:
-        figs = by_article[c.article].get(c.row, [])
-        out.append([f for f in figs if c.start <= f.start < c.end])
-    return out
+class _Figures:
+    """Figures of each candidate, read on first use (most candidates are never asked)."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self._cache: dict[int, list[Figure]] = {}
+
+    def __len__(self) -> int:
+        return len(self.pool.candidates)
+
+    def __getitem__(self, i: int) -> list[Figure]:
+        if i not in self._cache:
+            c = self.pool.candidates[i]
+            figs = figures_by_sentence(self.pool.analyzed[c.article], {c.row}).get(c.row, [])
+            self._cache[i] = [f for f in figs if c.start <= f.start < c.end]
+        return self._cache[i]
 
 
 def _contested(scored: Scored) -> dict[tuple, dict[float, list[int]]]:
     """Quantities stated with different values by different articles: key -> value -> cands."""
     table: dict[tuple, dict[float, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for i, figs in enumerate(scored.figures):
-        for f in figs:
+    for i, c in enumerate(scored.pool.candidates):
+        if not mentions_counted_event(c.text):
+            continue  # no word for a counted event: no disputed figure (and no need to read)
+        for f in scored.figures[i]:
             if f.key is not None and f.key[0] in COUNTED_EVENTS:
                 table[f.key][f.value].append(i)
     out = {}
