@@ -45,8 +45,10 @@ def demo(
     err.print(report.summary(), markup=False)
     total = store.count_articles()
     originals = store.count_articles(originals_only=True)
-    err.print(f"{total} articles in the store at {store.url} "
-              f"({total - originals} recognized as duplicates)", markup=False)
+    outlets = store.sources()
+    out.print(f"[bold]{total}[/bold] articles from {len(outlets)} outlets in the store at "
+              f"{store.url} ({total - originals} recognized as duplicates):")
+    out.print("  " + ", ".join(f"{name} ({n})" for name, n in outlets))
     from storyline.cli.stories_cmd import StoryOrder, show, stories
 
     out.print("\n[bold]Stories[/bold], biggest first:")
