@@ -17,9 +17,9 @@ from pathlib import Path, PurePosixPath
 
 from storyline.ingest import csvfile
 from storyline.ingest.files import decode_text
+from storyline.ingest.jsonl import json_objects
 from storyline.ingest.records import (
     Skip,
-    decode,
     make_article,
     open_bytes,
     open_text_lines,
@@ -286,23 +286,15 @@ def read_wcep_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
 
 def read_wcep_lines(lines: Iterable[bytes], name: str) -> Iterator[Article | Skip]:
     """WCEP events from raw lines; each line is decoded on its own."""
-    for number, raw in enumerate(lines, start=1):
-        where = f"{name}:{number}"
-        line = decode(raw, where)
-        if isinstance(line, Skip):
-            yield line
+    for item in json_objects(lines, name):
+        if isinstance(item, Skip):
+            yield item
             continue
-        if not line.strip():
-            continue
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Skip(where, "malformed JSON", exc.msg)
-            continue
-        if not isinstance(event, dict) or not isinstance(event.get("articles"), list):
+        where, event = item
+        if not isinstance(event.get("articles"), list):
             yield Skip(where, "not a WCEP event", "no 'articles' list")
             continue
-        cluster = str(event.get("id", number))
+        cluster = str(event.get("id", where.rsplit(":", 1)[-1]))  # else the line number
         for index, item in enumerate(event["articles"], start=1):
             if not isinstance(item, dict):
                 yield Skip(f"{where}, article {index}", "malformed JSON", "not an object")

@@ -30,6 +30,18 @@ def read_jsonl_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
 
 def read_jsonl_lines(lines: Iterable[bytes], name: str) -> Iterator[Article | Skip]:
     """One Article per line of raw bytes; messages name ``name:LINE``."""
+    for item in json_objects(lines, name):
+        yield item if isinstance(item, Skip) else make_article(item[1], item[0])
+
+
+def json_objects(lines: Iterable[bytes], name: str) -> Iterator[tuple[str, dict] | Skip]:
+    """``(where, object)`` for each JSON object line; each line is decoded on its own.
+
+    Blank lines are passed over; a line that is not a JSON object is a ``Skip``.
+
+    >>> [x if isinstance(x, tuple) else x.reason for x in json_objects([b'{"a": 1}', b'[1]'], "f")]
+    [('f:1', {'a': 1}), 'malformed JSON']
+    """
     for number, raw in enumerate(lines, start=1):
         where = f"{name}:{number}"
         line = decode(raw, where)
@@ -39,14 +51,14 @@ def read_jsonl_lines(lines: Iterable[bytes], name: str) -> Iterator[Article | Sk
         if not line.strip():
             continue
         try:
-            fields = json.loads(line)
+            value = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Skip(where, "malformed JSON", f"{exc.msg} at column {exc.colno}")
             continue
         except RecursionError:
             yield Skip(where, "malformed JSON", "nested too deeply")
             continue
-        if not isinstance(fields, dict):
+        if not isinstance(value, dict):
             yield Skip(where, "malformed JSON", "a line must be a JSON object")
             continue
-        yield make_article(fields, where)
+        yield where, value
