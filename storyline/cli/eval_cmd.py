@@ -5,6 +5,9 @@ Each evaluation lives in its own module and adds its command to ``eval_app``.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import typer
 
 from storyline.cli.app import app
@@ -14,3 +17,8 @@ eval_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(eval_app, name="eval")
+
+
+def default_data_dir() -> Path:
+    """``$STORYLINE_SHARED_DATA``, else ``../shared/data`` from the working directory."""
+    return Path(os.environ.get("STORYLINE_SHARED_DATA", Path.cwd().parent / "shared" / "data"))

@@ -10,7 +10,6 @@ when it clears a threshold) and every article alone.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import time
 from pathlib import Path
@@ -20,15 +19,10 @@ import typer
 from platformdirs import user_cache_dir
 
 from storyline.cli.app import FormatOption, OutputFormat, err, fail, out, print_json
-from storyline.cli.eval_cmd import eval_app
+from storyline.cli.eval_cmd import default_data_dir, eval_app
 
 SETS = ("duc", "multinews", "pooled")
 FEATURES_VERSION = "1"
-
-
-def default_data_dir() -> Path:
-    """``$STORYLINE_SHARED_DATA``, else ``../shared/data`` from the working directory."""
-    return Path(os.environ.get("STORYLINE_SHARED_DATA", Path.cwd().parent / "shared" / "data"))
 
 
 @eval_app.command("stories")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -11,14 +10,9 @@ from typing import Annotated
 import typer
 
 from storyline.cli.app import FormatOption, OutputFormat, err, fail, progress_bar
-from storyline.cli.eval_cmd import eval_app
+from storyline.cli.eval_cmd import default_data_dir, eval_app
 
 DATASETS = ("duc", "multinews")
-
-
-def default_data_dir() -> Path:
-    """``$STORYLINE_SHARED_DATA``, else ``../shared/data`` from the working directory."""
-    return Path(os.environ.get("STORYLINE_SHARED_DATA", Path.cwd().parent / "shared" / "data"))
 
 
 @eval_app.command("summarize")
