@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from storyline.cli import app
 
-# Measured 0.837 (docs/results/stories.md); the margin allows for library versions.
-DUC_BCUBED_F1 = 0.837 - 0.03
+# Measured 0.868 online, 0.864 bulk (docs/results/stories.md); the margin allows for library
+# versions.
+DUC_BCUBED_F1 = 0.864 - 0.03
 
 
 @pytest.mark.slow
@@ -25,8 +26,8 @@ def test_duc2003_stories_beat_the_baselines(shared_data, tmp_path):
     f1 = {row["system"]: row["bcubed"]["f1"] for row in duc["systems"]}
     assert f1["storyline online"] >= DUC_BCUBED_F1
     assert f1["storyline bulk"] >= DUC_BCUBED_F1
-    # On DUC storyline ties single-pass TF-IDF in F1 (with far higher precision).
-    assert f1["storyline online"] >= f1["baseline: single-pass TF-IDF"] - 0.005
+    # Measured 0.868 vs 0.835: storyline beats single-pass TF-IDF, with far higher precision.
+    assert f1["storyline online"] > f1["baseline: single-pass TF-IDF"] + 0.01
     precision = {row["system"]: row["bcubed"]["precision"] for row in duc["systems"]}
     assert precision["storyline online"] > precision["baseline: single-pass TF-IDF"] + 0.05
     assert f1["storyline online"] > f1["baseline: every article alone"] + 0.5
