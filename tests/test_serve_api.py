@@ -165,7 +165,12 @@ def test_openapi_describes_the_api(client):
     for path in ("/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/search",
                  "/api/ingest"):
         assert path in spec["paths"]
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    # Swagger UI comes from this server (the installed bundle), never from a CDN.
+    assert "/docs-assets/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text.lower()
+    script = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.text[:200_000]
 
 
 def test_page_cache_serves_then_forgets_on_ingest(sqlite_url):

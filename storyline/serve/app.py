@@ -188,7 +188,10 @@ def create_app(config: ServeConfig | None = None, store: Store | None = None) ->
             {"name": "read", "description": "Stories, articles and search."},
             {"name": "write", "description": "Ingest articles (needs the API token)."},
         ],
+        docs_url=None,  # served below from the installed swagger-ui-bundle, not a CDN
+        redoc_url=None,
     )
+    _add_offline_docs(app)
     app.state.config = config
     app.state.store = store
     app.state.digests = DigestCache(store, default_builder() if config.compute_digests else None)
@@ -208,6 +211,27 @@ def create_app(config: ServeConfig | None = None, store: Store | None = None) ->
     app.add_middleware(PageCacheMiddleware, cache=app.state.pages)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def _add_offline_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs with its scripts from the installed ``swagger-ui-bundle``.
+
+    FastAPI's default page loads them from a CDN, which fails where the browser is offline.
+    """
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+              name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui():
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url, title="storyline API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
 
 def app_from_env() -> FastAPI:
