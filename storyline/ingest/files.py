@@ -31,12 +31,9 @@ def read_text_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
     >>> a.title, a.text, a.published.date().isoformat()
     ('Rain', 'Rain fell all day.', '2024-03-05')
     """
-    text = decode_text(data, name)
+    text = nonempty_text(data, name)
     if isinstance(text, Skip):
         yield text
-        return
-    if not text.strip():
-        yield Skip(name, "empty file")
         return
     title, body = split_title(text)
     if name.lower().removesuffix(".gz").endswith((".md", ".markdown")) and title:
@@ -57,6 +54,14 @@ def decode_text(data: bytes, name: str) -> str | Skip:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         return Skip(f"{name}:{line}", "undecodable bytes", f"not UTF-8 at byte {exc.start}")
+
+
+def nonempty_text(data: bytes, name: str) -> str | Skip:
+    """``decode_text``, and a Skip ("empty file") for a file with nothing but white space."""
+    text = decode_text(data, name)
+    if isinstance(text, str) and not text.strip():
+        return Skip(name, "empty file")
+    return text
 
 
 def split_title(text: str) -> tuple[str | None, str]:

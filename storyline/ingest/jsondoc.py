@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from storyline.ingest.files import decode_text
+from storyline.ingest.files import nonempty_text
 from storyline.ingest.records import Skip, make_article, open_bytes
 from storyline.model import Article
 
@@ -23,12 +23,9 @@ def read_json_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
     >>> [type(x).__name__ for x in read_json_bytes(b'[{"text": "Rain."}, {"title": "x"}]', "a")]
     ['Article', 'Skip']
     """
-    text = decode_text(data, name)
+    text = nonempty_text(data, name)
     if isinstance(text, Skip):
         yield text
-        return
-    if not text.strip():
-        yield Skip(name, "empty file")
         return
     try:
         value = json.loads(text)
