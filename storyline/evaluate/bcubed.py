@@ -10,26 +10,17 @@ of items put together.
 >>> round(bcubed({"a": "x", "b": "x", "c": "x"}, gold).precision, 3)
 0.556
 >>> pairwise({"a": "x", "b": "y", "c": "z"}, gold)
-Scores(precision=1.0, recall=0.0, f1=0.0)
+PRF(precision=1.0, recall=0.0, f1=0.0)
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
 
+from storyline.evaluate.prf import PRF
 
-@dataclass(frozen=True, slots=True)
-class Scores:
-    precision: float
-    recall: float
-    f1: float
-
-    @classmethod
-    def of(cls, precision: float, recall: float) -> Scores:
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return cls(precision, recall, f1)
+Scores = PRF  # B-cubed and pairwise scores are plain precision, recall and F1
 
 
 def bcubed(predicted: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> Scores:

@@ -17,14 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from storyline.evaluate.prf import PRF
+
 MEASURES = ("rouge1", "rouge2", "rougeL")
-
-
-@dataclass(frozen=True, slots=True)
-class PRF:
-    precision: float
-    recall: float
-    f1: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from storyline.evaluate.prf import PRF
+
 Timeline = Mapping[date, Sequence[str]]  # day -> sentences (tokens separated by spaces)
 
 MEASURES = ("rouge_1", "rouge_2")
@@ -47,23 +49,12 @@ class MetricUnavailable(RuntimeError):
 
 
 @dataclass(slots=True, frozen=True)
-class PRF:
-    precision: float
-    recall: float
-    f1: float
-
-
-@dataclass(slots=True, frozen=True)
 class TimelineScores:
     """One predicted timeline against its reference: align+ m:1 ROUGE-1/2 and dates."""
 
     rouge_1: PRF
     rouge_2: PRF
     dates: PRF
-
-
-def f1(precision: float, recall: float) -> float:
-    return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
 
 
 def date_prf(predicted: Timeline, reference: Timeline) -> PRF:
@@ -73,7 +64,7 @@ def date_prf(predicted: Timeline, reference: Timeline) -> PRF:
         return PRF(0.0, 0.0, 0.0)
     shared = len(pred & ref)
     p, r = shared / len(pred), shared / len(ref)
-    return PRF(p, r, f1(p, r))
+    return PRF.of(p, r)
 
 
 def mean_scores(scores: Sequence[TimelineScores]) -> TimelineScores:
@@ -83,7 +74,7 @@ def mean_scores(scores: Sequence[TimelineScores]) -> TimelineScores:
             return PRF(0.0, 0.0, 0.0)
         p = sum(get(s).precision for s in scores) / len(scores)
         r = sum(get(s).recall for s in scores) / len(scores)
-        return PRF(p, r, f1(p, r))
+        return PRF.of(p, r)
 
     return TimelineScores(mean(lambda s: s.rouge_1), mean(lambda s: s.rouge_2),
                           mean(lambda s: s.dates))
