@@ -80,15 +80,6 @@ class Article:
 
 
 @dataclass(slots=True)
-class Span:
-    """A stretch ``[start, end)`` of an article's text."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(slots=True)
 class Sentence:
     index: int
     start: int
