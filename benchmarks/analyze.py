@@ -7,7 +7,10 @@ contender runs in its own subprocess on the same texts, so its peak memory is it
 - ``spacy-bare``: ``en_core_web_sm`` ``nlp.pipe`` over the texts, nothing else;
 - ``analysis-text``: storyline's analysis without vectors (spaCy + sentences, entities, dates,
   quotes, numbers);
-- ``analysis-full``: the full analysis, vectors included (``analyze(..., with_vectors=True)``).
+- ``analysis-full``: the full analysis, vectors included (``analyze(..., with_vectors=True)``),
+  in one process;
+- ``analysis-full-workers``: the same with ``analyze(..., workers=N)`` (``--workers``, default
+  2: one process per core), start-up of the workers included.
 
 The full run also reports where its time goes: spaCy's pipe, storyline's readers of the
 parse, and the sentence embedding.
@@ -32,6 +35,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+CONTENDERS = ["spacy-bare", "analysis-text", "analysis-full", "analysis-full-workers"]
 DEFAULT_DATA = Path(os.environ.get("STORYLINE_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
@@ -48,17 +52,22 @@ def load_articles(data: Path, n: int):
     return [found[int(i * step)] for i in range(n)]
 
 
-def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | None) -> dict:
-    import torch
-
-    torch.set_num_threads(int(os.environ.get("STORYLINE_TORCH_THREADS", "1")))
+def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | None,
+                  workers: int = 2) -> dict:
+    threads = int(os.environ.get("STORYLINE_TORCH_THREADS", "1"))
     articles = load_articles(data, n)
     from storyline.analyze import vectors
     from storyline.analyze.nlp import MAX_CHARS, nlp
 
-    nlp()  # load models before the clock starts: we measure throughput, not start-up
+    vectors.set_threads(threads)
+    if vectors.backend() == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    if name != "analysis-full-workers":
+        nlp()  # load models before the clock starts: we measure throughput, not start-up
     if name == "analysis-full":
-        vectors.model()
+        vectors.load()
     stages: dict[str, float] = {}
     profiler = None
     if profile:
@@ -68,7 +77,14 @@ def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | 
         profiler.start()
     usage0 = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
-    if name == "spacy-bare":
+    if name == "analysis-full-workers":
+        from storyline.analyze import pipeline
+        from storyline.analyze import workers as pool
+
+        done = pipeline.analyze(articles, workers=workers)
+        stages["sentences"] = sum(len(d.analysis.sentences) for d in done)
+        pool.shutdown()  # the workers' CPU time and memory count once they have exited
+    elif name == "spacy-bare":
         for _doc in nlp().pipe((a.text[:MAX_CHARS] for a in articles), batch_size=32,
                                n_process=n_process):
             pass
@@ -106,10 +122,13 @@ def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | 
         Path(profile).write_text(profiler.output_text(unicode=False, color=False))
     words = sum(len(a.text[:MAX_CHARS].split()) for a in articles)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if name == "analysis-full-workers":
+        stages["worker_peak_rss_mb"] = round(children.ru_maxrss / 1024, 1)
     return {"name": name, "articles": len(articles), "words": words,
             "seconds": round(seconds, 2), "articles_per_s": round(len(articles) / seconds, 2),
             "cpu_s": round(cpu, 2), "articles_per_cpu_s": round(len(articles) / cpu, 2),
-            "peak_rss_mb": round(peak_kb / 1024, 1), **stages}
+            "peak_rss_mb": round(peak_kb / 1024, 1), "embed_backend": vectors.backend(),
+            **stages}
 
 
 def main() -> None:
@@ -117,7 +136,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--n-process", type=int, default=1, help="spaCy processes")
-    parser.add_argument("--only", choices=["spacy-bare", "analysis-text", "analysis-full"],
+    parser.add_argument("--workers", type=int, default=2,
+                        help="worker processes of analysis-full-workers")
+    parser.add_argument("--only", choices=CONTENDERS,
                         action="append", help="run only these contenders")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--profile", help="write a pyinstrument text profile of the full run")
@@ -125,15 +146,16 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_contender(args.child, args.data, args.articles, args.n_process,
-                                       args.profile)))
+                                       args.profile, args.workers)))
         return
     if not (args.data / "timeline17").is_dir():
         sys.exit(f"benchmarks/analyze.py: {args.data / 'timeline17'}: not found "
                  "(set STORYLINE_SHARED_DATA)")
     results = []
-    for name in args.only or ["spacy-bare", "analysis-text", "analysis-full"]:
+    for name in args.only or CONTENDERS:
         cmd = [sys.executable, __file__, "--child", name, "--articles", str(args.articles),
-               "--data", str(args.data), "--n-process", str(args.n_process)]
+               "--data", str(args.data), "--n-process", str(args.n_process),
+               "--workers", str(args.workers)]
         if args.profile and name == "analysis-full":
             cmd += ["--profile", args.profile]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -142,17 +164,18 @@ def main() -> None:
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"done {name}", file=sys.stderr)
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
-               "n_process": args.n_process,
+               "n_process": args.n_process, "workers": args.workers,
                "torch_threads": int(os.environ.get("STORYLINE_TORCH_THREADS", "1"))}
     if args.json:
         print(json.dumps({"machine": machine, "results": results}))
         return
-    print(f"{'contender':<15} {'articles':>8} {'words':>9} {'seconds':>8} {'art/s':>7} "
+    print(f"{'contender':<21} {'articles':>8} {'words':>9} {'seconds':>8} {'art/s':>7} "
           f"{'cpu s':>8} {'art/cpu-s':>9} {'peak MB':>8}  stages")
     for r in results:
         stages = {k: v for k, v in r.items()
-                  if k.endswith("_s") and k not in ("articles_per_s", "cpu_s")}
-        print(f"{r['name']:<15} {r['articles']:>8} {r['words']:>9} {r['seconds']:>8} "
+                  if (k.endswith("_s") and k not in ("articles_per_s", "cpu_s"))
+                  or k == "worker_peak_rss_mb"}
+        print(f"{r['name']:<21} {r['articles']:>8} {r['words']:>9} {r['seconds']:>8} "
               f"{r['articles_per_s']:>7} {r['cpu_s']:>8} {r['articles_per_cpu_s']:>9} "
               f"{r['peak_rss_mb']:>8}  {stages}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from storyline.analyze.nlp import lemma
 from storyline.model import NumberMention
 
 QUALIFIERS = [
@@ -94,13 +95,13 @@ def read_numbers(doc, sentence_of, offset: int = 0) -> list[NumberMention]:
         if noun is None and root.dep_ == "pobj" and root.head.lower_ == "of":
             noun = None  # "1,200 of them": the count of an earlier noun, not known here
         if noun is not None:
-            unit = noun.lemma_.lower()
+            unit = lemma(noun).lower()
         elif root.pos_ == "NUM" and root.dep_ in ("nsubj", "nsubjpass", "dobj"):
             unit = None  # "2,000 wounded": the number stands for the people themselves
         anchor = noun if noun is not None else root
         for ancestor in [anchor, *anchor.ancestors]:
             if ancestor.pos_ in ("VERB",) or (ancestor.pos_ == "AUX" and ancestor.dep_ == "ROOT"):
-                event = ancestor.lemma_.lower()
+                event = lemma(ancestor).lower()
                 break
         start = ent.start_char + offset
         out.append(NumberMention(value=value, text=ent.text, start=start,

@@ -29,7 +29,7 @@ from storyline.model import Analysis, Article, Sentence
 
 # Bump whenever the analysis of the same text changes: stored analyses of another version
 # are recomputed (storyline.analyze.cache).
-VERSION = "7"
+VERSION = "8"
 __all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs"]
 
 _SIMPLE_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)")
@@ -71,12 +71,23 @@ def _prepare(article: Article) -> _Prepared:
 
 
 def analyze(articles: Sequence[Article], *, with_vectors: bool = True,
-            batch_size: int = 32, n_process: int = 1) -> list[AnalyzedArticle]:
+            batch_size: int = 32, n_process: int = 1,
+            workers: int = 1) -> list[AnalyzedArticle]:
     """Analyze ``articles`` in batches (the order of the result is the order given).
 
     Empty, overlong and non-English texts never raise: their ``analysis.skipped_reason``
     says what was left out.
+
+    ``workers`` > 1 shares the batches among that many worker processes (each one thread,
+    models loaded once per process and kept for later calls): the whole analysis, vectors
+    included, runs in parallel. The result is the same as with one process: an article's
+    analysis and a sentence's vector do not depend on the other articles.
     """
+    if workers > 1 and len(articles) > 1:
+        from storyline.analyze import workers as pool
+
+        return pool.analyze_parallel(articles, workers=workers, with_vectors=with_vectors,
+                                     batch_size=batch_size)
     analyses = analyze_docs(articles, batch_size=batch_size, n_process=n_process)
     return attach_vectors(articles, analyses, with_vectors=with_vectors)
 

@@ -25,6 +25,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storyline.analyze.nlp import lemma
 from storyline.model import Entity, Quote
 
 SPEECH_VERBS = frozenset("""
@@ -189,7 +190,7 @@ def _subject(verb):
                 return None
             return child
     # "…, said the minister, …": some parses hang the speaker as dobj/attr after the verb.
-    if verb.lemma_ == "say":
+    if lemma(verb) == "say":
         for child in verb.rights:
             if child.dep_ in ("dobj", "attr", "nsubj") and child.pos_ in ("PROPN", "NOUN") \
                     and child.ent_type_ not in ("DATE", "TIME"):
@@ -352,7 +353,7 @@ class _Inside:
 
 
 def _is_cue(token) -> bool:
-    return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX")
+    return token.pos_ in ("VERB", "AUX") and lemma(token).lower() in SPEECH_VERBS
 
 
 def _direct_speaker(doc, chain: list[QuoteSpan], inside: _Inside, resolver: _Resolver):
@@ -365,7 +366,7 @@ def _direct_speaker(doc, chain: list[QuoteSpan], inside: _Inside, resolver: _Res
         sents = {first[0].sent.start: first[0].sent, first[-1].sent.start: first[-1].sent}
         for sent in sents.values():
             for tok in sent:
-                if inside(tok.idx) or not _is_cue(tok) or tok.lemma_ in _BELIEF:
+                if inside(tok.idx) or not _is_cue(tok) or lemma(tok) in _BELIEF:
                     continue
                 subj = _subject(tok)
                 if subj is None or inside(subj.idx):
@@ -462,7 +463,7 @@ def _reported(token, inside: _Inside):
     if subj is None or inside(subj.idx):
         return None
     comp = next((c for c in token.children if c.dep_ == "ccomp"), None)
-    if comp is None and token.lemma_ in ("deny", "confirm", "announce", "report", "reveal",
+    if comp is None and lemma(token) in ("deny", "confirm", "announce", "report", "reveal",
                                           "admit", "acknowledge"):
         comp = next((c for c in token.children if c.dep_ == "dobj"), None)
     if comp is None:
@@ -513,15 +514,15 @@ acknowledge admit concede confirm reveal disclose suggest""".split())
 def _stance(token, inside: _Inside):
     """A named actor's stance or claim: "Trump has vowed to bring back jobs", "Clinton
     accused him of lying" (PolNeAR counts these as attributions too)."""
-    if token.pos_ != "VERB" or token.lemma_.lower() in _PLAIN:
+    if token.pos_ != "VERB" or lemma(token).lower() in _PLAIN:
         return None
     subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
     if subj is None or inside(subj.idx):
         return None
     if subj.ent_type_ not in _HUMAN_ENTS and subj.lower_ not in ("he", "she", "they", "we") \
-            and subj.lemma_.lower() not in SOURCE_NOUNS:
+            and lemma(subj).lower() not in SOURCE_NOUNS:
         return None
-    deps = ("ccomp", "xcomp", "dobj") if token.lemma_.lower() in STANCE_VERBS \
+    deps = ("ccomp", "xcomp", "dobj") if lemma(token).lower() in STANCE_VERBS \
         else ("ccomp", "xcomp")
     comp = next((c for c in token.children if c.dep_ in deps), None)
     if comp is None:

@@ -1,0 +1,97 @@
+"""The analysis shared among worker processes (``analyze(..., workers=N)``).
+
+Each worker is a spawned process that loads spaCy and the sentence encoder once, runs both
+on one thread, and analyzes chunks of articles (text analysis and vectors together). The
+pool is kept for later calls in the same process and shut down at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import math
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from storyline.model import Analysis, Article
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def _init_worker() -> None:
+    """Load the models of a fresh worker, one thread each (the workers are the parallelism)."""
+    os.environ["OMP_NUM_THREADS"] = "1"
+    from storyline.analyze import vectors
+    from storyline.analyze.nlp import nlp
+
+    vectors.set_threads(1)
+    if vectors.backend() == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+    nlp()
+    vectors.load()
+
+
+def _work(articles: list[Article], with_vectors: bool,
+          batch_size: int) -> list[tuple[Analysis, np.ndarray, np.ndarray]]:
+    """The full analysis of one chunk, in a worker (articles stay with the caller)."""
+    from storyline.analyze.pipeline import analyze
+
+    return [(d.analysis, d.sentence_vectors, d.vector)
+            for d in analyze(articles, with_vectors=with_vectors, batch_size=batch_size)]
+
+
+def pool(workers: int) -> ProcessPoolExecutor:
+    """The process pool of ``workers`` workers (started on first use, then reused)."""
+    global _pool, _pool_size
+    with _lock:
+        if _pool is None or _pool_size != workers:
+            if _pool is not None:
+                _pool.shutdown(cancel_futures=True)
+            import multiprocessing
+
+            # spawn, not fork: the parent may hold threads (onnxruntime, torch) that a fork
+            # would copy in a locked state.
+            _pool = ProcessPoolExecutor(max_workers=workers,
+                                        mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_init_worker)
+            _pool_size = workers
+        return _pool
+
+
+def shutdown() -> None:
+    """Stop the worker processes (they are started again when needed)."""
+    global _pool, _pool_size
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(cancel_futures=True)
+        _pool, _pool_size = None, 0
+
+
+atexit.register(shutdown)
+
+
+def analyze_parallel(articles: Sequence[Article], *, workers: int, with_vectors: bool = True,
+                     batch_size: int = 32):
+    """``pipeline.analyze`` over ``workers`` processes (the order of the result is the order
+    given). Chunks are small enough that each worker gets several: the faster one takes
+    more."""
+    from storyline.analyze.pipeline import AnalyzedArticle
+
+    articles = list(articles)
+    size = max(1, min(batch_size, math.ceil(len(articles) / (workers * 4))))
+    chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
+    executor = pool(workers)
+    futures = [executor.submit(_work, chunk, with_vectors, batch_size) for chunk in chunks]
+    out: list[AnalyzedArticle] = []
+    for chunk, future in zip(chunks, futures, strict=True):
+        for article, (analysis, sentence_vectors, vector) in zip(chunk, future.result(),
+                                                                 strict=True):
+            out.append(AnalyzedArticle(article, analysis, sentence_vectors, vector))
+    return out

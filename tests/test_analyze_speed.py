@@ -1,0 +1,69 @@
+"""The fast paths of the analysis give the results of the slow ones: the attribute rules,
+the lemmas on demand, the int8 sentence encoder, and the worker processes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import spacy
+
+from storyline.analyze import vectors
+from storyline.analyze.nlp import MODEL, lemma, nlp
+from storyline.analyze.pipeline import analyze, read_doc
+from storyline.model import Article
+
+TEXTS = [
+    "Secretary of State John Kerry arrived in Geneva on Friday. \"We are not there yet,\" "
+    "he told reporters. It's a long road, and there's more to do.\n\nAt least 18 people "
+    "were killed in Aleppo, officials said, according to the monitor.",
+    "The ministers, who had met twice before, said they would meet again. Was it worth it? "
+    "Nobody knows.  What's next is unclear; they'd said so in May. I am, you are, we were.",
+    "Trump has vowed to bring back jobs. Clinton accused him of lying. There are 2,000 "
+    "troops in the area and some 300 more are expected by March 3, 2016.",
+]
+
+
+@pytest.fixture(scope="module")
+def spacy_full():
+    """The unchanged model pipeline: spaCy's attribute ruler and lemmatizer running."""
+    return spacy.load(MODEL)
+
+
+def test_fast_attribute_rules_and_lemmas_equal_spacy(spacy_full):
+    pipe = nlp()
+    assert "attribute_ruler" in pipe.disabled and "lemmatizer" in pipe.disabled
+    for text in TEXTS:
+        slow, fast = spacy_full(text), pipe(text)
+        assert len(slow) == len(fast)
+        for a, b in zip(slow, fast, strict=True):
+            assert (a.pos_, a.tag_, a.dep_, str(a.morph), a.lemma_) == \
+                   (b.pos_, b.tag_, b.dep_, str(b.morph), lemma(b)), a.text
+        article = Article(text=text, id="t")
+        assert read_doc(article, slow) == read_doc(article, fast)
+
+
+def test_int8_vectors_are_close_to_fp32_and_independent_of_the_batch():
+    sentences = [s for t in TEXTS for s in t.replace("\n", " ").split(". ") if s.strip()]
+    if vectors.backend() != "onnx":
+        pytest.skip("onnxruntime not installed")
+    fast = vectors.embed(sentences)
+    exact = vectors.model().encode(sentences, normalize_embeddings=True, convert_to_numpy=True,
+                                   show_progress_bar=False)
+    cosine = (fast * exact).sum(axis=1)
+    assert cosine.mean() >= 0.99 and cosine.min() >= 0.95, cosine
+    # A sentence's vector does not depend on the sentences embedded with it.
+    alone = np.vstack([vectors.embed([s]) for s in sentences[:4]])
+    assert np.array_equal(alone, fast[:4])
+    assert np.array_equal(vectors.embed(sentences[::-1])[::-1], fast)
+
+
+def test_workers_give_the_same_analysis_and_vectors():
+    articles = [Article(text=t, id=str(i)) for i, t in enumerate(TEXTS * 2)]
+    articles.append(Article(text="", id="empty"))
+    one = analyze(articles)
+    two = analyze(articles, workers=2, batch_size=1)
+    assert [d.article.id for d in two] == [a.id for a in articles]
+    for a, b in zip(one, two, strict=True):
+        assert a.analysis == b.analysis
+        assert np.array_equal(a.sentence_vectors, b.sentence_vectors)
+        assert np.array_equal(a.vector, b.vector)
