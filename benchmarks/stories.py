@@ -9,6 +9,10 @@ perturbed copy of its event (its vector is the event's direction plus noise, tun
 same-event cosines look like real ones, ~0.5, and others ~0.1; its words and entities are
 drawn from the event's own and from a Zipfian background vocabulary). B-cubed against the
 simulated events is printed as a sanity check, not as a quality result.
+
+The baseline, run in the same process on the same stream, is the same clusterer with its
+index held to exact scans of every open story (storyline switches to an inverted-file
+index past 4,096 open stories); the ratios printed at the end compare the two.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from storyline.evaluate.bcubed import bcubed  # noqa: E402
 from storyline.stories.cluster import OnlineClusterer  # noqa: E402
 from storyline.stories.features import ENTITY_FEATURES, WORD_FEATURES, ArticleFeatures  # noqa: E402
+from storyline.stories.index import StoryIndex  # noqa: E402
 
 DIM = 384
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -96,6 +101,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--days", type=float, default=30.0)
     parser.add_argument("--marks", default="10000,50000,100000")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the exact-scan baseline (halves the run time)")
     args = parser.parse_args()
     marks = sorted(int(m) for m in args.marks.split(",") if int(m) <= args.articles)
     t0 = time.perf_counter()
@@ -105,8 +112,27 @@ def main() -> None:
           f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, "
           f"cores={os.cpu_count()}", flush=True)
     base_rss = rss_mb()
+    runs = [("storyline", None)]
+    if not args.no_baseline:
+        runs.append(("baseline: exact scan", 10**9))
+    results = {}
+    for name, exact_limit in runs:
+        results[name] = run(name, features, gold, marks, exact_limit, base_rss)
+    if len(results) == 2:
+        ours, base = results["storyline"], results["baseline: exact scan"]
+        print("\nratio storyline / exact-scan baseline (same run): overall rate "
+              f"{ours['rate'] / base['rate']:.2f}x; cost per article at "
+              + ", ".join(f"{m:,}: {ours['marks'][m] / base['marks'][m]:.2f}x" for m in marks))
+
+
+def run(name: str, features, gold, marks, exact_limit: int | None, base_rss: float) -> dict:
+    """Assign every article in order; print the cost per article at each mark."""
     clusterer = OnlineClusterer()
+    if exact_limit is not None:  # the baseline: every search scans all open stories
+        clusterer.index = StoryIndex(DIM, exact_limit=exact_limit)
+    print(f"\n{name}:", flush=True)
     per_article = np.zeros(len(features))
+    at_mark = {}
     started = time.perf_counter()
     for i, f in enumerate(features):
         t = time.perf_counter()
@@ -116,6 +142,7 @@ def main() -> None:
             clusterer.drain()  # what ingest hands to the store each batch
         if i + 1 in marks:
             window = per_article[max(0, i + 1 - 2000):i + 1]
+            at_mark[i + 1] = float(window.mean())
             print(f"{i + 1:>7} articles: {1000 * window.mean():.2f} ms/article over the last "
                   f"{len(window)} ({1 / window.mean():.0f}/s); open stories in index "
                   f"{len(clusterer.index)}; clusterer state {state_mb(clusterer):.0f} MB; "
@@ -127,7 +154,8 @@ def main() -> None:
           f"articles/s; process RSS {rss_mb():.0f} MB ({rss_mb() - base_rss:.0f} MB more than "
           f"with the simulated input alone); stories {len(set(pred.values()))}")
     print(f"sanity: B-cubed F1 vs simulated events {scores.f1:.3f} "
-          f"(P {scores.precision:.3f}, R {scores.recall:.3f})")
+          f"(P {scores.precision:.3f}, R {scores.recall:.3f})", flush=True)
+    return {"rate": len(features) / total, "marks": at_mark}
 
 
 if __name__ == "__main__":
