@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from storyline.cli import app
 
-# Measured 0.868 online, 0.864 bulk (docs/results/stories.md); the margin allows for library
+# Measured 0.876 online, 0.868 bulk (docs/results/stories.md); the margin allows for library
 # versions.
 DUC_BCUBED_F1 = 0.864 - 0.03
 
@@ -31,6 +31,9 @@ def test_duc2003_stories_beat_the_baselines(shared_data, tmp_path):
     precision = {row["system"]: row["bcubed"]["precision"] for row in duc["systems"]}
     assert precision["storyline online"] > precision["baseline: single-pass TF-IDF"] + 0.05
     assert f1["storyline online"] > f1["baseline: every article alone"] + 0.5
+    # DUC lists 9 documents under two topics at once: even the gold partition, with each
+    # text's copies kept together, falls short of 1 (0.963).
+    assert f1["storyline online"] < f1["reference: best possible"] < 0.99
 
 
 def test_unknown_dataset_is_a_one_line_error(tmp_path):

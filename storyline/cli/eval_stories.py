@@ -91,9 +91,11 @@ def eval_stories(
 
 def _features(part, cache_dir: Path | None):
     """Features of a data set's articles, computed once and kept in ``cache_dir``."""
+    from storyline.analyze import vectors
     from storyline.stories.features import featurize
 
-    key = hashlib.sha1(FEATURES_VERSION.encode())
+    # The sentence encoder is part of the features: another backend, other vectors.
+    key = hashlib.sha1(f"{FEATURES_VERSION}/{vectors.backend()}/{vectors.EXPORT_RECIPE}".encode())
     for article in part.articles:
         key.update(article.id.encode())
         key.update(hashlib.sha1(article.text.encode()).digest())
