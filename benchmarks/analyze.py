@@ -25,12 +25,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import pickle
 import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -52,10 +55,27 @@ def load_articles(data: Path, n: int):
     return [found[int(i * step)] for i in range(n)]
 
 
-def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | None,
+def worker_peaks_mb(executor) -> list[float]:
+    """Peak resident memory (VmHWM) of each live worker process of ``executor``."""
+    peaks = []
+    for pid in list(getattr(executor, "_processes", {}) or {}):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        kb = next((int(line.split()[1]) for line in status.splitlines()
+                   if line.startswith("VmHWM:")), 0)
+        peaks.append(round(kb / 1024, 1))
+    return peaks
+
+
+def run_contender(name: str, articles_file: Path, n_process: int, profile: str | None,
                   workers: int = 2) -> dict:
     threads = int(os.environ.get("STORYLINE_TORCH_THREADS", "1"))
-    articles = load_articles(data, n)
+    # The articles come pickled from the parent: reading all of Timeline17 to pick them
+    # would dominate this process's peak memory.
+    with open(articles_file, "rb") as f:
+        articles = pickle.load(f)
     from storyline.analyze import vectors
     from storyline.analyze.nlp import MAX_CHARS, nlp
 
@@ -83,6 +103,7 @@ def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | 
 
         done = pipeline.analyze(articles, workers=workers)
         stages["sentences"] = sum(len(d.analysis.sentences) for d in done)
+        peaks = worker_peaks_mb(pool.pool(workers))
         pool.shutdown()  # the workers' CPU time and memory count once they have exited
     elif name == "spacy-bare":
         for _doc in nlp().pipe((a.text[:MAX_CHARS] for a in articles), batch_size=32,
@@ -123,7 +144,7 @@ def run_contender(name: str, data: Path, n: int, n_process: int, profile: str | 
     words = sum(len(a.text[:MAX_CHARS].split()) for a in articles)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if name == "analysis-full-workers":
-        stages["worker_peak_rss_mb"] = round(children.ru_maxrss / 1024, 1)
+        stages["worker_peak_rss_mb"] = peaks
     return {"name": name, "articles": len(articles), "words": words,
             "seconds": round(seconds, 2), "articles_per_s": round(len(articles) / seconds, 2),
             "cpu_s": round(cpu, 2), "articles_per_cpu_s": round(len(articles) / cpu, 2),
@@ -143,19 +164,24 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--profile", help="write a pyinstrument text profile of the full run")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-articles", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_contender(args.child, args.data, args.articles, args.n_process,
+        print(json.dumps(run_contender(args.child, Path(args.child_articles), args.n_process,
                                        args.profile, args.workers)))
         return
     if not (args.data / "timeline17").is_dir():
         sys.exit(f"benchmarks/analyze.py: {args.data / 'timeline17'}: not found "
                  "(set STORYLINE_SHARED_DATA)")
     results = []
+    articles = load_articles(args.data, args.articles)
+    tmp = tempfile.NamedTemporaryFile(suffix=".pickle", delete=False)
+    with tmp:
+        pickle.dump(articles, tmp)
+    atexit.register(os.unlink, tmp.name)
     for name in args.only or CONTENDERS:
-        cmd = [sys.executable, __file__, "--child", name, "--articles", str(args.articles),
-               "--data", str(args.data), "--n-process", str(args.n_process),
-               "--workers", str(args.workers)]
+        cmd = [sys.executable, __file__, "--child", name, "--child-articles", tmp.name,
+               "--n-process", str(args.n_process), "--workers", str(args.workers)]
         if args.profile and name == "analysis-full":
             cmd += ["--profile", args.profile]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -178,7 +204,8 @@ def main() -> None:
         print(f"{r['name']:<21} {r['articles']:>8} {r['words']:>9} {r['seconds']:>8} "
               f"{r['articles_per_s']:>7} {r['cpu_s']:>8} {r['articles_per_cpu_s']:>9} "
               f"{r['peak_rss_mb']:>8}  {stages}")
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores); "
+          f"peak MB: of the process; the workers' own peaks are listed in the stages")
     print(f"machine: {machine}")
 
 

@@ -51,10 +51,12 @@ def test_int8_vectors_are_close_to_fp32_and_independent_of_the_batch():
                                    show_progress_bar=False)
     cosine = (fast * exact).sum(axis=1)
     assert cosine.mean() >= 0.99 and cosine.min() >= 0.95, cosine
-    # A sentence's vector does not depend on the sentences embedded with it.
+    # A sentence's vector does not depend on the sentences embedded with it (up to float
+    # rounding: padding changes the shapes the kernels see, not the quantization).
     alone = np.vstack([vectors.embed([s]) for s in sentences[:4]])
-    assert np.array_equal(alone, fast[:4])
-    assert np.array_equal(vectors.embed(sentences[::-1])[::-1], fast)
+    assert np.allclose(alone, fast[:4], atol=1e-5)
+    assert np.allclose(vectors.embed(sentences[::-1])[::-1], fast, atol=1e-5)
+    assert np.allclose(vectors.embed(sentences, batch_size=3), fast, atol=1e-5)
 
 
 def test_workers_give_the_same_analysis_and_vectors():
@@ -65,5 +67,5 @@ def test_workers_give_the_same_analysis_and_vectors():
     assert [d.article.id for d in two] == [a.id for a in articles]
     for a, b in zip(one, two, strict=True):
         assert a.analysis == b.analysis
-        assert np.array_equal(a.sentence_vectors, b.sentence_vectors)
-        assert np.array_equal(a.vector, b.vector)
+        assert np.allclose(a.sentence_vectors, b.sentence_vectors, atol=1e-5)
+        assert np.allclose(a.vector, b.vector, atol=1e-5)

@@ -81,7 +81,8 @@ def analyze(articles: Sequence[Article], *, with_vectors: bool = True,
     ``workers`` > 1 shares the batches among that many worker processes (each one thread,
     models loaded once per process and kept for later calls): the whole analysis, vectors
     included, runs in parallel. The result is the same as with one process: an article's
-    analysis and a sentence's vector do not depend on the other articles.
+    analysis and a sentence's vector do not depend on the other articles (vectors up to
+    float rounding, ~1e-7).
     """
     if workers > 1 and len(articles) > 1:
         from storyline.analyze import workers as pool
