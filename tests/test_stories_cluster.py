@@ -139,33 +139,3 @@ def test_index_search_respects_window_and_updates_in_place():
     assert set(index.evict(12 * DAY)) == {"s1", "s2", "s3", "s4"}
     assert len(index) == 1
 
-
-def test_index_past_its_exact_limit_finds_what_an_exact_scan_finds():
-    """Beyond ``exact_limit`` open stories the inverted-file index answers: the nearest
-    story must still be found, moved centroids must be seen at their new place, removed
-    stories never returned, and below half the limit the exact scan takes over again."""
-    rng = np.random.default_rng(3)
-    topics = rng.normal(size=(40, DIM)).astype(np.float32)
-    vectors = topics[rng.integers(0, 40, 600)] + 0.3 * rng.normal(size=(600, DIM)).astype(
-        np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    exact = StoryIndex(dim=DIM)
-    approx = StoryIndex(dim=DIM, exact_limit=200)
-    for i, vec in enumerate(vectors):
-        for index in (exact, approx):
-            index.put(f"s{i}", vec, last=None, window_days=30)
-    assert approx.approximate and not exact.approximate
-    queries = vectors[:100] + 0.1 * rng.normal(size=(100, DIM)).astype(np.float32)
-    agree = sum(exact.search(q, 1, moment=None)[0][0] == approx.search(q, 1, moment=None)[0][0]
-                for q in queries)
-    assert agree >= 95
-    moved = -vectors[7]  # a story whose centroid moved to the other side
-    for index in (exact, approx):
-        index.put("s7", moved, last=None, window_days=30)
-    assert approx.search(moved, 1, moment=None)[0][0] == "s7"
-    approx.remove("s7")
-    assert "s7" not in {sid for sid, _ in approx.search(moved, 50, moment=None)}
-    for i in range(520):
-        approx.remove(f"s{i}")
-    assert not approx.approximate
-    assert approx.search(vectors[550], 1, moment=None)[0][0] == "s550"

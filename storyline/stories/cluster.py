@@ -110,12 +110,6 @@ class OnlineClusterer:
         ents = Weighted.of(article.entity_ids, article.entity_tf, self.entity_df)
         hits = self.index.search(article.vector, self.params.candidates, moment=moment)
         best, best_score = self._best_of(hits, words, ents, moment)
-        if best is None and self.index.approximate:
-            # The inverted-file index can miss the right story; before founding a new
-            # one, make sure with an exact scan (only for the articles that found none).
-            hits = self.index.search(article.vector, self.params.candidates, moment=moment,
-                                     exact=True)
-            best, best_score = self._best_of(hits, words, ents, moment)
         if best is None:
             best, best_score = StoryState.found(article), 1.0
             while best.id in self.stories:  # the same article re-fed: keep ids unique

@@ -1,12 +1,9 @@
 """Nearest active stories of an article, by centroid similarity, in a time window.
 
 Stories live in rows of one float32 matrix that is updated in place when a centroid moves
-(faiss's flat indexes cannot update a row without an O(n) removal). Up to ``EXACT_LIMIT``
-open stories, ``faiss.knn`` searches it exactly by inner product. Beyond that an exact scan
-costs time in proportion to the open stories (0.06 ms per search at 1,300, 0.65 ms at
-12,000), so a faiss inverted-file index (``IndexIVFFlat``, hashtable direct map so that a
-moved centroid is replaced in microseconds) over the same rows answers instead, scanning
-only the cells nearest the query. Stories that fell out of the time window are evicted.
+(faiss's flat indexes cannot update a row without an O(n) removal); ``faiss.knn`` searches
+it exactly by inner product. Stories that fell out of the time window are evicted, so the
+matrix holds only active stories and the cost per article stays flat as the archive grows.
 
 >>> index = StoryIndex(dim=2)
 >>> index.put("a", np.array([1, 0], np.float32), last=0.0, window_days=7)
@@ -28,25 +25,17 @@ try:  # faiss does the exact search; numpy is the fallback
 
     # One query at a time is latency-bound: OpenMP's worker threads only wait for each
     # other. On a busy 2-core machine a search of 12,000 centroids took 6.8 ms with two
-    # threads and 0.42 ms with one (benchmarks/stories.py, docs/results/stories.md).
+    # threads and 0.42 ms with one (docs/results/stories.md).
     faiss.omp_set_num_threads(1)
 except ImportError:  # pragma: no cover - faiss-cpu is a dependency
     faiss = None
 
 
-EXACT_LIMIT = 4096  # open stories searched exactly; every evaluation set stays below it
-CELL_SIZE = 48  # stories per inverted-file cell, on average, when the cells are trained
-PROBE_SHARE = 8  # a search scans 1/8 of the cells (the nearest to the query)
-
-
 class StoryIndex:
     """Active story centroids, searchable by inner product and filtered by time window."""
 
-    def __init__(self, dim: int, capacity: int = 1024, exact_limit: int = EXACT_LIMIT) -> None:
+    def __init__(self, dim: int, capacity: int = 1024) -> None:
         self.dim = dim
-        self.exact_limit = exact_limit
-        self._ivf = None  # the inverted-file index over the same rows, while it pays off
-        self._trained_at = 0  # open stories when the cells were last trained
         self.matrix = np.zeros((capacity, dim), dtype=np.float32)
         self.ids: list[str | None] = [None] * capacity
         self.last = np.full(capacity, np.nan)  # POSIX seconds of the story's last article
@@ -69,11 +58,6 @@ class StoryIndex:
         self.matrix[slot] = centroid
         self.last[slot] = np.nan if last is None else last
         self.window[slot] = window_days * DAY
-        if self._ivf is not None:
-            ids = np.array([slot], dtype=np.int64)
-            self._ivf.remove_ids(ids)
-            self._ivf.add_with_ids(self.matrix[slot:slot + 1], ids)
-        self._maybe_retrain()
 
     def remove(self, story_id: str) -> None:
         slot = self.slot_of.pop(story_id, None)
@@ -83,17 +67,12 @@ class StoryIndex:
         self.ids[slot] = None
         self.last[slot] = np.nan
         self.free.append(slot)
-        if self._ivf is not None:
-            self._ivf.remove_ids(np.array([slot], dtype=np.int64))
-            if len(self.slot_of) < self.exact_limit // 2:
-                self._ivf, self._trained_at = None, 0  # few enough to scan exactly again
 
-    def search(self, vector: np.ndarray, k: int, *, moment: float | None, exact: bool = False
+    def search(self, vector: np.ndarray, k: int, *, moment: float | None
                ) -> list[tuple[str, float]]:
         """The ``k`` stories open at ``moment`` most similar to ``vector``, best first.
 
         Undated articles (``moment`` None) and undated stories are never out of window.
-        ``exact``: scan every row even while the inverted-file index answers.
         """
         n = self.used
         if n == 0 or not self.slot_of:
@@ -101,7 +80,7 @@ class StoryIndex:
         want = min(k, len(self.slot_of))
         fetch = min(n, max(2 * want, want + 8))
         while True:
-            scores, slots = self._nearest(vector, fetch, exact)
+            scores, slots = _knn(vector, self.matrix[:n], fetch)
             hits = []
             for score, slot in zip(scores, slots, strict=True):
                 if slot < 0 or self.ids[slot] is None or not self._open(slot, moment):
@@ -137,38 +116,6 @@ class StoryIndex:
         for story_id in gone:
             self.remove(story_id)
         return gone
-
-    @property
-    def approximate(self) -> bool:
-        """True while searches go through the inverted-file index."""
-        return self._ivf is not None
-
-    def _nearest(self, vector: np.ndarray, k: int, exact: bool = False
-                 ) -> tuple[np.ndarray, np.ndarray]:
-        if self._ivf is None or exact:
-            return _knn(vector, self.matrix[:self.used], k)
-        query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
-        scores, slots = self._ivf.search(query, min(k, self._ivf.ntotal))
-        return scores[0], slots[0]
-
-    def _maybe_retrain(self) -> None:
-        """Train the cells when the open stories pass the exact limit, and again each time
-        they double (cells trained on 5,000 stories are too coarse for 20,000)."""
-        n = len(self.slot_of)
-        if faiss is None or n <= self.exact_limit or n < 2 * self._trained_at:
-            return
-        live = np.fromiter(self.slot_of.values(), dtype=np.int64, count=n)
-        live.sort()  # the same open stories give the same cells, whatever the dict order
-        rows = np.ascontiguousarray(self.matrix[live])
-        cells = max(16, n // CELL_SIZE)
-        quantizer = faiss.IndexFlatIP(self.dim)
-        ivf = faiss.IndexIVFFlat(quantizer, self.dim, cells, faiss.METRIC_INNER_PRODUCT)
-        ivf.cp.seed = 1234  # k-means initialisation: reproducible cells
-        ivf.train(rows)
-        ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
-        ivf.add_with_ids(rows, live)
-        ivf.nprobe = max(1, cells // PROBE_SHARE)
-        self._ivf, self._quantizer, self._trained_at = ivf, quantizer, n
 
     def _open(self, slot: int, moment: float | None) -> bool:
         last = self.last[slot]
