@@ -10,7 +10,10 @@ contender runs in its own subprocess on the same texts, so its peak memory is it
 - ``analysis-full``: the full analysis, vectors included (``analyze(..., with_vectors=True)``),
   in one process;
 - ``analysis-full-workers``: the same with ``analyze(..., workers=N)`` (``--workers``, default
-  2: one process per core), start-up of the workers included.
+  2: one process per core), start-up of the workers included;
+- ``components`` (only with ``--only components``): seconds of each stage run alone over all
+  texts: tokenizer, each spaCy component, the readers, the embedding (and, not part of the
+  analysis, spaCy's own attribute ruler and lemmatizer that storyline replaces).
 
 The full run also reports where its time goes: spaCy's pipe, storyline's readers of the
 parse, and the sentence embedding.
@@ -86,7 +89,7 @@ def run_contender(name: str, articles_file: Path, n_process: int, profile: str |
         torch.set_num_threads(threads)
     if name != "analysis-full-workers":
         nlp()  # load models before the clock starts: we measure throughput, not start-up
-    if name == "analysis-full":
+    if name in ("analysis-full", "components"):
         vectors.load()
     stages: dict[str, float] = {}
     profiler = None
@@ -105,6 +108,30 @@ def run_contender(name: str, articles_file: Path, n_process: int, profile: str |
         stages["sentences"] = sum(len(d.analysis.sentences) for d in done)
         peaks = worker_peaks_mb(pool.pool(workers))
         pool.shutdown()  # the workers' CPU time and memory count once they have exited
+    elif name == "components":
+        from storyline.analyze import pipeline
+
+        pipe = nlp()
+        todo = [a for a in articles if pipeline._prepare(a).english]
+        t0 = time.perf_counter()
+        docs = [pipe.make_doc(pipeline._prepare(a).text) for a in todo]
+        stages["tokenizer_s"] = round(time.perf_counter() - t0, 2)
+        for component, proc in pipe.pipeline:
+            t0 = time.perf_counter()
+            docs = (list(proc.pipe(docs, batch_size=32)) if hasattr(proc, "pipe")
+                    else [proc(doc) for doc in docs])
+            stages[f"{component}_s"] = round(time.perf_counter() - t0, 2)
+        t0 = time.perf_counter()
+        analyses = [pipeline.read_doc(a, d) for a, d in zip(todo, docs, strict=True)]
+        stages["readers_s"] = round(time.perf_counter() - t0, 2)
+        t0 = time.perf_counter()
+        vectors.embed([s.text for an in analyses for s in an.sentences])
+        stages["embedding_s"] = round(time.perf_counter() - t0, 2)
+        # For comparison, not part of the analysis: spaCy's own ruler and lemmatizer.
+        for component in ("attribute_ruler", "lemmatizer"):
+            t0 = time.perf_counter()
+            docs = list(pipe.get_pipe(component).pipe(docs, batch_size=32))
+            stages[f"not_run_spacy_{component}_s"] = round(time.perf_counter() - t0, 2)
     elif name == "spacy-bare":
         for _doc in nlp().pipe((a.text[:MAX_CHARS] for a in articles), batch_size=32,
                                n_process=n_process):
@@ -159,7 +186,7 @@ def main() -> None:
     parser.add_argument("--n-process", type=int, default=1, help="spaCy processes")
     parser.add_argument("--workers", type=int, default=2,
                         help="worker processes of analysis-full-workers")
-    parser.add_argument("--only", choices=CONTENDERS,
+    parser.add_argument("--only", choices=[*CONTENDERS, "components"],
                         action="append", help="run only these contenders")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--profile", help="write a pyinstrument text profile of the full run")
@@ -188,7 +215,7 @@ def main() -> None:
         if done.returncode != 0:
             sys.exit(f"{name} failed: {done.stderr.strip().splitlines()[-1:]}")
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(f"done {name}", file=sys.stderr)
+        print(f"done {name}: {json.dumps(results[-1])}", file=sys.stderr, flush=True)
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
                "n_process": args.n_process, "workers": args.workers,
                "torch_threads": int(os.environ.get("STORYLINE_TORCH_THREADS", "1"))}

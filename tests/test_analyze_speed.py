@@ -69,3 +69,19 @@ def test_workers_give_the_same_analysis_and_vectors():
         assert a.analysis == b.analysis
         assert np.allclose(a.sentence_vectors, b.sentence_vectors, atol=1e-5)
         assert np.allclose(a.vector, b.vector, atol=1e-5)
+
+
+def test_fp32_export_gives_the_torch_vectors(tmp_path, monkeypatch):
+    if vectors.backend() != "onnx":
+        pytest.skip("onnxruntime not installed")
+    sentences = ["Kerry met Lavrov in Geneva.", "At least 18 people were killed in Aleppo.",
+                 "\"We are not there yet,\" he told reporters."]
+    monkeypatch.setenv("STORYLINE_EMBED_PRECISION", "fp32")
+    monkeypatch.setenv("STORYLINE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(vectors, "_session", None)
+    fp32 = vectors.embed(sentences)
+    assert "fp32" in vectors.onnx_path().name and vectors.onnx_path().exists()
+    monkeypatch.setattr(vectors, "_session", None)  # the next test gets the default again
+    exact = vectors.model().encode(sentences, normalize_embeddings=True, convert_to_numpy=True,
+                                   show_progress_bar=False)
+    assert (fp32 * exact).sum(axis=1).min() > 0.9999
