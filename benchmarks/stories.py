@@ -7,7 +7,8 @@ updates, merges), not the language models. The stream is simulated: events of
 Zipf-distributed sizes start at random times over ``--days`` days; each article is a
 perturbed copy of its event (its vector is the event's direction plus noise, tuned so that
 same-event cosines look like real ones, ~0.5, and others ~0.1; its words and entities are
-drawn from the event's own and from a Zipfian background vocabulary). B-cubed against the
+drawn from the event's own and from a Zipfian background vocabulary; its 16 statement
+vectors reword 4 of its event's 6 statements and add 12 of its own). B-cubed against the
 simulated events is printed as a sanity check, not as a quality result.
 
 The baseline, run in the same process on the start of the same stream (``--baseline-articles``,
@@ -32,7 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from storyline.evaluate.bcubed import bcubed  # noqa: E402
 from storyline.stories.cluster import OnlineClusterer, Params  # noqa: E402
-from storyline.stories.features import ENTITY_FEATURES, WORD_FEATURES, ArticleFeatures  # noqa: E402
+from storyline.stories.features import (  # noqa: E402
+    ENTITY_FEATURES,
+    WORD_FEATURES,
+    ArticleFeatures,
+    quantize,
+)
 
 DIM = 384
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -78,6 +84,19 @@ def simulate(n: int, days: float, seed: int = 7) -> tuple[list[ArticleFeatures],
     return features, gold
 
 
+NO_STATEMENTS = np.zeros((0, DIM), np.int8)
+
+
+def statements(rank: int, event: int) -> np.ndarray:
+    """16 sentence vectors for an article: 4 of its event's 6 statements, reworded (noise),
+    and 12 of its own, as in a real report."""
+    rng = np.random.default_rng(rank)
+    said = np.random.default_rng(1_000_003 + event).normal(size=(6, DIM))
+    rows = np.vstack([said[rng.choice(6, 4, replace=False)] + 0.5 * rng.normal(size=(4, DIM)),
+                      rng.normal(size=(12, DIM))])
+    return quantize(rows / np.linalg.norm(rows, axis=1, keepdims=True))
+
+
 def rss_mb() -> float:
     """Resident memory now (Linux), else the peak."""
     try:
@@ -91,6 +110,7 @@ def state_mb(clusterer: OnlineClusterer) -> float:
     """What the clusterer holds: index matrix, open stories' states, document frequencies."""
     index = clusterer.index.matrix.nbytes
     states = sum(s.vector_sum.nbytes + s.word_ids.nbytes * 3 + s.entity_ids.nbytes * 3
+                 + (s.statements.nbytes if s.statements is not None else 0)
                  for s in clusterer.stories.values())
     dfs = clusterer.word_df.counts.nbytes + clusterer.entity_df.counts.nbytes
     return (index + states + dfs) / 2**20
@@ -134,9 +154,11 @@ def run(name: str, features, gold, marks, params: Params, base_rss: float) -> di
     at_mark = {}
     started = time.perf_counter()
     for i, f in enumerate(features):
+        f.statements = statements(i, gold[f.id])  # made here, so the input stays small
         t = time.perf_counter()
         clusterer.add(f)
         per_article[i] = time.perf_counter() - t
+        f.statements = NO_STATEMENTS
         if (i + 1) % 5000 == 0:
             clusterer.drain()  # what ingest hands to the store each batch
         if i + 1 in marks:

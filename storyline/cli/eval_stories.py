@@ -22,7 +22,7 @@ from storyline.cli.app import FormatOption, OutputFormat, err, fail, out, print_
 from storyline.cli.eval_cmd import default_data_dir, eval_app
 
 SETS = ("duc", "multinews", "pooled")
-FEATURES_VERSION = "1"
+FEATURES_VERSION = "3"  # 3: statements (first 16 sentence vectors, int8)
 
 
 @eval_app.command("stories")

@@ -22,7 +22,7 @@ from storyline.stories.similarity import Weights
 TFIDF_BASELINE = Params(
     threshold=0.15, merge_threshold=2.0,
     weights=Weights(dense=0.0, words=1.0, entities=0.0, per_day=0.0, undated=0.0,
-                    per_log_size=0.0),
+                    per_log_size=0.0, statements=0.0, unrelated_statements=0.0),
     window_days=3650.0, max_window_days=3650.0,
 )
 

@@ -35,6 +35,7 @@ from storyline.stories.similarity import (
     blend,
     sorted_dot,
     span_gap_days,
+    statement_overlap,
     time_gap_days,
     upper_bound,
 )
@@ -109,7 +110,8 @@ class OnlineClusterer:
         words = Weighted.of(article.word_ids, article.word_tf, self.word_df)
         ents = Weighted.of(article.entity_ids, article.entity_tf, self.entity_df)
         hits = self.index.search(article.vector, self.params.candidates, moment=moment)
-        best, best_score = self._best_of(hits, words, ents, moment)
+        statements = article.statements.astype(np.float32)  # converted once, not per story
+        best, best_score = self._best_of(hits, words, ents, statements, moment)
         if best is None:
             best, best_score = StoryState.found(article), 1.0
             while best.id in self.stories:  # the same article re-fed: keep ids unique
@@ -130,8 +132,8 @@ class OnlineClusterer:
             self.latest = moment if self.latest is None else max(self.latest, moment)
         return best.id
 
-    def _best_of(self, hits: list[tuple[str, float]],
-                 words: Weighted, ents: Weighted, moment: float | None
+    def _best_of(self, hits: list[tuple[str, float]], words: Weighted, ents: Weighted,
+                 statements: np.ndarray, moment: float | None
                  ) -> tuple[StoryState | None, float]:
         """The best-scoring story among ``hits`` that clears the threshold, and its score."""
         best, best_score = None, self.params.threshold
@@ -143,7 +145,8 @@ class OnlineClusterer:
             score = blend(dense, sorted_dot(words.ids, words.weights, state.word_ids,
                                             state.word_w),
                           sorted_dot(ents.ids, ents.weights, state.entity_ids, state.entity_w),
-                          time_gap_days(moment, state.first, state.last), state.size, weights)
+                          time_gap_days(moment, state.first, state.last), state.size, weights,
+                          _statements(statements, state))
             if score > best_score or (score == best_score and best is None):
                 best, best_score = state, score
         return best, best_score
@@ -265,6 +268,12 @@ class OnlineClusterer:
             if story_id not in self._changed:  # unsaved stories stay until drained
                 self.stories.pop(story_id, None)
 
+
+
+def _statements(rows: np.ndarray | None, state: StoryState) -> float | None:
+    if rows is None or len(rows) == 0 or state.statements is None or not len(state.statements):
+        return None
+    return statement_overlap(rows, state.statements)
 
 
 def _survives(a: StoryState, b: StoryState) -> bool:

@@ -16,6 +16,8 @@ import numpy as np
 
 from storyline.stories.frequencies import DocumentFrequencies
 
+STATEMENT_SCALE = 127.0  # as in storyline.stories.features.quantize
+
 DAY = 86_400.0
 
 
@@ -39,6 +41,17 @@ class Weights:
     max_gap_days: float = 14.0
     undated: float = 0.09  # no dates to compare: less evidence, so more similarity needed
     per_log_size: float = 0.04  # big stories look like everything a little
+    # Statements: the cosine of the closest pair of sentence vectors between an article's
+    # first sentences and the story's latest ones. A statement both report (the same toll,
+    # quote or announcement: near-paraphrases score 0.6-0.95) adds evidence beyond
+    # ``statement_floor``; when not even one pair reaches ``statement_gap`` (0.4: sentences
+    # of one topic score 0.4-0.6), the two only share names and words: evidence against.
+    # Measured on DUC 2003 / Multi-News / pooled / demo: 0.876 / 0.824 / 0.831 / 0.875
+    # without statements, 0.895 / 0.823 / 0.840 / 0.948 with (docs/results/stories.md).
+    statements: float = 0.3
+    statement_floor: float = 0.5
+    unrelated_statements: float = 0.5
+    statement_gap: float = 0.4
 
 
 @dataclass(slots=True)
@@ -111,10 +124,34 @@ def span_gap_days(a_first, a_last, b_first, b_last) -> float | None:
     return max(0.0, max(a_first, b_first) - min(a_last, b_last)) / DAY
 
 
+def statement_overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """The cosine of the closest pair of statements: rows of two matrices of quantized
+    (int8, :func:`storyline.stories.features.quantize`) normalized sentence vectors; ``a``
+    may be given already converted to float32.
+
+    >>> from storyline.stories.features import quantize
+    >>> a = quantize(np.array([[1, 0], [0, 1]]))
+    >>> round(statement_overlap(a, quantize(np.array([[0.6, 0.8]]))), 2)
+    0.8
+    >>> statement_overlap(a, np.zeros((0, 2), np.int8))
+    0.0
+    """
+    if len(a) == 0 or len(b) == 0:
+        return 0.0
+    dot = np.asarray(a, np.float32) @ b.astype(np.float32).T
+    return float(dot.max()) / (STATEMENT_SCALE * STATEMENT_SCALE)
+
+
 def blend(dense: float, words: float, entities: float, gap: float | None, size: int,
-          weights: Weights) -> float:
-    """The score of an article (or story) against a story of ``size`` articles."""
+          weights: Weights, statements: float | None = None) -> float:
+    """The score of an article (or story) against a story of ``size`` articles.
+
+    ``statements``: :func:`statement_overlap`, or None when either side has none.
+    """
     score = weights.dense * dense + weights.words * words + weights.entities * entities
+    if statements is not None:
+        score += weights.statements * max(0.0, statements - weights.statement_floor)
+        score -= weights.unrelated_statements * max(0.0, weights.statement_gap - statements)
     if gap is None:
         score -= weights.undated
     else:
@@ -123,9 +160,10 @@ def blend(dense: float, words: float, entities: float, gap: float | None, size: 
 
 
 def upper_bound(dense: float, weights: Weights) -> float:
-    """The most ``blend`` can give for this dense similarity (words and entities at 1)."""
-    return weights.dense * dense + weights.words + weights.entities
+    """The most ``blend`` can give for this dense similarity (all other evidence at 1)."""
+    return (weights.dense * dense + weights.words + weights.entities
+            + weights.statements * (1.0 - weights.statement_floor))
 
 
 __all__ = ["DAY", "Weighted", "Weights", "blend", "sparse_cosine", "span_gap_days",
-           "time_gap_days", "upper_bound", "weighted_cosine"]
+           "statement_overlap", "time_gap_days", "upper_bound", "weighted_cosine"]

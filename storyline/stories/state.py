@@ -21,6 +21,9 @@ from storyline.stories.features import ArticleFeatures
 
 MAX_STORY_WORDS = 400  # a story's strongest words (by TF-IDF) are enough to recognise it
 MAX_STORY_ENTITIES = 120
+# The statements of a story's latest articles (about two): what a new report of the same
+# running event repeats. 32 scored as 64 or 128 on DUC 2003 at a quarter of the memory.
+MAX_STORY_STATEMENTS = 32
 
 
 @dataclass(slots=True)
@@ -46,6 +49,8 @@ class StoryState:
     # computed once per change, not once per comparison.
     word_w: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     entity_w: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    # int8 rows: sentence vectors of the latest articles' first sentences, newest last
+    statements: np.ndarray | None = None
 
     def reweigh(self, word_idf, entity_idf) -> None:
         """Recompute the TF-IDF weights with the current document frequencies."""
@@ -81,6 +86,16 @@ class StoryState:
                 self.entity_names[key] = name
         if article.source:
             self.sources[article.source] += 1
+        self._keep_statements(article.statements)
+
+    def _keep_statements(self, rows: np.ndarray) -> None:
+        if len(rows) == 0:
+            return
+        if self.statements is None or len(self.statements) == 0:
+            self.statements = rows[-MAX_STORY_STATEMENTS:].copy()
+        else:
+            both = np.concatenate([self.statements, rows])
+            self.statements = both[-MAX_STORY_STATEMENTS:]
 
     def absorb(self, other: StoryState) -> None:
         """Fold ``other`` into this story (a merge)."""
@@ -98,6 +113,8 @@ class StoryState:
             if len(name) > len(self.entity_names.get(key, "")):
                 self.entity_names[key] = name
         self.sources.update(other.sources)
+        if other.statements is not None:
+            self._keep_statements(other.statements)
 
     def prune(self, word_idf: np.ndarray, entity_idf: np.ndarray) -> None:
         """Keep only the strongest words and entities (weights given by the current IDF)."""
@@ -122,6 +139,7 @@ class StoryState:
             "tv": _b64(self.title_vector) if self.title_vector is not None else None,
             "th": self.title_is_headline,
             "ww": _b64(self.word_w), "ew": _b64(self.entity_w),
+            "st": _b64(self.statements) if self.statements is not None else None,
         }
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 3)
 
@@ -129,8 +147,9 @@ class StoryState:
     def from_bytes(cls, story_id: str, blob: bytes, merged_into: str | None = None
                    ) -> StoryState:
         data = json.loads(zlib.decompress(blob))
+        vector_sum = _array(data["v"], np.float32)
         return cls(
-            id=story_id, vector_sum=_array(data["v"], np.float32), size=int(data["n"]),
+            id=story_id, vector_sum=vector_sum, size=int(data["n"]),
             first=data["f"], last=data["l"],
             word_ids=_array(data["wi"], np.int32), word_tf=_array(data["wt"], np.float32),
             entity_ids=_array(data["ei"], np.int32), entity_tf=_array(data["et"], np.float32),
@@ -139,6 +158,9 @@ class StoryState:
             title_vector=_array(data["tv"], np.float32) if data["tv"] else None,
             title_is_headline=bool(data["th"]), merged_into=merged_into,
             word_w=_array(data["ww"], np.float32), entity_w=_array(data["ew"], np.float32),
+            # States saved before statements were kept have none: they gain them as they grow.
+            statements=(_array(data["st"], np.int8).reshape(-1, len(vector_sum))
+                        if data.get("st") else None),
         )
 
 
