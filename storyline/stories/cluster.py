@@ -33,9 +33,11 @@ from storyline.stories.similarity import (
     Weighted,
     Weights,
     blend,
+    most_from_statements,
     sorted_dot,
     span_gap_days,
     statement_overlap,
+    statement_term,
     time_gap_days,
     upper_bound,
 )
@@ -145,8 +147,10 @@ class OnlineClusterer:
             score = blend(dense, sorted_dot(words.ids, words.weights, state.word_ids,
                                             state.word_w),
                           sorted_dot(ents.ids, ents.weights, state.entity_ids, state.entity_w),
-                          time_gap_days(moment, state.first, state.last), state.size, weights,
-                          _statements(statements, state))
+                          time_gap_days(moment, state.first, state.last), state.size, weights)
+            if score + most_from_statements(weights) < best_score:
+                continue  # statements cannot lift it enough: skip the costly comparison
+            score += statement_term(_statements(statements, state), weights)
             if score > best_score or (score == best_score and best is None):
                 best, best_score = state, score
         return best, best_score

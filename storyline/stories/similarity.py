@@ -149,21 +149,37 @@ def blend(dense: float, words: float, entities: float, gap: float | None, size: 
     ``statements``: :func:`statement_overlap`, or None when either side has none.
     """
     score = weights.dense * dense + weights.words * words + weights.entities * entities
-    if statements is not None:
-        score += weights.statements * max(0.0, statements - weights.statement_floor)
-        score -= weights.unrelated_statements * max(0.0, weights.statement_gap - statements)
     if gap is None:
         score -= weights.undated
     else:
         score -= weights.per_day * min(gap, weights.max_gap_days)
-    return score - weights.per_log_size * math.log(max(size, 1))
+    return score - weights.per_log_size * math.log(max(size, 1)) + statement_term(
+        statements, weights)
+
+
+def statement_term(statements: float | None, weights: Weights) -> float:
+    """What the closest pair of statements adds to (or takes off) a score.
+
+    >>> w = Weights()
+    >>> statement_term(None, w), round(statement_term(0.9, w), 2), statement_term(0.3, w) < 0
+    (0.0, 0.12, True)
+    """
+    if statements is None:
+        return 0.0
+    return (weights.statements * max(0.0, statements - weights.statement_floor)
+            - weights.unrelated_statements * max(0.0, weights.statement_gap - statements))
+
+
+def most_from_statements(weights: Weights) -> float:
+    """The most :func:`statement_term` can add."""
+    return weights.statements * (1.0 - weights.statement_floor)
 
 
 def upper_bound(dense: float, weights: Weights) -> float:
     """The most ``blend`` can give for this dense similarity (all other evidence at 1)."""
-    return (weights.dense * dense + weights.words + weights.entities
-            + weights.statements * (1.0 - weights.statement_floor))
+    return weights.dense * dense + weights.words + weights.entities + most_from_statements(weights)
 
 
-__all__ = ["DAY", "Weighted", "Weights", "blend", "sparse_cosine", "span_gap_days",
-           "statement_overlap", "time_gap_days", "upper_bound", "weighted_cosine"]
+__all__ = ["DAY", "Weighted", "Weights", "blend", "most_from_statements", "sparse_cosine",
+           "span_gap_days", "statement_overlap", "statement_term", "time_gap_days",
+           "upper_bound", "weighted_cosine"]
