@@ -274,8 +274,9 @@ class OnlineClusterer:
 
 
 
-def _statements(rows: np.ndarray | None, state: StoryState) -> float | None:
-    if rows is None or len(rows) == 0 or state.statements is None or not len(state.statements):
+def _statements(rows: np.ndarray, state: StoryState) -> float | None:
+    """:func:`statement_overlap` of an article and a story; None when either has none."""
+    if len(rows) == 0 or state.statements is None or len(state.statements) == 0:
         return None
     return statement_overlap(rows, state.statements)
 

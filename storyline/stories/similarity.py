@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storyline.stories.features import STATEMENT_SCALE
 from storyline.stories.frequencies import DocumentFrequencies
-
-STATEMENT_SCALE = 127.0  # as in storyline.stories.features.quantize
 
 DAY = 86_400.0
 
