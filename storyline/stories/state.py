@@ -73,20 +73,28 @@ class StoryState:
         """Count ``article`` in the sums (the caller prunes the word lists)."""
         self.vector_sum += article.vector
         self.size += 1
-        moment = posix(article.published)
-        if moment is not None:
-            self.first = moment if self.first is None else min(self.first, moment)
-            self.last = moment if self.last is None else max(self.last, moment)
-        self.word_ids, self.word_tf = add_sparse(self.word_ids, self.word_tf,
-                                                 article.word_ids, article.word_tf)
-        self.entity_ids, self.entity_tf = add_sparse(self.entity_ids, self.entity_tf,
-                                                     article.entity_ids, article.entity_tf)
-        for key, name in article.entity_names.items():
-            if len(name) > len(self.entity_names.get(key, "")):
-                self.entity_names[key] = name
+        self._span(posix(article.published))
+        self._add_terms(article.word_ids, article.word_tf, article.entity_ids,
+                        article.entity_tf, article.entity_names)
         if article.source:
             self.sources[article.source] += 1
         self._keep_statements(article.statements)
+
+    def _span(self, moment: float | None) -> None:
+        """Widen [first, last] to cover ``moment`` (None: undated, nothing to widen)."""
+        if moment is not None:
+            self.first = moment if self.first is None else min(self.first, moment)
+            self.last = moment if self.last is None else max(self.last, moment)
+
+    def _add_terms(self, word_ids: np.ndarray, word_tf: np.ndarray, entity_ids: np.ndarray,
+                   entity_tf: np.ndarray, names: dict[int, str]) -> None:
+        """Sum in words and entities; each entity keeps its longest name."""
+        self.word_ids, self.word_tf = add_sparse(self.word_ids, self.word_tf, word_ids, word_tf)
+        self.entity_ids, self.entity_tf = add_sparse(self.entity_ids, self.entity_tf,
+                                                     entity_ids, entity_tf)
+        for key, name in names.items():
+            if len(name) > len(self.entity_names.get(key, "")):
+                self.entity_names[key] = name
 
     def _keep_statements(self, rows: np.ndarray) -> None:
         if len(rows) == 0:
@@ -101,17 +109,10 @@ class StoryState:
         """Fold ``other`` into this story (a merge)."""
         self.vector_sum += other.vector_sum
         self.size += other.size
-        for moment in (other.first, other.last):
-            if moment is not None:
-                self.first = moment if self.first is None else min(self.first, moment)
-                self.last = moment if self.last is None else max(self.last, moment)
-        self.word_ids, self.word_tf = add_sparse(self.word_ids, self.word_tf,
-                                                 other.word_ids, other.word_tf)
-        self.entity_ids, self.entity_tf = add_sparse(self.entity_ids, self.entity_tf,
-                                                     other.entity_ids, other.entity_tf)
-        for key, name in other.entity_names.items():
-            if len(name) > len(self.entity_names.get(key, "")):
-                self.entity_names[key] = name
+        self._span(other.first)
+        self._span(other.last)
+        self._add_terms(other.word_ids, other.word_tf, other.entity_ids, other.entity_tf,
+                        other.entity_names)
         self.sources.update(other.sources)
         if other.statements is not None:
             self._keep_statements(other.statements)
