@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -22,3 +23,9 @@ app.add_typer(eval_app, name="eval")
 def default_data_dir() -> Path:
     """``$STORYLINE_SHARED_DATA``, else ``../shared/data`` from the working directory."""
     return Path(os.environ.get("STORYLINE_SHARED_DATA", Path.cwd().parent / "shared" / "data"))
+
+
+# ``--data`` of the evaluations that read DUC 2003 and Multi-News.
+DucMultiNewsData = Annotated[Path | None, typer.Option(
+    "--data", help="Folder with duc2003/ and multi_news/ (default: $STORYLINE_SHARED_DATA, "
+    "else ../shared/data).", show_default=False)]

@@ -19,7 +19,7 @@ import typer
 from platformdirs import user_cache_dir
 
 from storyline.cli.app import FormatOption, OutputFormat, err, fail, out, print_json
-from storyline.cli.eval_cmd import default_data_dir, eval_app
+from storyline.cli.eval_cmd import DucMultiNewsData, default_data_dir, eval_app
 
 SETS = ("duc", "multinews", "pooled")
 FEATURES_VERSION = "3"  # 3: statements (first 16 sentence vectors, int8)
@@ -27,10 +27,7 @@ FEATURES_VERSION = "3"  # 3: statements (first 16 sentence vectors, int8)
 
 @eval_app.command("stories")
 def eval_stories(
-    data: Annotated[Path | None, typer.Option("--data", help="Folder with duc2003/ and "
-                                              "multi_news/ (default: $STORYLINE_SHARED_DATA, "
-                                              "else ../shared/data).",
-                                              show_default=False)] = None,
+    data: DucMultiNewsData = None,
     dataset: Annotated[list[str] | None, typer.Option(
         "--dataset", help="duc, multinews or pooled (repeat; default all three).",
         show_default=False)] = None,

@@ -10,17 +10,14 @@ from typing import Annotated
 import typer
 
 from storyline.cli.app import FormatOption, OutputFormat, err, fail, progress_bar
-from storyline.cli.eval_cmd import default_data_dir, eval_app
+from storyline.cli.eval_cmd import DucMultiNewsData, default_data_dir, eval_app
 
 DATASETS = ("duc", "multinews")
 
 
 @eval_app.command("summarize")
 def eval_summarize(
-    data: Annotated[Path | None, typer.Option("--data", help="Folder with duc2003/ and "
-                                              "multi_news/ (default: $STORYLINE_SHARED_DATA, "
-                                              "else ../shared/data).",
-                                              show_default=False)] = None,
+    data: DucMultiNewsData = None,
     dataset: Annotated[list[str] | None, typer.Option("--dataset", help="duc or multinews "
                                                       "(repeat for both; default both).",
                                                       show_default=False)] = None,
