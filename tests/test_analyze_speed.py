@@ -9,7 +9,7 @@ import spacy
 
 from storyline.analyze import vectors
 from storyline.analyze.nlp import MODEL, lemma, nlp
-from storyline.analyze.pipeline import analyze, read_doc
+from storyline.analyze.pipeline import analyze, analyze_groups, read_doc
 from storyline.model import Article
 
 TEXTS = [
@@ -69,6 +69,19 @@ def test_workers_give_the_same_analysis_and_vectors():
         assert a.analysis == b.analysis
         assert np.allclose(a.sentence_vectors, b.sentence_vectors, atol=1e-5)
         assert np.allclose(a.vector, b.vector, atol=1e-5)
+
+
+def test_groups_come_back_in_order_with_the_same_analysis_from_workers():
+    groups = [[Article(text=t, id=f"{g}-{i}") for i, t in enumerate(TEXTS[:g + 1])]
+              for g in range(3)] * 4
+    groups.insert(2, [Article(text="", id="empty")])
+    alone = list(analyze_groups(groups))
+    parallel = analyze_groups(iter(groups), workers=2)
+    for group, one, two in zip(groups, alone, parallel, strict=True):
+        assert [d.article.id for d in two] == [a.id for a in group]
+        assert [d.analysis for d in two] == [d.analysis for d in one]
+        for a, b in zip(one, two, strict=True):
+            assert np.allclose(a.sentence_vectors, b.sentence_vectors, atol=1e-5)
 
 
 def test_fp32_export_gives_the_torch_vectors(tmp_path, monkeypatch):

@@ -21,6 +21,7 @@ from datetime import datetime
 
 import pytest
 
+from storyline.analyze.pipeline import PARALLEL_FROM
 from storyline.model import Article
 
 STORY = [
@@ -189,6 +190,25 @@ def test_cli_summarize(tmp_path):
     for s in out[0]["summary"]:
         assert texts[s["article_id"]][s["start"]:s["end"]] == s["text"]
         assert s["sources"][0] == s["article_id"]
+
+
+def test_cli_summarize_with_workers_gives_the_same_summaries(tmp_path):
+    """Enough articles for worker processes: the same summaries, in input order."""
+    clusters = tmp_path / "clusters.jsonl"
+    articles = [a.to_json() for a in story_articles()]
+    copies = -(-PARALLEL_FROM // len(articles))  # enough articles for workers to start
+    lines = [{"id": f"flood-{i}", "articles": articles[i % 3:] + articles[:i % 3]}
+             for i in range(copies)]
+    clusters.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    runs = [subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()",
+                            "summarize", str(clusters), "--words", "60", "--workers", n],
+                           capture_output=True, text=True, timeout=300) for n in ("1", "2")]
+    assert all(done.returncode == 0 for done in runs), runs[1].stderr
+    assert "analysis on 1 process" in runs[0].stderr
+    assert "analysis on 2 process" in runs[1].stderr
+    one, two = ([json.loads(line) for line in done.stdout.splitlines()] for done in runs)
+    assert [o["id"] for o in two] == [x["id"] for x in lines]
+    assert two == one
 
 
 @pytest.mark.parametrize("line, problem", [

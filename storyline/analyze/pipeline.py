@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,12 @@ from storyline.model import Analysis, Article, Sentence
 # Bump whenever the analysis of the same text changes: stored analyses of another version
 # are recomputed (storyline.analyze.cache).
 VERSION = "8"
-__all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs"]
+__all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs",
+           "analyze_groups", "default_workers", "workers_for"]
+
+# Below this many articles, starting worker processes (each loads spaCy and the encoder,
+# ~5 CPU-s) costs more than it saves: one process analyzes ~3 articles per second.
+PARALLEL_FROM = 48
 
 _SIMPLE_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)")
 
@@ -91,6 +97,43 @@ def analyze(articles: Sequence[Article], *, with_vectors: bool = True,
                                      batch_size=batch_size)
     analyses = analyze_docs(articles, batch_size=batch_size, n_process=n_process)
     return attach_vectors(articles, analyses, with_vectors=with_vectors)
+
+
+def default_workers() -> int:
+    """Worker processes for batch commands: one per core, at most 4 (each holds ~1.7 GB)."""
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else os.cpu_count() or 1))
+
+
+def workers_for(articles: int, workers: int) -> int:
+    """The processes worth starting for ``articles`` articles when ``workers`` are allowed.
+
+    >>> workers_for(10, 4), workers_for(500, 4)
+    (1, 4)
+    """
+    return workers if articles >= PARALLEL_FROM else 1
+
+
+def analyze_groups(groups: Iterable[Sequence[Article]], *, workers: int = 1,
+                   with_vectors: bool = True) -> Iterator[list[AnalyzedArticle]]:
+    """:func:`analyze` of each group of articles (a story, a cluster), yielded in order.
+
+    With ``workers`` > 1 the groups are analyzed by that many processes while the caller
+    works on the groups already done (:func:`workers_for` says when that pays off).
+
+    >>> from storyline.model import Article
+    >>> groups = [[Article(text="Rain fell.", id="a")], [Article(text="Sun shone.", id="b")]]
+    >>> [[d.article.id for d in g] for g in analyze_groups(groups)]
+    [['a'], ['b']]
+    """
+    if workers > 1:
+        from storyline.analyze import workers as pool
+
+        yield from pool.analyze_groups_parallel(groups, workers=workers,
+                                                with_vectors=with_vectors)
+        return
+    for group in groups:
+        yield analyze(list(group), with_vectors=with_vectors)
 
 
 def analyze_docs(articles: Sequence[Article], *, batch_size: int = 32,

@@ -11,7 +11,8 @@ import atexit
 import math
 import os
 import threading
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -95,3 +96,30 @@ def analyze_parallel(articles: Sequence[Article], *, workers: int, with_vectors:
                                                                  strict=True):
             out.append(AnalyzedArticle(article, analysis, sentence_vectors, vector))
     return out
+
+
+def analyze_groups_parallel(groups: Iterable[Sequence[Article]], *, workers: int,
+                            with_vectors: bool = True, batch_size: int = 32):
+    """``pipeline.analyze`` of each group, in order, over ``workers`` processes.
+
+    Groups are handed out as they are read and a few are kept in flight, so the workers
+    analyze the next groups while the caller uses the current one (a summary, a score);
+    memory holds only the groups in flight.
+    """
+    from storyline.analyze.pipeline import AnalyzedArticle
+
+    executor = pool(workers)
+    in_flight: deque = deque()
+
+    def result(group, future) -> list[AnalyzedArticle]:
+        return [AnalyzedArticle(article, analysis, sentence_vectors, vector)
+                for article, (analysis, sentence_vectors, vector)
+                in zip(group, future.result(), strict=True)]
+
+    for group in groups:
+        group = list(group)
+        in_flight.append((group, executor.submit(_work, group, with_vectors, batch_size)))
+        if len(in_flight) > 4 * workers:
+            yield result(*in_flight.popleft())
+    while in_flight:
+        yield result(*in_flight.popleft())

@@ -43,6 +43,24 @@ FormatOption = Annotated[
     OutputFormat, typer.Option("--format", help="text for people, json for programs.")
 ]
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", help="Processes that analyze articles (default: one per core, "
+                 "at most 4; each holds ~1.7 GB). Small inputs stay in one process.",
+                 show_default=False),
+]
+
+
+def workers_or_fail(workers: int | None) -> int:
+    """The ``--workers`` value, or the default when it was not given."""
+    from storyline.analyze.pipeline import default_workers
+
+    if workers is None:
+        return default_workers()
+    if workers < 1:
+        fail(f"--workers {workers}: must be at least 1")
+    return workers
+
 
 class UserError(Exception):
     """A mistake in the user's input: reported as one line, exit status 2."""

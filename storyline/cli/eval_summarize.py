@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli.app import FormatOption, OutputFormat, err, fail, progress_bar
+from storyline.cli.app import (
+    FormatOption,
+    OutputFormat,
+    WorkersOption,
+    err,
+    fail,
+    progress_bar,
+    workers_or_fail,
+)
 from storyline.cli.eval_cmd import DucMultiNewsData, default_data_dir, eval_app
 
 DATASETS = ("duc", "multinews")
@@ -32,6 +40,7 @@ def eval_summarize(
     duc_words: Annotated[int, typer.Option("--duc-words", help="DUC budget (recall).")] = 100,
     multinews_words: Annotated[int, typer.Option("--multinews-words",
                                                  help="Multi-News budget (F1).")] = 260,
+    workers: WorkersOption = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """ROUGE-1/2/L of storyline's summaries and of lead, LexRank, TextRank and centroid.
@@ -45,6 +54,7 @@ def eval_summarize(
 
     if limit is not None and limit < 1:
         fail(f"--limit {limit}: must be at least 1")
+    processes = workers_or_fail(workers)
     chosen = dataset or list(DATASETS)
     for name in chosen:
         if name not in DATASETS:
@@ -70,7 +80,7 @@ def eval_summarize(
     for setting, cases, path in jobs:
         if not cases:
             fail(f"{path}: no cluster with both articles and a reference summary")
-        reports.append(_run(setting, cases, path))
+        reports.append(_run(setting, cases, path, processes))
     if fmt == OutputFormat.json:
         typer.echo(json.dumps(reports, indent=1))
         return
@@ -78,17 +88,19 @@ def eval_summarize(
         _print_text(report)
 
 
-def _run(setting, cases, path: Path) -> dict:
-    from storyline.analyze.pipeline import analyze
+def _run(setting, cases, path: Path, workers: int) -> dict:
+    from storyline.analyze.pipeline import analyze_groups, workers_for
     from storyline.evaluate.summary_eval import SYSTEM, evaluate
 
     started = time.perf_counter()
-    err.print(f"eval summarize: {setting.label}: {len(cases)} clusters from {path}; analyzing",
-              highlight=False)
+    workers = workers_for(sum(len(case.articles) for case in cases), workers)
+    err.print(f"eval summarize: {setting.label}: {len(cases)} clusters from {path}; analyzing "
+              f"on {workers} process(es)", highlight=False)
 
     def analyzed_cases():
-        for case in cases:
-            yield case.id, analyze(case.articles), case.references
+        groups = analyze_groups((case.articles for case in cases), workers=workers)
+        for case, analyzed in zip(cases, groups, strict=True):
+            yield case.id, analyzed, case.references
 
     with progress_bar(f"{setting.name}") as bar:
         result = evaluate(analyzed_cases(), setting, on_cluster=bar(len(cases)))

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from storyline.cli.app import app, err, fail, print_json, progress_bar
+from storyline.cli.app import (
+    WorkersOption,
+    app,
+    err,
+    fail,
+    print_json,
+    progress_bar,
+    workers_or_fail,
+)
 
 
 @dataclass(slots=True)
@@ -97,6 +105,7 @@ def summarize(
     sentences: Annotated[int | None, typer.Option("--sentences", help="At most this many "
                                                   "sentences per summary.",
                                                   show_default=False)] = None,
+    workers: WorkersOption = None,
 ) -> None:
     """A summary of each cluster whose every sentence cites all articles reporting it.
 
@@ -110,19 +119,21 @@ def summarize(
         fail(f"--words {words}: must be at least 1")
     if sentences is not None and sentences < 1:
         fail(f"--sentences {sentences}: must be at least 1")
+    processes = workers_or_fail(workers)
     loaded = read_clusters(clusters)
-    err.print(f"summarize: {len(loaded)} cluster(s), "
-              f"{sum(len(c.articles) for c in loaded)} article(s) from {clusters}",
-              highlight=False)
-    from storyline.analyze.pipeline import analyze
+    from storyline.analyze.pipeline import analyze_groups, workers_for
     from storyline.digest.summary import summarize as summarize_story
 
+    total = sum(len(c.articles) for c in loaded)
+    processes = workers_for(total, processes)
+    err.print(f"summarize: {len(loaded)} cluster(s), {total} article(s) from {clusters}; "
+              f"analysis on {processes} process(es)", highlight=False)
+    analyzed = analyze_groups((c.articles for c in loaded if c.articles), workers=processes)
     with progress_bar("summarizing") as bar:
         advance = bar(len(loaded))
         for cluster in loaded:
             summary = []
             if cluster.articles:
-                summary = summarize_story(analyze(cluster.articles), words=words,
-                                          sentences=sentences)
+                summary = summarize_story(next(analyzed), words=words, sentences=sentences)
             print_json({"id": cluster.id, "summary": [c.to_json() for c in summary]})
             advance(1)
