@@ -48,6 +48,16 @@ def test_number_with_qualifier_noun_and_event(done):
     assert n.sentence == 1
 
 
+def test_times_and_scores_are_not_counts():
+    text = ("The women's record of 2:22:48 was set by Ingrid Solheim nine years ago. The start "
+            "is at 8.30 on Sunday morning. Rovers won 3-2. About 14,000 runners are registered.")
+    [result] = analyze([Article(text=text, id="race")])
+    numbers = {n.text: n for n in result.analysis.numbers}
+    assert not any(":" in t or "8.30" in t or "3-2" in t for t in numbers), numbers
+    [runners] = [n for n in numbers.values() if n.value == 14000]
+    assert (runners.qualifier, runners.unit) == ("about", "runner")
+
+
 def test_dates_carry_their_sentence(done):
     by_text = {t.text: t for t in done.analysis.times}
     assert by_text["on Friday"].value == "2016-09-23"

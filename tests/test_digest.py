@@ -38,6 +38,28 @@ def test_compose_has_every_part(analyzed):
     assert days == sorted(days)
 
 
+def test_numbers_that_count_nothing_are_no_disagreement():
+    """Race times and times of day under "was", "said" or "set" are not a quantity that
+    outlets could disagree on, nor are a part and its whole ("four of six counts") or two
+    numbers under one verb in sentences that say different things; death tolls are."""
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.disagreements import number_disagreements
+    from storyline.model import Article
+
+    arts = [Article(id="a", source="A", text="Her time of 2:21:57 was the fastest this year. "
+                    "The federation said his time was 2:08:40. At least 18 people were killed."),
+            Article(id="b", source="B", text="The winning time of 2:08:14 was 26 seconds slower. "
+                    "The start was at 8.30 on Sunday morning. The blast killed 25 people.")]
+    arts[0].text += (" A jury found him guilty on four of six counts. One runner was taken to "
+                     "hospital with chest pains.")
+    arts[1].text += (" The jury found him guilty on four counts. About 600 runners from the "
+                     "town took part in the race.")
+    found = number_disagreements(analyze(arts))
+    assert len(found) == 1, [d.description for d in found]
+    assert {c.article_id for c in found[0].statements} == {"a", "b"}
+    assert "18" in found[0].description and "25" in found[0].description
+
+
 def test_quotes_name_their_article_and_repeat_nothing():
     from storyline.analyze.pipeline import analyze
     from storyline.digest.compose import top_quotes

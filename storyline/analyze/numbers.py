@@ -34,12 +34,29 @@ _WORDS = {
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9, "trillion": 1e12,
            "dozen": 12, "dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 1e6,
            "m": 1e6, "bn": 1e9}
+# Digits joined by a colon or a dash (2:22:48, 3-2) or two numerals side by side: a time, a
+# score or a range, never one count.
+_NOT_A_COUNT = re.compile(r"\d\s*[:\u2013-]\s*\d|\d\s+\d")
+# "at 8.30", "8.45 am", "by 10.15 on Sunday morning": a time of day written with a point.
+_CLOCK = re.compile(r"^\d{1,2}[.:]\d{2}$")
+_CLOCK_BEFORE = {"at", "by", "until", "till", "from", "before", "after", "around", "since"}
+_CLOCK_AFTER = re.compile(r"^\s*(?:a\.?m\b|p\.?m\b|h\b|hrs\b|hours\b|gmt\b|utc\b|bst\b|"
+                          r"local time|in the (?:morning|afternoon|evening)|on \w+day "
+                          r"(?:morning|afternoon|evening|night))", re.I)
 # Dependency labels by which a counted noun hangs under its verb.
 _NOUN_HEADS = {"nummod", "quantmod", "compound"}
 
 
 def parse_number(text: str) -> float | None:
-    """The value of a written number ("1,200", "3.5 million", "twenty-five", "dozens")."""
+    """The value of a written number ("1,200", "3.5 million", "twenty-five", "dozens").
+
+    Clock times, race times and scores are not counts: "2:22:48" and "3-2" give None.
+
+    >>> parse_number("2:22:48"), parse_number("3-2"), parse_number("twenty-five")
+    (None, None, 25.0)
+    """
+    if _NOT_A_COUNT.search(text):
+        return None
     words = re.findall(r"[\d.,]+|[a-z]+", text.lower().replace("-", " "))
     total, current, seen = 0.0, 0.0, False
     for word in words:
@@ -86,7 +103,7 @@ def read_numbers(doc, sentence_of, offset: int = 0) -> list[NumberMention]:
             continue
         qualifier, cut = _qualifier(ent)
         value = parse_number(ent.text[cut:])
-        if value is None:
+        if value is None or _time_of_day(ent):
             continue
         root = ent.root
         unit = event = None
@@ -108,3 +125,13 @@ def read_numbers(doc, sentence_of, offset: int = 0) -> list[NumberMention]:
                                  end=ent.end_char + offset, qualifier=qualifier, unit=unit,
                                  event=event, sentence=sentence_of(start)))
     return out
+
+
+def _time_of_day(ent) -> bool:
+    """Is this number a time of day ("the start is at 8.30 on Sunday morning")?"""
+    text = ent.text.strip()
+    if not _CLOCK.match(text):
+        return False
+    before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    after = ent.doc.text[ent.end_char:ent.end_char + 40]
+    return before in _CLOCK_BEFORE or bool(_CLOCK_AFTER.match(after))

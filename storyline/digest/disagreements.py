@@ -70,6 +70,9 @@ _DENIAL = re.compile(
 MAX_NUMBER = 5
 MAX_DENIAL = 3
 DENIAL_SIMILARITY = 0.5
+# Two numbers under the same verb and noun, other than the counted events above, are one
+# quantity only when their sentences are this alike (sentence vectors' cosine).
+NUMBER_SIMILARITY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,10 @@ class Figure:
         if not self.event:
             return None
         unit = self.unit
+        if unit is None and self.event not in COUNTED_EVENTS:
+            # "2:08:40 was slower", "the federation said 20": a number under some verb with
+            # nothing counted is no quantity two outlets could disagree on
+            return None
         if unit is None or unit in _PEOPLE:
             unit = "people"
         return (self.event, unit)
@@ -256,9 +263,15 @@ def number_disagreements(analyzed: Sequence[AnalyzedArticle],
         lambda: defaultdict(list))
     for a_index, item in enumerate(analyzed):
         for s_index, figures in figures_by_sentence(item).items():
+            by_event: dict[str | None, set[float]] = defaultdict(set)
             for f in figures:
-                if f.key is not None and f.value >= 1:
-                    table[f.key][f.value].append((a_index, s_index, f))
+                by_event[f.event].add(f.value)
+            for f in figures:
+                if f.key is None or f.value < 1:
+                    continue
+                if f.event not in COUNTED_EVENTS and len(by_event[f.event]) > 1:
+                    continue  # "guilty on four of six counts": a part and its whole
+                table[f.key][f.value].append((a_index, s_index, f))
     found = []
     for key, by_value in table.items():
         if len(by_value) < 2:
@@ -266,6 +279,10 @@ def number_disagreements(analyzed: Sequence[AnalyzedArticle],
         articles_per_value = [{a for a, _, _ in rows} for rows in by_value.values()]
         if len(set().union(*articles_per_value)) < 2:
             continue  # one article updating its own count is not outlets disagreeing
+        if key[0] not in COUNTED_EVENTS and not _same_statement(analyzed, by_value):
+            # the verb alone ("one runner was taken to hospital", "600 runners took part")
+            # does not make two numbers one quantity: their sentences must say the same
+            continue
         statements, parts = [], []
         for value in sorted(by_value):
             rows = by_value[value]
@@ -282,6 +299,20 @@ def number_disagreements(analyzed: Sequence[AnalyzedArticle],
                                    statements)))
     found.sort(key=lambda pair: -pair[0])
     return [d for _, d in found[:limit]]
+
+
+def _same_statement(analyzed: Sequence[AnalyzedArticle],
+                    by_value: dict[float, list[tuple[int, int, Figure]]]) -> bool:
+    """Do two articles state different values in sentences that say the same thing?"""
+    rows = [(value, a, s) for value, found in by_value.items() for a, s, _ in found
+            if s < len(analyzed[a].sentence_vectors)]
+    for i, (value, a, s) in enumerate(rows):
+        for other_value, b, t in rows[i + 1:]:
+            if value != other_value and a != b and float(
+                    analyzed[a].sentence_vectors[s] @ analyzed[b].sentence_vectors[t]
+            ) >= NUMBER_SIMILARITY:
+                return True
+    return False
 
 
 _EVENT_WORDS = {"kill": "killed", "injure": "injured", "miss": "missing", "arrest": "arrested",
