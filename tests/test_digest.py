@@ -29,6 +29,8 @@ def test_compose_has_every_part(analyzed):
     counts = [n for _, _, n in digest.entities]
     assert counts == sorted(counts, reverse=True) and len(digest.entities) <= 5
     assert any(name == "Carrowmere" and n >= 5 for name, _, n in digest.entities)
+    assert {label for _, label, _ in digest.entities} <= {"PERSON", "ORG", "GPE", "LOC", "FAC",
+                                                          "EVENT"}
     # the two death tolls are reported as a disagreement between the two outlets
     numbers = [d for d in digest.disagreements if d.kind == "number"]
     assert any({c.article_id for c in d.statements} == {"nw", "hp"} for d in numbers)
@@ -58,6 +60,20 @@ def test_numbers_that_count_nothing_are_no_disagreement():
     assert len(found) == 1, [d.description for d in found]
     assert {c.article_id for c in found[0].statements} == {"a", "b"}
     assert "18" in found[0].description and "25" in found[0].description
+
+
+def test_main_entities_are_people_places_and_organizations():
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.compose import top_entities
+    from storyline.model import Article
+
+    text = ("Syrian and Russian jets struck eastern Aleppo on Friday. Syrian officials said "
+            "Russian planes had not been involved, while Syrian rebels blamed Russian pilots. "
+            "John Kerry met Sergei Lavrov in Geneva.")
+    entities = top_entities(analyze([Article(id="s", text=text)]), 10)
+    names = [name for name, _, _ in entities]
+    assert "Geneva" in names and "John Kerry" in names
+    assert not {"Syrian", "Russian"} & set(names), entities
 
 
 def test_quotes_name_their_article_and_repeat_nothing():

@@ -43,6 +43,20 @@ def test_digest_is_built_once_per_story_version(sqlite_url):
     assert calls == ["s-geneva", "s-geneva"]
 
 
+def test_a_new_analysis_or_digest_version_builds_the_digest_again(sqlite_url, monkeypatch):
+    from storyline.analyze import pipeline
+    from storyline.digest import compose
+
+    store = fill(sqlite_url)
+    calls: list[str] = []
+    DigestCache(store, counting(calls)).get("s-geneva", members(store, "s-geneva"))
+    monkeypatch.setattr(compose, "VERSION", compose.VERSION + "-next")
+    DigestCache(store, counting(calls)).get("s-geneva", members(store, "s-geneva"))
+    monkeypatch.setattr(pipeline, "VERSION", pipeline.VERSION + "-next")
+    DigestCache(store, counting(calls)).get("s-geneva", members(store, "s-geneva"))
+    assert calls == ["s-geneva"] * 3
+
+
 def test_a_failing_build_is_remembered_not_retried(sqlite_url):
     store = fill(sqlite_url)
     calls: list[str] = []

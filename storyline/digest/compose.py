@@ -117,17 +117,26 @@ def top_quotes(analyzed: Sequence[AnalyzedArticle], limit: int) -> list[Quote]:
     return [q for _, q in found[:limit]]
 
 
+# Bump when the digest of the same analyzed articles changes: stored digests are rebuilt.
+VERSION = "2"  # 2: main entities without nationalities; stricter number disagreements
+MAIN_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
+
+
 def top_entities(analyzed: Sequence[AnalyzedArticle], limit: int) -> list[tuple[str, str, int]]:
     """(name, label, mentions) of the most mentioned entities of the story.
 
     Mentions are united by the analyzer's entity ``key`` (its fullest name in an article)
     and, across articles, by that key case-folded; the name shown is the most common key.
+    Only people, organizations, places and named events count: nationalities ("Velorian"),
+    products and titles of works are no one a reader looks for in a story.
     """
     counts: Counter[str] = Counter()
     names: dict[str, Counter[str]] = defaultdict(Counter)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for item in analyzed:
         for e in item.analysis.entities:
+            if e.label not in MAIN_ENTITY_LABELS:
+                continue
             name = " ".join((e.key or e.text).split())
             if not name:
                 continue

@@ -51,13 +51,24 @@ def default_builder() -> Builder | None:
 
 
 def story_version(article_ids: Sequence[str]) -> str:
-    """A key naming exactly this set of member articles (and this cache format).
+    """A key naming exactly this set of member articles, this cache format and the versions
+    of the analysis and the digest that made it (a new release recomputes old digests).
 
     >>> story_version(["b", "a"]) == story_version(["a", "b"])
     True
     """
-    basis = FORMAT + "|" + ",".join(sorted(article_ids))
+    basis = FORMAT + "|" + method_version() + "|" + ",".join(sorted(article_ids))
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:24]
+
+
+def method_version() -> str:
+    """The analyzer's and the digest's versions, "-" where the digest is not installed."""
+    try:
+        from storyline.analyze.pipeline import VERSION as analysis
+        from storyline.digest.compose import VERSION as digest
+    except ImportError:
+        return "-"
+    return f"{analysis}.{digest}"
 
 
 # -- (de)serialization ---------------------------------------------------------------------
