@@ -69,11 +69,12 @@ def test_main_entities_are_people_places_and_organizations():
 
     text = ("Syrian and Russian jets struck eastern Aleppo on Friday. Syrian officials said "
             "Russian planes had not been involved, while Syrian rebels blamed Russian pilots. "
-            "John Kerry met Sergei Lavrov in Geneva.")
+            "John Kerry met Sergei Lavrov in Geneva. The U.S. envoy said the US would wait.")
     entities = top_entities(analyze([Article(id="s", text=text)]), 10)
     names = [name for name, _, _ in entities]
     assert "Geneva" in names and "John Kerry" in names
     assert not {"Syrian", "Russian"} & set(names), entities
+    assert len([n for n in names if n.replace(".", "") == "US"]) == 1, entities
 
 
 def test_quotes_name_their_article_and_repeat_nothing():

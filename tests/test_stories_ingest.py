@@ -75,6 +75,23 @@ def test_every_original_article_belongs_to_exactly_one_story(store, tmp_path):
     assert bcubed(memberships(store), gold).f1 >= 0.8
 
 
+def test_show_cites_an_article_without_outlet_by_its_id(tmp_path):
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    text = tmp_path / "report.txt"
+    text.write_text("Heavy rain flooded the old town of Passau on Sunday, officials said. "
+                    "\"The water rose faster than ever,\" Mayor Jurgen Dupper told reporters. "
+                    "At least 200 residents were moved to shelters.\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(text), "--db", db]).exit_code == 0
+    [story] = json.loads(runner.invoke(app, ["stories", "--db", db, "--format", "json"]).stdout)
+    [article_id] = story["articles"]
+    result = runner.invoke(app, ["show", story["id"], "--db", db])
+    assert result.exit_code == 0, result.output
+    summary = result.stdout.split("summary", 1)[1].split("\n\n", 1)[0]
+    assert f"[{article_id}]" in summary
+    assert "()" not in result.stdout
+
+
 def test_stories_json_and_show(tmp_path):
     db = f"sqlite:///{tmp_path / 's.db'}"
     path = write_jsonl(tmp_path / "a.jsonl", demo_rows(per_event=3))

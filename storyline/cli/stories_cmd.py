@@ -118,7 +118,8 @@ def _print_digest(digest, articles: dict) -> None:
             name = (article.source if article else None) or article_id
             if name not in outlets:
                 outlets.append(name)
-        return f" [dim][{escape(', '.join(outlets))}][/dim]" if outlets else ""
+        # the brackets are escaped with the names: "[d51a4567]" would read as a style tag
+        return f" [dim]{escape('[' + ', '.join(outlets) + ']')}[/dim]" if outlets else ""
 
     if digest.summary:
         out.print("\n[bold]summary[/bold] "
@@ -141,7 +142,7 @@ def _print_digest(digest, articles: dict) -> None:
         out.print("\n[bold]who said what[/bold]")
         for quote in digest.quotes:
             article = articles.get(quote.article_id)
-            outlet = f" [dim]({escape(article.source or '')})[/dim]" if article else ""
+            outlet = f" [dim]({escape(article.source or article.id)})[/dim]" if article else ""
             text = quote.quote if len(quote.quote) <= 200 else quote.quote[:197] + "..."
             mark = '"' if quote.direct else ""
             out.print(f"  [bold]{escape(quote.speaker)}[/bold] {escape(quote.cue)}: "

@@ -140,7 +140,7 @@ def top_entities(analyzed: Sequence[AnalyzedArticle], limit: int) -> list[tuple[
             name = " ".join((e.key or e.text).split())
             if not name:
                 continue
-            folded = name.casefold().removeprefix("the ")
+            folded = name.casefold().removeprefix("the ").replace(".", "")  # U.S., US
             counts[folded] += 1
             names[folded][name] += 1
             labels[folded][e.label] += 1
