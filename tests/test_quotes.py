@@ -66,7 +66,9 @@ def test_reported_speech_said_that():
     [q] = quotes_of(text)
     assert not q.direct
     assert q.speaker == "John Kerry" and q.cue == "said"
-    assert q.quote.startswith("that the ceasefire had collapsed")
+    # what was said, without the complementizer: "said: the ceasefire had collapsed ..."
+    assert q.quote.startswith("the ceasefire had collapsed")
+    assert text[q.start:q.end] == q.quote
 
 
 def test_according_to():
@@ -112,7 +114,7 @@ def test_clause_under_the_cue_object_and_parenthetical_cue():
             "about it.")
     by_cue = {q.cue: q for q in quotes_of(text)}
     assert by_cue["says"].speaker == "John Weaver"
-    assert by_cue["says"].quote.startswith("that the race will now be")
+    assert by_cue["says"].quote.startswith("the race will now be")
     assert by_cue["said"].speaker == "Morgan"
     assert "no regrets" in by_cue["said"].quote
 

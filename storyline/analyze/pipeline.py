@@ -30,7 +30,8 @@ from storyline.model import Analysis, Article, Sentence
 
 # Bump whenever the analysis of the same text changes: stored analyses of another version
 # are recomputed (storyline.analyze.cache).
-VERSION = "10"  # 9: times and scores are not numbers; 10: sentences end at blank lines
+VERSION = "11"  # 9: times, scores are not numbers; 10: sentences end at blank lines;
+# 11: reported speech starts after "that"
 __all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs",
            "analyze_groups", "default_workers", "workers_for"]
 

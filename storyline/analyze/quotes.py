@@ -206,8 +206,9 @@ def _subject(verb):
 def _content_span(tokens) -> tuple[int, int] | None:
     """Character span of ``tokens`` without leading/trailing punctuation and marks."""
     toks = list(tokens)
-    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ == "cc"):
-        toks = toks[1:]
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ == "cc"
+                    or (toks[0].dep_ == "mark" and toks[0].lower_ == "that")):
+        toks = toks[1:]  # "said that the talks failed": what was said starts after "that"
     while toks and (toks[-1].is_punct or toks[-1].is_space):
         toks = toks[:-1]
     if not toks:
