@@ -71,6 +71,14 @@ def test_reported_speech_said_that():
     assert text[q.start:q.end] == q.quote
 
 
+def test_relative_clause_content_starts_after_the_cue():
+    text = ("Talks focused on a US proposal to ground planes over some areas, which Kerry said "
+            "would restore credibility to the ceasefire plan.")
+    [q] = quotes_of(text)
+    assert q.speaker == "Kerry"
+    assert q.quote == "would restore credibility to the ceasefire plan"
+
+
 def test_according_to():
     text = "The talks will resume in Geneva next week, according to the Foreign Ministry."
     [q] = [q for q in quotes_of(text) if q.cue == "according to"]

@@ -473,7 +473,12 @@ def _reported(token, inside: _Inside):
                      and any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children)),
                     None)
     if comp is not None:
-        span = _content_span(t for t in comp.subtree)
+        tokens = list(comp.subtree)
+        if tokens[0].i < token.i < tokens[-1].i:
+            # "a proposal, which Kerry said would restore credibility": the relative pronoun
+            # opens the clause before the speaker; what was said comes after the cue
+            tokens = [t for t in tokens if t.i > token.i]
+        span = _content_span(tokens)
         if span is None or span[1] - span[0] < 10:
             return None
         return subj, span
