@@ -77,6 +77,20 @@ def test_main_entities_are_people_places_and_organizations():
     assert len([n for n in names if n.replace(".", "") == "US"]) == 1, entities
 
 
+def test_a_claim_and_its_denial_in_one_outlet_read_naturally():
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.disagreements import denial_disagreements
+    from storyline.model import Article
+
+    arts = [Article(id="c", source="Wire", text="Veloria said that Drustani artillery shelled "
+                    "the border village of Kesh on Sunday night."),
+            Article(id="d", source="Wire", text="Drustan denied that its artillery shelled the "
+                    "border village of Kesh on Sunday night.")]
+    [found] = denial_disagreements(analyze(arts))
+    assert [c.article_id for c in found.statements] == ["c", "d"]
+    assert found.description == "Wire reports a claim and, in another article, its denial"
+
+
 def test_quotes_name_their_article_and_repeat_nothing():
     from storyline.analyze.pipeline import analyze
     from storyline.digest.compose import top_quotes

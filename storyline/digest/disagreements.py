@@ -341,10 +341,11 @@ def denial_disagreements(analyzed: Sequence[AnalyzedArticle],
         if sims[best] < DENIAL_SIMILARITY:
             continue
         claim = claims[best]
+        claimed, denied = _outlet(analyzed, claim[0]), _outlet(analyzed, d[0])
         found.append((float(sims[best]), Disagreement(
             "denial",
-            f"{_outlet(analyzed, claim[0])} reports a claim that "
-            f"{_outlet(analyzed, d[0])} reports being denied",
+            f"{claimed} reports a claim that {denied} reports being denied" if claimed != denied
+            else f"{claimed} reports a claim and, in another article, its denial",
             [_citation(analyzed, claim[0], claim[1], [claim[0]]),
              _citation(analyzed, d[0], d[1], [d[0]])])))
     found.sort(key=lambda pair: -pair[0])
