@@ -118,7 +118,7 @@ def top_quotes(analyzed: Sequence[AnalyzedArticle], limit: int) -> list[Quote]:
 
 
 # Bump when the digest of the same analyzed articles changes: stored digests are rebuilt.
-VERSION = "2"  # 2: main entities without nationalities; stricter number disagreements
+VERSION = "2"  # 2: main entities without nationalities; stricter disagreements
 MAIN_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
 
 
