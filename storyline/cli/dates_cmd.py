@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli.app import app, err, fail, print_json
+from storyline.cli.app import WorkersOption, app, err, fail, print_json, workers_or_fail
 from storyline.model import Article
 
 BATCH = 64
@@ -43,24 +43,31 @@ def read_articles(path: Path) -> list[Article]:
     return articles
 
 
-def analyzed(articles: list[Article]) -> Iterator:
-    """Analyses (without vectors), batch by batch, with a progress line on stderr."""
-    from storyline.analyze.pipeline import analyze_docs
+def analyzed(articles: list[Article], workers: int | None = None) -> Iterator:
+    """Analyses (without vectors), batch by batch, with a progress line on stderr; large
+    inputs on ``workers`` processes (``--workers``; default one per core)."""
+    from storyline.analyze.pipeline import analyze_groups, workers_for
 
-    for i in range(0, len(articles), BATCH):
-        batch = articles[i:i + BATCH]
-        for article, analysis in zip(batch, analyze_docs(batch), strict=True):
+    processes = workers_for(len(articles), workers_or_fail(workers))
+    size = BATCH if processes == 1 else 16  # small enough for every worker to get some
+    if processes > 1:
+        err.print(f"analyzing {len(articles)} articles on {processes} processes", markup=False)
+    batches = [articles[i:i + size] for i in range(0, len(articles), size)]
+    finished = 0
+    for batch, results in zip(batches, analyze_groups(batches, workers=processes,
+                                                      with_vectors=False), strict=True):
+        for article, analysis in zip(batch, (r.analysis for r in results), strict=True):
             if analysis.skipped_reason:
                 err.print(f"{article.id}: {analysis.skipped_reason}", markup=False,
                           highlight=False, soft_wrap=True)
             yield article, analysis
-        if len(articles) > BATCH:
-            err.print(f"analyzed {min(i + BATCH, len(articles))}/{len(articles)}",
-                      markup=False)
+        finished += len(batch)
+        if len(articles) > BATCH and (finished % BATCH < size or finished == len(articles)):
+            err.print(f"analyzed {finished}/{len(articles)}", markup=False)
 
 
 @app.command()
-def dates(path: ArticlesArgument) -> None:
+def dates(path: ArticlesArgument, workers: WorkersOption = None) -> None:
     """Print every time expression with its calendar value, one JSON object per line.
 
     Values are resolved against each article's `published` date (relative expressions such
@@ -71,7 +78,7 @@ def dates(path: ArticlesArgument) -> None:
     if missing:
         err.print(f"{missing} article(s) without 'published': only dates with a year "
                   "are resolved there", markup=False)
-    for article, analysis in analyzed(articles):
+    for article, analysis in analyzed(articles, workers):
         for t in analysis.times:
             print_json({"article_id": article.id, "text": t.text, "start": t.start,
                         "end": t.end, "value": t.value})

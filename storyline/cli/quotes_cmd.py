@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from storyline.cli.app import app, print_json
+from storyline.cli.app import WorkersOption, app, print_json
 from storyline.cli.dates_cmd import ArticlesArgument, analyzed, read_articles
 
 
 @app.command()
-def quotes(path: ArticlesArgument) -> None:
+def quotes(path: ArticlesArgument, workers: WorkersOption = None) -> None:
     """Print every attributed statement, direct or reported, one JSON object per line.
 
     `speaker` is the resolved name ("he" becomes the person the article named);
     `speaker_start/end` point at the mention that attributes the statement.
     """
-    for article, analysis in analyzed(read_articles(path)):
+    for article, analysis in analyzed(read_articles(path), workers):
         for q in analysis.quotes:
             print_json({"article_id": article.id, "speaker": q.speaker,
                         "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
