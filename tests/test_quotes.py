@@ -79,6 +79,13 @@ def test_relative_clause_content_starts_after_the_cue():
     assert q.quote == "would restore credibility to the ceasefire plan"
 
 
+def test_speech_verb_without_a_clause_carries_a_stance():
+    text = "Clinton cited derogatory comments that Trump had made about the former beauty queen."
+    [q] = quotes_of(text)
+    assert q.speaker == "Clinton" and q.cue == "cited" and not q.direct
+    assert q.quote.startswith("derogatory comments")
+
+
 def test_according_to():
     text = "The talks will resume in Geneva next week, according to the Foreign Ministry."
     [q] = [q for q in quotes_of(text) if q.cue == "according to"]

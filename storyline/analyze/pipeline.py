@@ -31,7 +31,8 @@ from storyline.model import Analysis, Article, Sentence
 # Bump whenever the analysis of the same text changes: stored analyses of another version
 # are recomputed (storyline.analyze.cache).
 VERSION = "11"  # 9: times, scores are not numbers; 10: sentences end at blank lines;
-# 11: reported speech starts after "that" and after its cue ("which Kerry said would ...")
+# 11: reported speech starts after "that" and after its cue; a speech verb without a
+# clause can carry a stance ("Clinton cited his comments")
 __all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs",
            "analyze_groups", "default_workers", "workers_for"]
 

@@ -493,7 +493,9 @@ def _reported(token, inside: _Inside):
         if span is None or span[1] - span[0] < 15:
             return None
         return subj, span
-    return None
+    # "Clinton cited his comments", "Trump agreed to clean up the mines": a speech verb
+    # without a clause can still carry a claim or a stance on its object.
+    return _stance(token, inside)
 
 
 # Verbs too plain to carry a stance ("has", "made", "went").
