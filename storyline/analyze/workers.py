@@ -83,19 +83,13 @@ def analyze_parallel(articles: Sequence[Article], *, workers: int, with_vectors:
     """``pipeline.analyze`` over ``workers`` processes (the order of the result is the order
     given). Chunks are small enough that each worker gets several: the faster one takes
     more."""
-    from storyline.analyze.pipeline import AnalyzedArticle
-
     articles = list(articles)
     size = max(1, min(batch_size, math.ceil(len(articles) / (workers * 4))))
     chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
-    executor = pool(workers)
-    futures = [executor.submit(_work, chunk, with_vectors, batch_size) for chunk in chunks]
-    out: list[AnalyzedArticle] = []
-    for chunk, future in zip(chunks, futures, strict=True):
-        for article, (analysis, sentence_vectors, vector) in zip(chunk, future.result(),
-                                                                 strict=True):
-            out.append(AnalyzedArticle(article, analysis, sentence_vectors, vector))
-    return out
+    return [done for chunk in analyze_groups_parallel(chunks, workers=workers,
+                                                      with_vectors=with_vectors,
+                                                      batch_size=batch_size)
+            for done in chunk]
 
 
 def analyze_groups_parallel(groups: Iterable[Sequence[Article]], *, workers: int,
