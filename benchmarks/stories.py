@@ -1,6 +1,7 @@
 """Story assignment at scale: throughput, cost per article as the archive grows, memory.
 
     .venv/bin/python benchmarks/stories.py [--articles 100000] [--days 30]
+    .venv/bin/python benchmarks/stories.py --shortlist-check
 
 Vectors are precomputed: this measures assignment alone (index search, scoring, state
 updates, merges), not the language models. The stream is simulated: events of
@@ -10,6 +11,13 @@ same-event cosines look like real ones, ~0.5, and others ~0.1; its words and ent
 drawn from the event's own and from a Zipfian background vocabulary; its 16 statement
 vectors reword 4 of its event's 6 statements and add 12 of its own). B-cubed against the
 simulated events is printed as a sanity check, not as a quality result.
+
+Past 2,048 open stories the index searches a shortlist made from binary codes (see
+``storyline/stories/index.py``); at each mark the benchmark checks, for the latest 200
+articles, that an exact search would have sent each to the same story.
+``--shortlist-check`` instead measures the shortlist against the exact search on centroids
+of real sentence vectors (the demo corpus's, embedded with the sentence encoder), whose
+neighbourhoods are not isotropic noise like the simulated ones.
 
 The baseline, run in the same process on the start of the same stream (``--baseline-articles``,
 10,000 by default: it is slow), scores an article against every open story instead of the
@@ -39,6 +47,8 @@ from storyline.stories.features import (  # noqa: E402
     ArticleFeatures,
     quantize,
 )
+from storyline.stories.index import EXACT_UP_TO  # noqa: E402
+from storyline.stories.similarity import Weighted  # noqa: E402
 
 DIM = 384
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -121,9 +131,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--days", type=float, default=30.0)
     parser.add_argument("--marks", default="10000,50000,100000")
+    parser.add_argument("--shortlist-check", action="store_true",
+                        help="only compare the index's shortlist search with an exact one on "
+                        "real sentence vectors")
     parser.add_argument("--baseline-articles", type=int, default=10_000,
                         help="articles the brute-force baseline assigns (0: none)")
     args = parser.parse_args()
+    if args.shortlist_check:
+        shortlist_check()
+        return
     marks = sorted(int(m) for m in args.marks.split(",") if int(m) <= args.articles)
     t0 = time.perf_counter()
     features, gold = simulate(args.articles, args.days)
@@ -146,15 +162,82 @@ def main() -> None:
               f"{base['per_article'].mean() / ours_first:.1f}x faster")
 
 
+def decisions_kept(clusterer: OnlineClusterer, seen, statements_of, sample: int = 200) -> str:
+    """How often the index's candidates lead to the story an exact search's would, over the
+    latest ``sample`` articles (past ``EXACT_UP_TO`` open stories, the search shortlists by
+    binary codes)."""
+    index, k = clusterer.index, clusterer.params.candidates
+    if len(index) <= EXACT_UP_TO:
+        return "search exact"
+    same = 0
+    for j in range(len(seen) - sample, len(seen)):
+        f = seen[j]
+        moment = f.published.timestamp()
+        words = Weighted.of(f.word_ids, f.word_tf, clusterer.word_df)
+        ents = Weighted.of(f.entity_ids, f.entity_tf, clusterer.entity_df)
+        rows = statements_of(j).astype(np.float32)
+        picks = [clusterer._best_of(index.search(f.vector, k, moment=moment, exact=exact),
+                                    words, ents, rows, moment)[0] for exact in (True, False)]
+        same += picks[0] is picks[1]
+    return f"same story as an exact search for {same}/{sample} articles"
+
+
+def shortlist_check(stories: int = 12_000, queries: int = 400, seed: int = 3) -> None:
+    """The shortlist against an exact search on centroids of real sentence vectors.
+
+    The simulated vectors are isotropic noise around each event, so beyond the article's own
+    story their ranking means nothing; real sentence vectors cluster by topic. Embeds the
+    demo corpus's sentences with the sentence encoder and makes each "story" the mean of
+    two random ones.
+    """
+    import json
+
+    from storyline.analyze import vectors
+    from storyline.stories.index import CODE_BITS, SHORTLIST, StoryIndex
+
+    demo = Path(__file__).resolve().parents[1] / "storyline" / "demo" / "articles.jsonl"
+    texts = [json.loads(line)["text"] for line in demo.read_text().splitlines() if line]
+    sentences = [s.strip() for t in texts for s in t.replace("\n", " ").split(". ")
+                 if len(s.split()) >= 5]
+    rows = vectors.embed(sentences)
+    rng = np.random.default_rng(seed)
+    centroids = rows[rng.integers(0, len(rows), (stories, 2))].mean(axis=1)
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    index = StoryIndex(rows.shape[1])
+    for i, c in enumerate(centroids):
+        index.put(f"s{i}", c, last=None, window_days=45)
+    probes = rows[rng.integers(0, len(rows), (queries, 3))].mean(axis=1)
+    probes /= np.linalg.norm(probes, axis=1, keepdims=True)
+    k, found, first = Params().candidates, 0, 0
+    times = {True: 0.0, False: 0.0}
+    for q in probes:
+        got = {}
+        for exact in (True, False):
+            t = time.perf_counter()
+            got[exact] = [sid for sid, _ in index.search(q, k, moment=None, exact=exact)]
+            times[exact] += time.perf_counter() - t
+        found += len(set(got[True]) & set(got[False]))
+        first += got[True][0] == got[False][0]
+    print(f"shortlist check: {stories:,} centroids of {len(rows):,} real sentence vectors, "
+          f"{queries} queries, {CODE_BITS} bits, {SHORTLIST} rows re-scored: the shortlist "
+          f"search returned {found / (k * queries):.1%} of the exact {k} nearest and the "
+          f"nearest for {first}/{queries}; {1000 * times[False] / queries:.2f} ms per search "
+          f"vs {1000 * times[True] / queries:.2f} ms exact", flush=True)
+
+
 def run(name: str, features, gold, marks, params: Params, base_rss: float) -> dict:
     """Assign every article in order; print the cost per article at each mark."""
     clusterer = OnlineClusterer(params)
     print(f"\n{name}:", flush=True)
     per_article = np.zeros(len(features))
+
+    def statements_for(j: int) -> np.ndarray:
+        return statements(j, gold[features[j].id])
+
     at_mark = {}
     started = time.perf_counter()
     for i, f in enumerate(features):
-        f.statements = statements(i, gold[f.id])  # made here, so the input stays small
+        f.statements = statements_for(i)  # made here, so the input stays small
         t = time.perf_counter()
         clusterer.add(f)
         per_article[i] = time.perf_counter() - t
@@ -167,7 +250,9 @@ def run(name: str, features, gold, marks, params: Params, base_rss: float) -> di
             print(f"{i + 1:>7} articles: {1000 * window.mean():.2f} ms/article over the last "
                   f"{len(window)} ({1 / window.mean():.0f}/s); open stories in index "
                   f"{len(clusterer.index)}; clusterer state {state_mb(clusterer):.0f} MB; "
-                  f"process RSS {rss_mb():.0f} MB", flush=True)
+                  f"process RSS {rss_mb():.0f} MB; "
+                  f"{decisions_kept(clusterer, features[:i + 1], statements_for)}",
+                  flush=True)
     total = time.perf_counter() - started
     pred = clusterer.assignments()
     scores = bcubed(pred, gold)

@@ -12,7 +12,7 @@ import numpy as np
 
 from storyline.stories.cluster import OnlineClusterer, Params, cluster_bulk
 from storyline.stories.features import ArticleFeatures, quantize
-from storyline.stories.index import StoryIndex
+from storyline.stories.index import EXACT_UP_TO, StoryIndex
 from storyline.stories.similarity import DAY
 from storyline.stories.state import StoryState
 
@@ -185,3 +185,30 @@ def test_index_search_respects_window_and_updates_in_place():
     assert set(index.evict(12 * DAY)) == {"s1", "s2", "s3", "s4"}
     assert len(index) == 1
 
+
+
+def test_index_shortlist_finds_what_an_exact_search_finds():
+    """Past EXACT_UP_TO rows the search scores only a Hamming shortlist of binary codes."""
+    rng = np.random.default_rng(5)
+    topics = rng.normal(size=(40, 64))
+    rows = topics[rng.integers(0, 40, EXACT_UP_TO + 1000)] + 0.8 * rng.normal(
+        size=(EXACT_UP_TO + 1000, 64))
+    rows = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+    index = StoryIndex(dim=64)
+    for i, row in enumerate(rows):
+        index.put(f"s{i}", row, last=float(i), window_days=30)
+    queries = rows[rng.integers(0, len(rows), 50)] + 0.3 * rng.normal(size=(50, 64))
+    found = 0
+    for q in queries.astype(np.float32):
+        exact = [sid for sid, _ in index.search(q, 16, moment=None, exact=True)]
+        approx = [sid for sid, _ in index.search(q, 16, moment=None)]
+        assert approx[0] == exact[0]
+        found += len(set(exact) & set(approx))
+    assert found >= 0.95 * 16 * len(queries)
+    # A row that moved is coded again before the next shortlist: found at its new place.
+    target = -rows[0]
+    index.put("s7", target, last=7.0, window_days=30)
+    assert index.search(target, 1, moment=None)[0][0] == "s7"
+    # Stories out of their window are skipped on the shortlist path too.
+    late = index.search(rows[3], 5, moment=float(len(rows)) + 30 * DAY - 100)
+    assert len(late) == 5 and all(int(sid[1:]) >= len(rows) - 100 for sid, _ in late)

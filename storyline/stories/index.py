@@ -1,9 +1,13 @@
 """Nearest active stories of an article, by centroid similarity, in a time window.
 
 Stories live in rows of one float32 matrix that is updated in place when a centroid moves
-(faiss's flat indexes cannot update a row without an O(n) removal); ``faiss.knn`` searches
-it exactly by inner product. Stories that fell out of the time window are evicted, so the
-matrix holds only active stories and the cost per article stays flat as the archive grows.
+(faiss's flat indexes cannot update a row without an O(n) removal). With few open stories
+the matrix is searched exactly by one BLAS matrix-vector product. With many, a scan of the
+float32 rows (18 MB at 12,000 stories) runs at the speed of main memory, so each row also
+keeps a binary code, the signs of ``CODE_BITS`` random projections of its centroid (SimHash:
+96 bytes instead of 1,536). faiss's Hamming search over the codes, which stay in the CPU
+cache, shortlists ``SHORTLIST`` rows per query and only those are scored exactly. Stories
+that fell out of the time window are evicted, so the matrix holds only active stories.
 
 >>> index = StoryIndex(dim=2)
 >>> index.put("a", np.array([1, 0], np.float32), last=0.0, window_days=7)
@@ -16,19 +20,28 @@ matrix holds only active stories and the cost per article stays flat as the arch
 
 from __future__ import annotations
 
+import functools
+
+import faiss
 import numpy as np
 
 from storyline.stories.similarity import DAY
 
-try:  # faiss does the exact search; numpy is the fallback
-    import faiss
+# One query at a time is latency-bound: OpenMP's worker threads only wait for each other
+# (on a busy 2-core machine a faiss search of 12,000 rows took 6.8 ms with two threads and
+# 0.42 ms with one; docs/results/stories.md).
+faiss.omp_set_num_threads(1)
 
-    # One query at a time is latency-bound: OpenMP's worker threads only wait for each
-    # other. On a busy 2-core machine a search of 12,000 centroids took 6.8 ms with two
-    # threads and 0.42 ms with one (docs/results/stories.md).
-    faiss.omp_set_num_threads(1)
-except ImportError:  # pragma: no cover - faiss-cpu is a dependency
-    faiss = None
+# Up to this many rows the exact product is as cheap as the Hamming search: every search
+# on the evaluation sets (at most a few hundred open stories) is exact.
+EXACT_UP_TO = 2048
+# Bits per code and rows re-scored exactly per query. On 12,000 centroids made of real
+# sentence vectors the shortlist held 99.7% of the exact 32 nearest and the nearest every time
+# (benchmarks/stories.py --shortlist-check); with the shortlist forced on the evaluation sets,
+# 96 rows gave the same stories as the exact search (docs/results/stories.md).
+CODE_BITS = 768
+SHORTLIST = 256
+_PROJECTION_SEED = 20261201
 
 
 class StoryIndex:
@@ -37,6 +50,11 @@ class StoryIndex:
     def __init__(self, dim: int, capacity: int = 1024) -> None:
         self.dim = dim
         self.matrix = np.zeros((capacity, dim), dtype=np.float32)
+        self.codes = np.zeros((capacity, CODE_BITS // 8), dtype=np.uint8)
+        # Codes are made when a shortlist needs them, for all rows that moved since: one
+        # product per search instead of one per centroid update, and none while search is exact.
+        self.coded = np.zeros(capacity, dtype=bool)
+        self.projection = _projection(dim)
         self.ids: list[str | None] = [None] * capacity
         self.last = np.full(capacity, np.nan)  # POSIX seconds of the story's last article
         self.window = np.zeros(capacity)  # seconds a story stays open after its last article
@@ -56,34 +74,51 @@ class StoryIndex:
             self.slot_of[story_id] = slot
             self.ids[slot] = story_id
         self.matrix[slot] = centroid
+        self.coded[slot] = False
         self.last[slot] = np.nan if last is None else last
         self.window[slot] = window_days * DAY
+
+    def code(self, vectors: np.ndarray) -> np.ndarray:
+        """Binary codes of vectors (rows): which side of each random hyperplane they lie on."""
+        return np.packbits(vectors @ self.projection > 0, axis=-1)
 
     def remove(self, story_id: str) -> None:
         slot = self.slot_of.pop(story_id, None)
         if slot is None:
             return
         self.matrix[slot] = 0.0
+        self.coded[slot] = False
         self.ids[slot] = None
         self.last[slot] = np.nan
         self.free.append(slot)
 
-    def search(self, vector: np.ndarray, k: int, *, moment: float | None
-               ) -> list[tuple[str, float]]:
+    def search(self, vector: np.ndarray, k: int, *, moment: float | None,
+               exact: bool = False) -> list[tuple[str, float]]:
         """The ``k`` stories open at ``moment`` most similar to ``vector``, best first.
 
         Undated articles (``moment`` None) and undated stories are never out of window.
+        ``exact``: score every row, however many (what the shortlist is measured against).
         """
         n = self.used
         if n == 0 or not self.slot_of:
             return []
         want = min(k, len(self.slot_of))
         fetch = min(n, max(2 * want, want + 8))
+        query = np.ascontiguousarray(vector, dtype=np.float32)
+        scan_all = exact or n <= EXACT_UP_TO
+        shortlist = None
         while True:
-            scores, slots = _knn(vector, self.matrix[:n], fetch)
+            if scan_all:
+                scores, slots = _top(self.matrix[:n] @ query, fetch)
+            else:
+                if shortlist is None or len(shortlist) < min(n, 4 * fetch):
+                    shortlist = self._shortlist(query, min(n, max(SHORTLIST, 4 * fetch)))
+                scores, slots = _top(self.matrix[shortlist] @ query, fetch)
+                slots = shortlist[slots]
             hits = []
-            for score, slot in zip(scores, slots, strict=True):
-                if slot < 0 or self.ids[slot] is None or not self._open(slot, moment):
+            is_open = self._open(slots, moment)
+            for score, slot in zip(scores[is_open], slots[is_open], strict=True):
+                if self.ids[slot] is None:
                     continue
                 hits.append((self.ids[slot], float(score)))
                 if len(hits) == want:
@@ -91,6 +126,18 @@ class StoryIndex:
             if fetch >= n:
                 return hits
             fetch = min(n, fetch * 4)
+
+    def _shortlist(self, query: np.ndarray, size: int) -> np.ndarray:
+        """Rows whose codes are nearest the query's in Hamming distance."""
+        stale = np.flatnonzero(~self.coded[:self.used])
+        if len(stale):
+            self.codes[stale] = self.code(self.matrix[stale])
+            self.coded[stale] = True
+        # "mc" counts distances into buckets instead of keeping a heap: 1.6x faster here
+        _, slots = faiss.knn_hamming(self.code(query)[None], self.codes[:self.used], size,
+                                     variant="mc")
+        # In row order, the rows to re-score are read from memory front to back
+        return np.sort(slots[0][slots[0] >= 0])
 
     def nearest_among(self, vector: np.ndarray, story_ids: list[str], k: int) -> list[str]:
         """The ``k`` of ``story_ids`` (those still indexed) most similar to ``vector``.
@@ -117,11 +164,12 @@ class StoryIndex:
             self.remove(story_id)
         return gone
 
-    def _open(self, slot: int, moment: float | None) -> bool:
-        last = self.last[slot]
-        if moment is None or np.isnan(last):
-            return True
-        return moment <= last + self.window[slot]
+    def _open(self, slots: np.ndarray, moment: float | None) -> np.ndarray:
+        """Which of ``slots`` hold a story open at ``moment`` (undated: always open)."""
+        if moment is None:
+            return np.ones(len(slots), dtype=bool)
+        last = self.last[slots]
+        return np.isnan(last) | (moment <= last + self.window[slots])
 
     def _allocate(self) -> int:
         if self.free:
@@ -129,6 +177,8 @@ class StoryIndex:
         if self.used == len(self.ids):
             grow = len(self.ids)
             self.matrix = np.vstack([self.matrix, np.zeros((grow, self.dim), np.float32)])
+            self.codes = np.vstack([self.codes, np.zeros((grow, self.codes.shape[1]), np.uint8)])
+            self.coded = np.concatenate([self.coded, np.zeros(grow, bool)])
             self.ids.extend([None] * grow)
             self.last = np.concatenate([self.last, np.full(grow, np.nan)])
             self.window = np.concatenate([self.window, np.zeros(grow)])
@@ -137,13 +187,18 @@ class StoryIndex:
         return slot
 
 
-def _knn(vector: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Exact top-``k`` rows of ``matrix`` by inner product with ``vector``."""
-    query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
-    if faiss is not None:
-        scores, slots = faiss.knn(query, matrix, k, metric=faiss.METRIC_INNER_PRODUCT)
-        return scores[0], slots[0]
-    sims = matrix @ query[0]
-    top = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
-    top = top[np.argsort(-sims[top], kind="stable")]
+@functools.cache
+def _projection(dim: int) -> np.ndarray:
+    """The random hyperplanes of the codes: fixed, so a reloaded index codes alike."""
+    return np.random.default_rng(_PROJECTION_SEED).standard_normal(
+        (dim, CODE_BITS)).astype(np.float32)
+
+
+def _top(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` largest of ``sims`` (scores and positions), best first; ties by position."""
+    if k < len(sims):
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.lexsort((top, -sims[top]))]
+    else:
+        top = np.lexsort((np.arange(len(sims)), -sims))
     return sims[top], top
