@@ -212,3 +212,12 @@ def test_index_shortlist_finds_what_an_exact_search_finds():
     # Stories out of their window are skipped on the shortlist path too.
     late = index.search(rows[3], 5, moment=float(len(rows)) + 30 * DAY - 100)
     assert len(late) == 5 and all(int(sid[1:]) >= len(rows) - 100 for sid, _ in late)
+
+
+def test_index_shortlist_keeps_every_row_tied_at_its_cut():
+    """Which of several equally distant codes make the shortlist must not depend on slots."""
+    index = StoryIndex(dim=8)
+    same = np.ones(8, np.float32) / np.sqrt(8)
+    for i in range(EXACT_UP_TO + 10):
+        index.put(f"s{i}", same, last=None, window_days=30)
+    assert len(index._shortlist(same, 16)) == EXACT_UP_TO + 10

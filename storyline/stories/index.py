@@ -6,7 +6,7 @@ the matrix is searched exactly by one BLAS matrix-vector product. With many, a s
 float32 rows (18 MB at 12,000 stories) runs at the speed of main memory, so each row also
 keeps a binary code, the signs of ``CODE_BITS`` random projections of its centroid (SimHash:
 96 bytes instead of 1,536). faiss's Hamming search over the codes, which stay in the CPU
-cache, shortlists ``SHORTLIST`` rows per query and only those are scored exactly. Stories
+cache, shortlists about ``SHORTLIST`` rows per query and only those are scored exactly. Stories
 that fell out of the time window are evicted, so the matrix holds only active stories.
 
 >>> index = StoryIndex(dim=2)
@@ -36,7 +36,7 @@ faiss.omp_set_num_threads(1)
 # on the evaluation sets (at most a few hundred open stories) is exact.
 EXACT_UP_TO = 2048
 # Bits per code and rows re-scored exactly per query. On 12,000 centroids made of real
-# sentence vectors the shortlist held 99.7% of the exact 32 nearest and the nearest every time
+# sentence vectors the shortlist held 99.8% of the exact 32 nearest and the nearest every time
 # (benchmarks/stories.py --shortlist-check); with the shortlist forced on the evaluation sets,
 # 96 rows gave the same stories as the exact search (docs/results/stories.md).
 CODE_BITS = 768
@@ -128,16 +128,28 @@ class StoryIndex:
             fetch = min(n, fetch * 4)
 
     def _shortlist(self, query: np.ndarray, size: int) -> np.ndarray:
-        """Rows whose codes are nearest the query's in Hamming distance."""
-        stale = np.flatnonzero(~self.coded[:self.used])
+        """Rows (ascending) whose codes are within the ``size``-th smallest Hamming distance
+        of the query's.
+
+        Every row tied at that distance is kept, so the shortlist depends only on the
+        centroids, never on which slot a story happens to occupy: a clusterer reloaded from
+        the store (slots handed out in another order) decides exactly as the one that ran.
+        """
+        n = self.used
+        stale = np.flatnonzero(~self.coded[:n])
         if len(stale):
             self.codes[stale] = self.code(self.matrix[stale])
             self.coded[stale] = True
-        # "mc" counts distances into buckets instead of keeping a heap: 1.6x faster here
-        _, slots = faiss.knn_hamming(self.code(query)[None], self.codes[:self.used], size,
-                                     variant="mc")
-        # In row order, the rows to re-score are read from memory front to back
-        return np.sort(slots[0][slots[0] >= 0])
+        if size >= n:
+            return np.arange(n)
+        codes = np.ascontiguousarray(self.codes[:n])
+        code = np.ascontiguousarray(self.code(query))
+        distances = np.empty(n, dtype=np.int32)
+        faiss.hammings(faiss.swig_ptr(code), faiss.swig_ptr(codes), 1, n, codes.shape[1],
+                       faiss.swig_ptr(distances))
+        cut = np.partition(distances, size - 1)[size - 1]
+        # In row order, the rows to re-score are also read from memory front to back
+        return np.flatnonzero(distances <= cut)
 
     def nearest_among(self, vector: np.ndarray, story_ids: list[str], k: int) -> list[str]:
         """The ``k`` of ``story_ids`` (those still indexed) most similar to ``vector``.
