@@ -186,7 +186,6 @@ def test_index_search_respects_window_and_updates_in_place():
     assert len(index) == 1
 
 
-
 def test_index_shortlist_finds_what_an_exact_search_finds():
     """Past EXACT_UP_TO rows the search scores only a Hamming shortlist of binary codes."""
     rng = np.random.default_rng(5)

@@ -207,7 +207,8 @@ def _projection(dim: int) -> np.ndarray:
 
 
 def _top(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` largest of ``sims`` (scores and positions), best first; ties by position."""
+    """The ``k`` largest of ``sims`` (scores and positions), best first; equal scores among
+    those kept are ordered by position."""
     if k < len(sims):
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.lexsort((top, -sims[top]))]
