@@ -78,10 +78,10 @@ def eval_stories(
     for stream, rows in results:
         out.print(f"\n[bold]{stream.name}[/bold]: {len(stream.articles)} articles, "
                   f"{stream.n_clusters} labelled events")
-        out.print(f"  {'system':<28} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6}   "
+        out.print(f"  {'system':<30} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6}   "
                   f"{'pair P':>6} {'pair R':>6} {'pair F1':>7}  {'stories':>7}")
         for r in rows:
-            out.print(f"  {r.system:<28} {r.bcubed.precision:6.3f} {r.bcubed.recall:6.3f} "
+            out.print(f"  {r.system:<30} {r.bcubed.precision:6.3f} {r.bcubed.recall:6.3f} "
                       f"{r.bcubed.f1:6.3f}   {r.pairwise.precision:6.3f} "
                       f"{r.pairwise.recall:6.3f} {r.pairwise.f1:7.3f}  {r.stories:7d}")
 

@@ -109,8 +109,7 @@ class OnlineClusterer:
         """Put ``article`` into its story; returns the story id."""
         moment = posix(article.published)
         self._maybe_evict(moment)
-        words = Weighted.of(article.word_ids, article.word_tf, self.word_df)
-        ents = Weighted.of(article.entity_ids, article.entity_tf, self.entity_df)
+        words, ents = self.weigh(article)
         hits = self.index.search(article.vector, self.params.candidates, moment=moment)
         statements = article.statements.astype(np.float32)  # converted once, not per story
         best, best_score = self._best_of(hits, words, ents, statements, moment)
@@ -118,12 +117,7 @@ class OnlineClusterer:
             best, best_score = StoryState.found(article), 1.0
             while best.id in self.stories:  # the same article re-fed: keep ids unique
                 best.id = best.id[:-1] + "x"
-        self.word_df.add(article.word_ids)
-        self.entity_df.add(article.entity_ids)
-        best.add(article)
-        if len(best.word_ids) > MAX_STORY_WORDS * 1.5:
-            best.prune(self.word_df.idf, self.entity_df.idf)
-        best.reweigh(self.word_df.idf, self.entity_df.idf)
+        self.count_in(article, best)
         titles.consider(best, article)
         self._open(best)
         self._members.append((article.id, best.id, round(best_score, 4)))
@@ -133,6 +127,37 @@ class OnlineClusterer:
         if moment is not None:
             self.latest = moment if self.latest is None else max(self.latest, moment)
         return best.id
+
+    def weigh(self, article: ArticleFeatures) -> tuple[Weighted, Weighted]:
+        """The article's words and entities as TF-IDF vectors, with the document frequencies
+        of the articles seen so far."""
+        return (Weighted.of(article.word_ids, article.word_tf, self.word_df),
+                Weighted.of(article.entity_ids, article.entity_tf, self.entity_df))
+
+    def score(self, state: StoryState, article: ArticleFeatures, words: Weighted,
+              ents: Weighted, statements: np.ndarray) -> float:
+        """How well ``article`` (weighed by :meth:`weigh`; ``statements`` its statements as
+        float32) fits ``state``: the score ``add`` compares with ``Params.threshold``."""
+        dense = float(np.dot(article.vector, state.centroid))
+        return (self._score_without_statements(state, dense, words, ents,
+                                               posix(article.published))
+                + statement_term(_statements(statements, state), self.params.weights))
+
+    def count_in(self, article: ArticleFeatures, state: StoryState) -> None:
+        """Count ``article`` in the document frequencies and in ``state``'s sums."""
+        self.word_df.add(article.word_ids)
+        self.entity_df.add(article.entity_ids)
+        state.add(article)
+        if len(state.word_ids) > MAX_STORY_WORDS * 1.5:
+            state.prune(self.word_df.idf, self.entity_df.idf)
+        state.reweigh(self.word_df.idf, self.entity_df.idf)
+
+    def _score_without_statements(self, state: StoryState, dense: float, words: Weighted,
+                                  ents: Weighted, moment: float | None) -> float:
+        return blend(dense, sorted_dot(words.ids, words.weights, state.word_ids, state.word_w),
+                     sorted_dot(ents.ids, ents.weights, state.entity_ids, state.entity_w),
+                     time_gap_days(moment, state.first, state.last), state.size,
+                     self.params.weights)
 
     def _best_of(self, hits: list[tuple[str, float]], words: Weighted, ents: Weighted,
                  statements: np.ndarray, moment: float | None
@@ -144,10 +169,7 @@ class OnlineClusterer:
             state = self.stories[story_id]
             if upper_bound(dense, weights) < best_score:
                 continue
-            score = blend(dense, sorted_dot(words.ids, words.weights, state.word_ids,
-                                            state.word_w),
-                          sorted_dot(ents.ids, ents.weights, state.entity_ids, state.entity_w),
-                          time_gap_days(moment, state.first, state.last), state.size, weights)
+            score = self._score_without_statements(state, dense, words, ents, moment)
             if score + most_from_statements(weights) < best_score:
                 continue  # statements cannot lift it enough: skip the costly comparison
             score += statement_term(_statements(statements, state), weights)
