@@ -4,7 +4,10 @@ Labelled event clusters are fed in stream order (DUC 2003 by publication date; M
 which has no dates, in a fixed shuffled order; and both interleaved). storyline's online
 assignment and bulk clustering are scored next to two baselines run in the same command:
 single-pass TF-IDF (each article joins the most similar story by TF-IDF cosine over words
-when it clears a threshold) and every article alone.
+when it clears a threshold) and every article alone. Two reference rows bound what can be
+reached: the labelled partition itself (with copies of one text kept together), and the
+similarity ceiling (storyline's similarity with every earlier decision right and a perfect
+threshold; ``storyline.evaluate.stories_eval.similarity_ceiling``).
 """
 
 from __future__ import annotations
