@@ -48,7 +48,6 @@ from storyline.stories.features import (  # noqa: E402
     quantize,
 )
 from storyline.stories.index import EXACT_UP_TO  # noqa: E402
-from storyline.stories.similarity import Weighted  # noqa: E402
 
 DIM = 384
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -174,8 +173,7 @@ def decisions_kept(clusterer: OnlineClusterer, seen, statements_of, sample: int 
     for j in range(len(seen) - sample, len(seen)):
         f = seen[j]
         moment = f.published.timestamp()
-        words = Weighted.of(f.word_ids, f.word_tf, clusterer.word_df)
-        ents = Weighted.of(f.entity_ids, f.entity_tf, clusterer.entity_df)
+        words, ents = clusterer.weigh(f)
         rows = statements_of(j).astype(np.float32)
         picks = [clusterer._best_of(index.search(f.vector, k, moment=moment, exact=exact),
                                     words, ents, rows, moment)[0] for exact in (True, False)]
