@@ -50,8 +50,13 @@ def test_paragraph_quote_continues_the_previous_speaker():
     text = ('"We will rebuild the city," the mayor, Ana Lopez, said on Tuesday. '
             '"It will take years.\n\n"But we will not give up."')
     direct = [q for q in quotes_of(text) if q.direct]
-    assert len(direct) == 3
+    # The two quotes of one cue in one paragraph are one statement in two parts; the next
+    # paragraph's quote is its own, by the same speaker.
+    assert len(direct) == 2
     assert {q.speaker for q in direct} == {"Ana Lopez"}
+    assert [text[s:e] for s, e in direct[0].parts] == ["We will rebuild the city",
+                                                       "It will take years."]
+    assert direct[1].quote == "But we will not give up." and direct[1].parts == []
 
 
 def test_colon_introduces_a_quote():

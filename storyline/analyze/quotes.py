@@ -23,10 +23,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from storyline.analyze.datelines import dateline_end
 from storyline.analyze.nlp import lemma
 from storyline.analyze.quote_marks import Inside, QuoteSpan, quote_spans
 from storyline.analyze.reported import reported
-from storyline.analyze.speakers import BELIEF, Resolver, Speaker, is_cue, shift, subject
+from storyline.analyze.speakers import (
+    BELIEF,
+    Resolver,
+    Speaker,
+    addressee,
+    is_cue,
+    shift,
+    subject,
+)
 from storyline.model import Entity, Quote
 
 _DASH_SPEAKER = re.compile(r"^[\s.,]*[―—–-]\s*((?:[A-Z][\w.'’-]*\s?){1,5})")
@@ -37,7 +46,8 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
                 sentence_of=None) -> list[Quote]:
     """Direct and reported quotes in ``doc`` (``offset`` shifts the spans into the text)."""
     text = doc.text
-    resolver = Resolver(doc, [shift(e, -offset) for e in entities])
+    dateline = dateline_end(text)
+    resolver = Resolver(doc, [shift(e, -offset) for e in entities], dateline=dateline)
     spans = quote_spans(text)
     inside = Inside(spans)
     quotes: list[Quote] = _transcript(text, offset, resolver)
@@ -75,20 +85,25 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
         found = reported(token, inside)
         if found is None:
             continue
-        subj, (start, end) = found
-        if inside.covers(start, end):
+        subj, (start, end), stance = found
+        start = max(start, dateline)  # "officials said" after a dateline: not its content
+        if end - start < 10 or inside.covers(start, end):
             continue
-        name, s_start, s_end = resolver.speaker(subj)
+        who = resolver.speaker(subj)
+        if who is None:
+            continue
+        name, s_start, s_end = who
         if not is_cue(token) and token.lower_ != "according":
             stance_cues.add(token.idx + offset)
+        according = token.lower_ == "according"
+        cue_end = token.idx + (len("according to") if according else len(token.text))
         quotes.append(Quote(
             speaker=name, speaker_start=s_start + offset, speaker_end=s_end + offset,
             quote=text[start:end], start=start + offset, end=end + offset,
-            cue=token.text if token.lower_ != "according" else "according to",
-            cue_start=token.idx + offset,
-            cue_end=token.idx + offset + (len(token.text) if token.lower_ != "according"
-                                          else len("according to")),
-            direct=False))
+            cue="according to" if according else token.text, cue_start=token.idx + offset,
+            cue_end=cue_end + offset, direct=False, stance=stance,
+            parts=_around_cue(token, start, end, text, offset),
+            addressee=addressee(token)))
     # A stance verb inside another statement's content belongs to that statement
     # ("voters say they want X": the attribution is the voters' saying, not "they want").
     if stance_cues:
@@ -100,11 +115,42 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
     reported_spans = [(q.cue_start, q.start, q.end) for q in quotes if not q.direct]
     quotes = [q for q in quotes if not q.direct or not any(
         c == q.cue_start and s <= q.start and q.end <= e for c, s, e in reported_spans)]
-    quotes.sort(key=lambda q: q.start)
+    quotes = _join_split_quotes(sorted(quotes, key=lambda q: q.start), text, offset)
     if sentence_of is not None:
         for q in quotes:
             q.sentence = sentence_of(q.start)
     return quotes
+
+
+def _around_cue(cue, start: int, end: int, text: str, offset: int) -> list[tuple[int, int]]:
+    """The pieces of a statement its cue sits inside ("Rooting out terrorism, he said, is
+    important"): the content before and after the cue's clause; [] when the cue is outside."""
+    if not start < cue.idx < end:
+        return []
+    clause = list(cue.subtree)
+    a, b = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+    left = text[start:a].rstrip(" ,;—–-")
+    right = text[b:end].lstrip(" ,;—–-")
+    if not left or not right or a < start or b > end:
+        return []
+    r0 = end - len(right)
+    return [(start + offset, start + len(left) + offset), (r0 + offset, end + offset)]
+
+
+def _join_split_quotes(quotes: list[Quote], text: str, offset: int) -> list[Quote]:
+    """'"We stay," he said. "We will fight."' is one statement: the direct quotes of one cue
+    in one paragraph become one quote whose ``parts`` are the quoted pieces."""
+    out: list[Quote] = []
+    for q in quotes:
+        prev = out[-1] if out else None
+        if prev is not None and prev.direct and q.direct and prev.cue_start == q.cue_start \
+                and "\n" not in text[prev.end - offset:q.start - offset]:
+            prev.parts = (prev.parts or [(prev.start, prev.end)]) + [(q.start, q.end)]
+            prev.end = q.end
+            prev.quote = text[prev.start - offset:q.end - offset]
+            continue
+        out.append(q)
+    return out
 
 
 _TRANSCRIPT = re.compile(r"(?m)^[ \t\"“]*(?P<name>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):"
@@ -142,7 +188,7 @@ def _quote(speaker: Speaker, start: int, end: int, text: str, direct: bool,
                  speaker_end=speaker.end + offset,
                  quote=text[start:end], start=start + offset, end=end + offset, cue=cue.text,
                  cue_start=cue.idx + offset, cue_end=cue.idx + len(cue.text) + offset,
-                 direct=direct)
+                 direct=direct, addressee=addressee(cue) if hasattr(cue, "dep_") else "")
 
 
 def _direct_speaker(doc, chain: list[QuoteSpan], inside: Inside, resolver: Resolver):
@@ -170,8 +216,8 @@ def _direct_speaker(doc, chain: list[QuoteSpan], inside: Inside, resolver: Resol
     if not candidates:
         return _dash_speaker(doc, chain)
     _, cue, subj = min(candidates, key=lambda c: c[0])
-    name, start, end = resolver.speaker(subj)
-    return Speaker(name, start, end, cue)
+    who = resolver.speaker(subj)
+    return Speaker(*who, cue) if who is not None else None
 
 
 def _dash_speaker(doc, chain: list[QuoteSpan]):

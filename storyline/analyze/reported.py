@@ -5,9 +5,20 @@ stance on an object ("Clinton cited his comments").
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from storyline.analyze.nlp import lemma
 from storyline.analyze.quote_marks import Inside
 from storyline.analyze.speakers import is_cue, subject
+
+
+class Found(NamedTuple):
+    """A statement read from the parse: who (a token), what (a character span), and whether
+    it is a stance on an object ("Washington supports the opposition") rather than speech."""
+
+    subject: object
+    span: tuple[int, int]
+    stance: bool = False
 
 
 def content_span(tokens) -> tuple[int, int] | None:
@@ -20,7 +31,21 @@ def content_span(tokens) -> tuple[int, int] | None:
         toks = toks[:-1]
     if not toks:
         return None
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return start, _closing_mark(toks[0].doc.text, start, end)
+
+
+def _closing_mark(text: str, start: int, end: int) -> int:
+    """``end`` past the closing quotation mark of a quote the content opens ('go on "for
+    some time"'), so no quotation is left open."""
+    inner = text[start:end]
+    follow = text[end:end + 3]
+    for opening, closing in (("“", "”"), ('"', '"')):
+        unbalanced = (inner.count(opening) > inner.count(closing) if opening != closing
+                      else inner.count(opening) % 2 == 1)
+        if unbalanced and closing in follow:
+            return end + follow.index(closing) + 1
+    return end
 
 
 
@@ -37,7 +62,7 @@ def reported(token, inside: Inside):
         span = content_span(toks)
         if span is None or span[1] - span[0] < 15:
             return None
-        return obj, span
+        return Found(obj, span)
     if inside(token.idx):
         return None
     if not is_cue(token):
@@ -63,7 +88,7 @@ def reported(token, inside: Inside):
         span = content_span(tokens)
         if span is None or span[1] - span[0] < 10:
             return None
-        return subj, span
+        return Found(subj, span)
     # "The economy, he said, is weak.": the speech verb hangs inside its content.
     # "Even if ..., Mr. Morgan said, he has no regrets.": a parenthetical cue before the head.
     if (token.dep_ == "parataxis" or (token.dep_ == "ccomp"
@@ -74,7 +99,7 @@ def reported(token, inside: Inside):
         span = content_span(toks)
         if span is None or span[1] - span[0] < 15:
             return None
-        return subj, span
+        return Found(subj, span)
     # "Clinton cited his comments", "Trump agreed to clean up the mines": a speech verb
     # without a clause can still carry a claim or a stance on its object.
     return _stance(token, inside)
@@ -126,4 +151,4 @@ def _stance(token, inside: Inside):
     span = content_span(tokens)
     if span is None or span[1] - span[0] < 12:
         return None
-    return subj, span
+    return Found(subj, span, stance=True)
