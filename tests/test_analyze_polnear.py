@@ -79,3 +79,37 @@ def test_attribution_on_polnear_dev_beats_the_baselines(shared_data):
         if name != "storyline":
             assert ours["overall"].attribution.f1 >= baseline["overall"].attribution.f1 + 0.1
             assert ours["direct"].attribution.f1 >= baseline["direct"].attribution.f1 + 0.1
+
+
+def test_strict_matching_is_one_to_one_and_accepts_the_speaker_name():
+    from storyline.evaluate.strict_attribution import StrictGold, StrictQuote, strict_score
+
+    text = 'The Senator said "we will win" and "we will not stop". Officials disagreed.'
+    win, stop = text.index("we will win"), text.index("we will not stop")
+    gold = [StrictGold(((win, win + 11), (stop, stop + 16)), ((0, 11),))]
+    two = [StrictQuote((win, win + 11), (4, 11), "Senator", True),
+           StrictQuote((stop, stop + 16), (0, 3), "x", True)]
+    s = strict_score(text, two, gold)["overall"]
+    # both quotes share half of the gold span's characters, but only one may count
+    assert (s.attribution.matched_system, s.attribution.system) == (1, 2)
+    assert s.attribution.recall == 1.0
+    # a speaker span elsewhere still counts when the name equals the source text
+    named = [StrictQuote((win, stop + 16), (60, 69), "the senator", True)]
+    assert strict_score(text, named, gold)["overall"].attribution.f1 == 1.0
+    assert strict_score(text, [StrictQuote((win, stop + 16), (60, 69), "Kerry", True)],
+                        gold)["overall"].attribution.f1 == 0.0
+
+
+def test_strict_direct_is_half_the_content_in_marks():
+    import numpy as np
+
+    from storyline.evaluate.strict_attribution import gold_is_direct, inside_marks
+
+    text = 'He said the deal was "a disaster for everyone involved" today.'
+    inside = inside_marks(text)
+    assert inside.dtype == np.bool_ and inside[text.index("a disaster")]
+    whole = ((text.index("the deal"), text.index(" today")),)
+    quoted = ((text.index('"a'), text.index(" today")),)
+    assert gold_is_direct(text, whole, inside)  # 28 of 40 non-space characters in marks
+    assert gold_is_direct(text, quoted, inside)
+    assert not gold_is_direct(text, ((0, text.index('"a')),), inside)

@@ -102,10 +102,12 @@ def _trimmed(span):
 
 def _place_label(words: list[str], label: str) -> str:
     """LOC/FAC for names shaped like places ("Lake Harmon"), else ``label``."""
-    if label not in ("PERSON", "ORG", "NORP") or len(words) < 2:
+    if label not in ("PERSON", "ORG", "NORP", "FAC") or len(words) < 2:
         return label
     if words[0].lower() in _PLACE_FIRST:
         return "LOC"
+    if label == "FAC":
+        return label
     return _PLACE_LAST.get(words[-1].lower(), label)
 
 

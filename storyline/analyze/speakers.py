@@ -94,8 +94,13 @@ class Resolver:
                     continue
                 if tok.lower_ in ("he", "she"):
                     want = "m" if tok.lower_ == "he" else "f"
-                    fits = {e.key: e for e, main in window if main
+                    # "Hennessy said that he would appeal": this sentence's own main
+                    # subject first, then the subjects of the sentences before.
+                    fits = {e.key: e for e, main in here if main
                             and gender.get(e.key, want) == want}
+                    if not fits:
+                        fits = {e.key: e for e, main in window if main
+                                and gender.get(e.key, want) == want}
                     if not fits:  # no person leads a main clause: any subject, if only one
                         fits = {e.key: e for e, _ in window if gender.get(e.key, want) == want}
                     if len(fits) == 1:
@@ -143,12 +148,15 @@ class Resolver:
         ent = self.entity_at(subj)
         if ent is not None and ent.label != "NORP":  # "the Drustani government": the phrase
             return ent.key, ent.start, ent.end
-        # "the mayor, Ana Lopez, said": the name in apposition.
-        for child in subj.children:
-            if child.dep_ == "appos":
-                named = self.entity_at(child)
-                if named is not None and named.label == "PERSON":
-                    return named.key, subj.left_edge.idx, named.end
+        # "the mayor, Ana Lopez, said", "Outside court, Alvarez's lawyer, Paul Hennessy,
+        # told": the name in apposition (also an apposition's apposition).
+        appositions = [c for c in subj.children if c.dep_ == "appos"]
+        while appositions:
+            child = appositions.pop(0)
+            named = self.entity_at(child)
+            if named is not None and named.label == "PERSON":
+                return named.key, subj.left_edge.idx, named.end
+            appositions += [c for c in child.children if c.dep_ == "appos"]
         start_tok = subj.left_edge
         while start_tok.i < subj.i and start_tok.dep_ in ("punct", "cc"):
             start_tok = self.doc[start_tok.i + 1]

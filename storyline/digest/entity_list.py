@@ -230,5 +230,14 @@ def top_entities(analyzed, limit: int) -> list[tuple[str, str, int]]:
 def story_names(analyzed) -> dict[str, str]:
     """Each person's name as an article gives it -> the story's name for that person
     ("Kerry" -> "John Kerry", "Sergey Lavrov" -> "Sergei Lavrov")."""
-    return {form: name for form, (name, label, _) in _united(_forms(analyzed)).items()
-            if label == "PERSON" and form != name}
+    united = _united(_forms(analyzed))
+    names = {form: name for form, (name, label, _) in united.items()
+             if label == "PERSON" and form != name}
+    owners: dict[str, set[str]] = defaultdict(set)
+    for name, label, _ in united.values():
+        if label == "PERSON" and " " in name:
+            owners[name.split()[-1]].add(name)
+    for surname, full in owners.items():  # a surname no entity form carries ("Keel said")
+        if len(full) == 1:
+            names.setdefault(surname, next(iter(full)))
+    return names
