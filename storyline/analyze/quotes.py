@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from storyline.analyze import attribution_scorer as scorer
 from storyline.analyze.datelines import dateline_end
 from storyline.analyze.nlp import lemma
 from storyline.analyze.quote_marks import Inside, QuoteSpan, quote_spans
-from storyline.analyze.reported import reported
+from storyline.analyze.reported import candidate, reported
 from storyline.analyze.speakers import (
     BELIEF,
     Resolver,
@@ -43,8 +44,12 @@ _MIN_QUOTE_WORDS = 3  # shorter quoted bits ("scare quotes") need a cue right be
 
 
 def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
-                sentence_of=None) -> list[Quote]:
-    """Direct and reported quotes in ``doc`` (``offset`` shifts the spans into the text)."""
+                sentence_of=None, all_candidates: bool = False) -> list[Quote]:
+    """Direct and reported quotes in ``doc`` (``offset`` shifts the spans into the text).
+
+    The rules propose candidates and the learned scorer (``attribution_scorer``) keeps those
+    PolNeAR would count; ``all_candidates`` returns every candidate unscored (for training).
+    """
     text = doc.text
     dateline = dateline_end(text)
     resolver = Resolver(doc, [shift(e, -offset) for e in entities], dateline=dateline)
@@ -116,10 +121,42 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
     quotes = [q for q in quotes if not q.direct or not any(
         c == q.cue_start and s <= q.start and q.end <= e for c, s, e in reported_spans)]
     quotes = _join_split_quotes(sorted(quotes, key=lambda q: q.start), text, offset)
+    if all_candidates or scorer.model() is not None:
+        quotes = sorted(quotes + _candidates(doc, quotes, inside, resolver, offset, dateline),
+                        key=lambda q: q.start)
+        if not all_candidates:
+            quotes = scorer.keep(doc, quotes, offset)
     if sentence_of is not None:
         for q in quotes:
             q.sentence = sentence_of(q.start)
     return quotes
+
+
+def _candidates(doc, quotes: list[Quote], inside: Inside, resolver: Resolver, offset: int,
+                dateline: int) -> list[Quote]:
+    """Verbs with a subject and an object that no rule took: stances for the scorer."""
+    cues = {q.cue_start - offset for q in quotes}
+    covered = [(q.start - offset, q.end - offset) for q in quotes]
+    out = []
+    for token in doc:
+        if token.idx in cues or token.idx < dateline \
+                or any(s <= token.idx < e for s, e in covered):
+            continue
+        found = candidate(token, inside)
+        if found is None:
+            continue
+        subj, (start, end), _ = found
+        who = resolver.speaker(subj)
+        if who is None or inside.covers(start, end):
+            continue
+        name, s_start, s_end = who
+        out.append(Quote(speaker=name, speaker_start=s_start + offset,
+                         speaker_end=s_end + offset, quote=doc.text[start:end],
+                         start=start + offset, end=end + offset, cue=token.text,
+                         cue_start=token.idx + offset,
+                         cue_end=token.idx + len(token.text) + offset, direct=False,
+                         stance=True))
+    return out
 
 
 def _around_cue(cue, start: int, end: int, text: str, offset: int) -> list[tuple[int, int]]:

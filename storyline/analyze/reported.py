@@ -152,3 +152,26 @@ def _stance(token, inside: Inside):
     if span is None or span[1] - span[0] < 12:
         return None
     return Found(subj, span, stance=True)
+
+
+def candidate(token, inside: Inside):
+    """Any verb with a subject and an object, clause or "for"/"about"/"against" phrase: a
+    possible attribution the rules above did not take ("Trump has railed against the
+    provisions", "Obama urged supporters to vote"). Only kept where the learned scorer
+    (``attribution_scorer``) says PolNeAR would count it; always a stance, never speech."""
+    if token.pos_ != "VERB" or inside(token.idx):
+        return None
+    subj = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or inside(subj.idx) or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    comp = next((c for c in token.children if c.dep_ in ("ccomp", "xcomp", "dobj")), None)
+    if comp is None:
+        prep = next((c for c in token.children if c.dep_ == "prep"
+                     and c.lower_ in ("for", "about", "against", "on", "to")), None)
+        comp = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+    if comp is None:
+        return None
+    span = content_span(comp.subtree)
+    if span is None or span[1] - span[0] < 8:
+        return None
+    return Found(subj, span, stance=True)
