@@ -19,9 +19,8 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-from storyline.analyze.nlp import lemma
 from storyline.analyze.reported import SOURCE_NOUNS, STANCE_VERBS
-from storyline.analyze.speakers import BELIEF, SPEECH_VERBS
+from storyline.analyze.speakers import BELIEF, SPEECH_VERBS, lemma
 from storyline.model import Quote
 
 WEIGHTS = Path(__file__).with_name("attribution_weights.json")

@@ -31,7 +31,7 @@ PERSON_TITLES = frozenset("""mr mrs ms miss dr prof sir dame lord lady sen rep g
 lt maj capt adm sgt rev president minister senator governor mayor judge justice chancellor
 ambassador premier secretary spokesman spokeswoman spokesperson director chairman
 chairwoman executive ceo coach prosecutor lawyer attorney councillor councilor detective
-inspector officer""".split())
+inspector officer envoy commissioner negotiator mediator""".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
 _SPACE = re.compile(r"\s+")
 

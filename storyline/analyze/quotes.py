@@ -25,8 +25,7 @@ from collections.abc import Sequence
 
 from storyline.analyze import attribution_scorer as scorer
 from storyline.analyze.datelines import dateline_end
-from storyline.analyze.nlp import lemma
-from storyline.analyze.quote_marks import Inside, QuoteSpan, quote_spans
+from storyline.analyze.quote_marks import Inside, QuoteSpan, quote_spans, text_of
 from storyline.analyze.reported import candidate, reported
 from storyline.analyze.speakers import (
     BELIEF,
@@ -34,6 +33,7 @@ from storyline.analyze.speakers import (
     Speaker,
     addressee,
     is_cue,
+    lemma,
     shift,
     subject,
 )
@@ -50,7 +50,7 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
     The rules propose candidates and the learned scorer (``attribution_scorer``) keeps those
     PolNeAR would count; ``all_candidates`` returns every candidate unscored (for training).
     """
-    text = doc.text
+    text = text_of(doc)
     dateline = dateline_end(text)
     resolver = Resolver(doc, [shift(e, -offset) for e in entities], dateline=dateline)
     spans = quote_spans(text)
@@ -136,11 +136,12 @@ def _candidates(doc, quotes: list[Quote], inside: Inside, resolver: Resolver, of
                 dateline: int) -> list[Quote]:
     """Verbs with a subject and an object that no rule took: stances for the scorer."""
     cues = {q.cue_start - offset for q in quotes}
-    covered = [(q.start - offset, q.end - offset) for q in quotes]
+    covered = bytearray(len(text_of(doc)) + 1)
+    for q in quotes:
+        covered[q.start - offset:q.end - offset] = b"\x01" * (q.end - q.start)
     out = []
     for token in doc:
-        if token.idx in cues or token.idx < dateline \
-                or any(s <= token.idx < e for s, e in covered):
+        if token.idx in cues or token.idx < dateline or covered[token.idx]:
             continue
         found = candidate(token, inside)
         if found is None:
@@ -151,7 +152,7 @@ def _candidates(doc, quotes: list[Quote], inside: Inside, resolver: Resolver, of
             continue
         name, s_start, s_end = who
         out.append(Quote(speaker=name, speaker_start=s_start + offset,
-                         speaker_end=s_end + offset, quote=doc.text[start:end],
+                         speaker_end=s_end + offset, quote=text_of(doc)[start:end],
                          start=start + offset, end=end + offset, cue=token.text,
                          cue_start=token.idx + offset,
                          cue_end=token.idx + len(token.text) + offset, direct=False,
@@ -260,7 +261,7 @@ def _direct_speaker(doc, chain: list[QuoteSpan], inside: Inside, resolver: Resol
 def _dash_speaker(doc, chain: list[QuoteSpan]):
     """'"...." ― Sonya Herridge': a name after a dash right behind the closing mark."""
     end = chain[-1].end
-    after = doc.text[end:end + 80]
+    after = text_of(doc)[end:end + 80]
     skip = len(after) - len(after.lstrip(" ,.!?\"”»"))
     m = _DASH_SPEAKER.match(after[skip:])
     if m is None:
@@ -277,7 +278,7 @@ def _dash_speaker(doc, chain: list[QuoteSpan]):
 
 def _previous_sentence_cue(doc, quote_start: int, inside: Inside):
     """A cue in the text just before the quote that ends with a colon ("He said:")."""
-    before = doc.text[:quote_start].rstrip(" “\"«„\n")
+    before = text_of(doc)[:quote_start].rstrip(" “\"«„\n")
     if not before.endswith(":"):
         return None
     span = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")

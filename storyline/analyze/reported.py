@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from storyline.analyze.nlp import lemma
-from storyline.analyze.quote_marks import Inside
-from storyline.analyze.speakers import is_cue, subject
+from storyline.analyze.quote_marks import Inside, text_of
+from storyline.analyze.speakers import is_cue, lemma, subject
 
 
 class Found(NamedTuple):
@@ -32,7 +31,7 @@ def content_span(tokens) -> tuple[int, int] | None:
     if not toks:
         return None
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return start, _closing_mark(toks[0].doc.text, start, end)
+    return start, _closing_mark(text_of(toks[0].doc), start, end)
 
 
 def _closing_mark(text: str, start: int, end: int) -> int:
