@@ -83,6 +83,12 @@ def features(doc, q: Quote, offset: int = 0) -> dict[str, float]:
             f["infinitive"] = 1.0
     if q.start < q.cue_start < q.end:
         f["cue_inside"] = 1.0
+    # How far the cue and the speaker are from the statement: a quote that continues an
+    # earlier speaker's has its cue sentences away.
+    gap = max(0, q.cue_start - q.end, q.start - q.cue_end)
+    f[f"cue_gap={_bucket(gap // 8)}|{k}"] = 1.0
+    who_gap = max(0, q.speaker_start - q.end, q.start - q.speaker_end)
+    f[f"speaker_gap={_bucket(who_gap // 8)}|{k}"] = 1.0
     return f
 
 
