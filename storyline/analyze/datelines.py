@@ -28,9 +28,30 @@ _DATELINE = re.compile(
     r"\s*[-—–_]{1,2}\s+")
 
 
+# A dateline with its agency in brackets is distinctive enough to find after a header line
+# ("RABAT | Sun Feb 20 , 2011 6:47 pm EST RABAT -LRB- Reuters -RRB- - A son of ...").
+_AGENCY_DATELINE = re.compile(
+    r"\b(?!(?:EST|EDT|GMT|BST|IST|UTC|CET|CEST|PST|PDT|ET|PT)\b)"  # a time zone before it
+    r"(?P<place>[A-Z][A-Z.'’]+(?:(?:[ -]|\\?/)[A-Z][A-Z.'’]+){0,4})"
+    r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z\d][\w.]*){0,2})?"
+    r"\s*(?:\(|-LRB-)\s*[A-Z][\w .'’]{1,30}?\s*(?:\)|-RRB-)\s*(?:[-—–_]{1,2}\s+){1,3}")
+
+
 def dateline_end(text: str) -> int:
-    """Where the text after a leading dateline starts (0 when there is none)."""
-    m = _DATELINE.match(text[:400])
-    if m is None or len(m["place"].replace(" ", "")) < 3:
-        return 0
-    return m.end()
+    """Where the text after a leading dateline starts (0 when there is none); a header
+    before a dateline that names its agency goes with it.
+
+    >>> t = "RABAT | Sun Feb 20 , 2011 EST RABAT -LRB- Reuters -RRB- - A son spoke."
+    >>> t[dateline_end(t):]
+    'A son spoke.'
+    """
+    head = text[:400]
+    m = _DATELINE.match(head)
+    if m is not None and len(m["place"].replace(" ", "")) >= 3:
+        return m.end()
+    m = _AGENCY_DATELINE.search(head)
+    before = head[:m.start()].rstrip() if m is not None else ""
+    if m is not None and len(m["place"].replace(" ", "")) >= 3 \
+            and not before[-1:].islower():  # "... met in NEW YORK (Reuters) -": not one
+        return m.end()
+    return 0
