@@ -128,6 +128,13 @@ class Quote:
     direct: bool
     sentence: int = -1
     article_id: str = ""  # the article the statement is in (set by digests; "" if unknown)
+    # A direct quote split by its cue ('"We stay," he said. "We will fight."'): the quoted
+    # pieces, each without its marks; empty when the quote is one piece (start, end).
+    parts: list[tuple[int, int]] = field(default_factory=list)
+    addressee: str = ""  # whom the speaker told it to: "reporters" in "told reporters"
+    # A stance read from a verb's object rather than speech ("Washington supports the
+    # opposition"): an attribution for PolNeAR, not "who said what" for a reader.
+    stance: bool = False
 
 
 @dataclass(slots=True)

@@ -26,6 +26,12 @@ foreign defence defense interior finance state chief deputy former acting candid
 democratic republican attorney speaker leader rev reverend sgt sergeant officer spokesman
 spokeswoman
 """.split())
+# Words right before a name that make it a person's: "Mayor Helena Strand", "Dr Sutter".
+PERSON_TITLES = frozenset("""mr mrs ms miss dr prof sir dame lord lady sen rep gov gen col
+lt maj capt adm sgt rev president minister senator governor mayor judge justice chancellor
+ambassador premier secretary spokesman spokeswoman spokesperson director chairman
+chairwoman executive ceo coach prosecutor lawyer attorney councillor councilor detective
+inspector officer envoy commissioner negotiator mediator""".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
 _SPACE = re.compile(r"\s+")
 
@@ -70,9 +76,76 @@ def entity_keys(mentions: Sequence[tuple[str, str]]) -> list[str]:
     return keys
 
 
+# A name that starts or ends with one of these words is a place, whatever the tagger said:
+# "Lake Harmon", "Mount Sinai", "Mill Road", "Old Sarn Bridge".
+_PLACE_FIRST = frozenset("lake mount mt river cape fort gulf bay isle island".split())
+_PLACE_LAST = {"river": "LOC", "valley": "LOC", "lake": "LOC", "mountains": "LOC",
+               "island": "LOC", "islands": "LOC", "bay": "LOC", "sea": "LOC", "ocean": "LOC",
+               "road": "FAC", "street": "FAC", "avenue": "FAC", "square": "FAC",
+               "bridge": "FAC", "lane": "FAC", "airport": "FAC", "stadium": "FAC"}
+# Words that open or close a tagged span without being part of the name: "Besides Mexico",
+# "Drustan and".
+_EDGE_POS = frozenset({"ADP", "SCONJ", "CCONJ", "ADV", "INTJ", "PUNCT", "PART", "VERB", "AUX"})
+
+
+def _trimmed(span):
+    """The span without leading/trailing words that are not part of a name (or None)."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].pos_ in _EDGE_POS or doc[start].is_space) \
+            and not doc[start].text[:1].isdigit():
+        start += 1
+    while end > start and (doc[end - 1].pos_ in _EDGE_POS or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _place_label(words: list[str], label: str) -> str:
+    """LOC/FAC for names shaped like places ("Lake Harmon"), else ``label``."""
+    if label not in ("PERSON", "ORG", "NORP", "FAC") or len(words) < 2:
+        return label
+    if words[0].lower() in _PLACE_FIRST:
+        return "LOC"
+    if label == "FAC":
+        return label
+    return _PLACE_LAST.get(words[-1].lower(), label)
+
+
 def read_entities(doc, offset: int = 0) -> list[Entity]:
-    """Named entities of a spaCy Doc with keys (``offset`` shifts the spans)."""
-    ents = [e for e in doc.ents if e.label_ in LABELS and e.text.strip()]
-    keys = entity_keys([(e.text, e.label_) for e in ents])
-    return [Entity(e.text, e.label_, e.start_char + offset, e.end_char + offset, key)
-            for e, key in zip(ents, keys, strict=True)]
+    """Named entities of a spaCy Doc with keys (``offset`` shifts the spans).
+
+    Spans are trimmed of words that are no part of the name, a wire dateline ("BRANDON,
+    March 10 (Wire) - ") gives none, a name shaped like a place is one, and a single word
+    that is a person's surname in the same article ("Vell" after "Tomas Vell", tagged ORG)
+    is that person.
+    """
+    from storyline.analyze.datelines import dateline_end
+
+    dateline = dateline_end(doc.text)
+    ents = []
+    for e in doc.ents:
+        if e.label_ not in LABELS or e.start_char < dateline:
+            continue
+        span = _trimmed(e)
+        if span is None or not span.text.strip():
+            continue
+        if len(span) == 1 and span[0].pos_ != "PROPN" and e.label_ != "NORP":
+            continue  # "Schools", "Council", "crown": a common word, not a name
+        before = [t.lower_.rstrip(".") for t in doc[max(0, span.start - 2):span.start]]
+        if len(span) == 1 and before[-1:] == ["of"] and before[0] in TITLES:
+            continue  # "Secretary of State": part of a title
+        label = e.label_
+        if label in ("ORG", "GPE", "NORP", "LOC") and before and before[-1] in PERSON_TITLES:
+            label = "PERSON"  # "Mayor Helena Strand", whatever the tagger said
+        ents.append((span, _place_label(span.text.split(), label)))
+    people = {normal_form(span.text, "PERSON") for span, label in ents if label == "PERSON"}
+    surnames = {p.split(" ")[-1] for p in people if " " in p}
+    labels = [
+        "PERSON" if label in ("ORG", "GPE", "NORP", "LOC") and (
+            normal_form(span.text, "PERSON") in people
+            or normal_form(span.text, "PERSON") in surnames) else label
+        for span, label in ents]
+    keys = entity_keys([(span.text, label) for (span, _), label in zip(ents, labels,
+                                                                        strict=True)])
+    return [Entity(span.text, label, span.start_char + offset, span.end_char + offset, key)
+            for (span, _), label, key in zip(ents, labels, keys, strict=True)]

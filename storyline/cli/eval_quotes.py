@@ -21,9 +21,12 @@ def eval_quotes(
 ) -> None:
     """Content-span and attribution precision, recall and F1, overall and for direct quotes.
 
-    A system quote matches a gold attribution when the content spans overlap by at least
-    half of the shorter; the attribution is right when the speaker span overlaps the gold
-    Source span.
+    Two matchings, each a row. lenient: a system quote matches a gold attribution when the
+    content spans overlap by at least half of the shorter; the attribution is right when the
+    speaker span overlaps the gold Source span. strict (the release check's): the same overlap,
+    the speaker span overlapping the Source or the speaker equal to its text (case and a
+    leading "the" aside), counted one-to-one per article; a gold attribution is direct when
+    half of its content lies inside double quotation marks.
     """
     from storyline.analyze.pipeline import analyze_docs
     from storyline.evaluate.attribution import evaluate
@@ -38,11 +41,11 @@ def eval_quotes(
     err.print(f"analyzing {len(docs)} articles", markup=False)
     analyses = analyze_docs([d.article for d in docs])
     seconds = time.perf_counter() - started
-    totals = evaluate(docs, analyses)
-    result = {
-        "articles": len(docs), "gold_attributions": sum(len(d.attributions) for d in docs),
-        "seconds": round(seconds, 1),
-        "systems": {
+    matchings = {m: evaluate(docs, analyses, matching=m) for m in ("lenient", "strict")}
+    totals = matchings["lenient"]
+
+    def table(by_system):
+        return {
             name: {key: {part: {"precision": round(getattr(s, part).precision, 4),
                                 "recall": round(getattr(s, part).recall, 4),
                                 "f1": round(getattr(s, part).f1, 4),
@@ -50,16 +53,25 @@ def eval_quotes(
                                 "gold": getattr(s, part).gold}
                          for part in ("content", "attribution")}
                    for key, s in by_key.items()}
-            for name, by_key in totals.items()},
+            for name, by_key in by_system.items()}
+
+    result = {
+        "articles": len(docs), "gold_attributions": sum(len(d.attributions) for d in docs),
+        "seconds": round(seconds, 1),
+        "systems": table(totals),
+        "strict": table(matchings["strict"]),
     }
     if output is OutputFormat.json:
         print_json(result)
         return
     out.print(f"PolNeAR {path}: {result['articles']} articles, {result['gold_attributions']} "
               f"gold attributions; analysis {seconds:.1f} s")
-    out.print(f"{'system':<20} {'subset':<8} {'content P/R/F1':<22} {'attribution P/R/F1':<22}")
-    for name, by_key in totals.items():
-        for key, s in by_key.items():
-            c, a = s.content, s.attribution
-            out.print(f"{name:<20} {key:<8} {c.precision:.3f}/{c.recall:.3f}/{c.f1:.3f}"
-                      f"{'':<5} {a.precision:.3f}/{a.recall:.3f}/{a.f1:.3f}")
+    out.print(f"{'system':<20} {'matching':<9} {'subset':<8} {'content P/R/F1':<22} "
+              f"{'attribution P/R/F1':<22}")
+    for name in totals:
+        for matching, by_system in matchings.items():
+            for key, s in by_system[name].items():
+                c, a = s.content, s.attribution
+                out.print(f"{name:<20} {matching:<9} {key:<8} "
+                          f"{c.precision:.3f}/{c.recall:.3f}/{c.f1:.3f}{'':<5} "
+                          f"{a.precision:.3f}/{a.recall:.3f}/{a.f1:.3f}")

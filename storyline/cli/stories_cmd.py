@@ -145,7 +145,8 @@ def _print_digest(digest, articles: dict) -> None:
             outlet = f" [dim]({escape(article.source or article.id)})[/dim]" if article else ""
             text = quote.quote if len(quote.quote) <= 200 else quote.quote[:197] + "..."
             mark = '"' if quote.direct else ""
-            out.print(f"  [bold]{escape(quote.speaker)}[/bold] {escape(quote.cue)}: "
+            cue = f"{quote.cue} {quote.addressee}" if quote.addressee else quote.cue
+            out.print(f"  [bold]{escape(quote.speaker)}[/bold] {escape(cue)}: "
                       f"{mark}{escape(text)}{mark}{outlet}")
     if digest.entities:
         names = ", ".join(f"{name} ({count})" for name, _label, count in digest.entities[:12])

@@ -17,19 +17,21 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.digest.candidates import published_key
 from storyline.digest.disagreements import find_disagreements
+from storyline.digest.entity_list import story_names, top_entities
 from storyline.digest.summary import summarize
 from storyline.model import Digest, Quote
 
 log = logging.getLogger("storyline.digest")
 
-_PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "who"}
+_PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "who",
+             # a negated speaker states the opposite: "nobody warned them the lake might ..."
+             "nobody", "no one", "none", "neither", "no official", "no one else"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +74,13 @@ def compose(story_id: str, analyzed: Sequence[AnalyzedArticle],
     """A digest from analyzed articles (reading order: publication time)."""
     size = size or DigestSize()
     analyzed = sorted(analyzed, key=published_key)
+    names = story_names(analyzed)  # "Kerry said" -> "John Kerry said", as the story names him
     return Digest(
         story_id=story_id,
         summary=summarize(analyzed, words=size.summary_words) if analyzed else [],
         timeline=_timeline(analyzed, size),
-        quotes=top_quotes(analyzed, size.quotes),
+        quotes=[replace(q, speaker=names.get(q.speaker, q.speaker))
+                for q in top_quotes(analyzed, size.quotes)],
         entities=top_entities(analyzed, size.entities),
         disagreements=find_disagreements(analyzed),
     )
@@ -98,52 +102,60 @@ def top_quotes(analyzed: Sequence[AnalyzedArticle], limit: int) -> list[Quote]:
     """Who said what: attributed statements with a named speaker, each statement once.
 
     Direct quotes come before reported speech, then earlier articles and positions; the
-    same words quoted by several outlets are kept once (the earliest).
+    same words quoted by several outlets are kept once (the earliest). Left out, since a
+    wrong or half statement is worse than none: a speaker the article does not name ("he"
+    with no one it can stand for), a stance read from a verb's object ("Washington supports
+    the opposition"), a fragment of a sentence ("said: would restore credibility"), and a
+    statement that holds another attribution ("found: City engineer Sven Dale said"). A
+    quote in parts ('"We stay," he said. "We fight."') is shown as its parts.
     """
     found: list[tuple[tuple, Quote]] = []
     seen: set[str] = set()
     for a_index, item in enumerate(analyzed):
-        for q in getattr(item.analysis, "quotes", None) or []:
-            speaker = q.speaker.strip()
-            if not speaker or speaker.lower() in _PRONOUNS or len(q.quote.split()) < 4:
+        quotes = getattr(item.analysis, "quotes", None) or []
+        for q in quotes:
+            if not _trustworthy(q, quotes):
                 continue
-            key = " ".join(re.findall(r"\w+", q.quote.lower()))[:120]
+            text = _shown(q, item.article.text)
+            key = " ".join(re.findall(r"\w+", text.lower()))[:120]
             if key in seen:
                 continue
             seen.add(key)
             found.append(((not q.direct, a_index, q.start),
-                          replace(q, article_id=item.article.id)))
+                          replace(q, article_id=item.article.id, quote=text)))
     found.sort(key=lambda pair: pair[0])
     return [q for _, q in found[:limit]]
 
 
+# Words a clause starts with when its subject was left behind ("which Kerry said would ...").
+_FRAGMENT_STARTS = frozenset("""would will was were is are has have had could can should may
+might must to be been being did does do not""".split())
+
+
+def _trustworthy(q: Quote, others: Sequence[Quote]) -> bool:
+    speaker = q.speaker.strip()
+    if q.stance or not speaker or not speaker[0].isalnum() or speaker.lower() in _PRONOUNS:
+        return False
+    words = q.quote.split()
+    if len(words) < 4:
+        return False
+    first = words[0].lstrip("\"“‘'(")
+    if q.direct and first[:1].islower():
+        return False  # a quoted fragment of the writer's sentence
+    if not q.direct and first.lower() in _FRAGMENT_STARTS:
+        return False
+    return not any(o is not q and q.start <= o.speaker_start and o.cue_end <= q.end
+                   for o in others)
+
+
+def _shown(q: Quote, text: str) -> str:
+    """The statement as a reader sees it: its parts joined, without the cue between them."""
+    if not q.parts or not text:
+        return q.quote
+    pieces = [text[s:e].strip().rstrip(",") for s, e in q.parts]
+    return " … ".join(p for p in pieces if p)
+
+
 # Bump when the digest of the same analyzed articles changes: stored digests are rebuilt.
-VERSION = "2"  # 2: main entities without nationalities; stricter disagreements
-MAIN_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
-
-
-def top_entities(analyzed: Sequence[AnalyzedArticle], limit: int) -> list[tuple[str, str, int]]:
-    """(name, label, mentions) of the most mentioned entities of the story.
-
-    Mentions are united by the analyzer's entity ``key`` (its fullest name in an article)
-    and, across articles, by that key case-folded; the name shown is the most common key.
-    Only people, organizations, places and named events count: nationalities ("Velorian"),
-    products and titles of works are no one a reader looks for in a story.
-    """
-    counts: Counter[str] = Counter()
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    labels: dict[str, Counter[str]] = defaultdict(Counter)
-    for item in analyzed:
-        for e in item.analysis.entities:
-            if e.label not in MAIN_ENTITY_LABELS:
-                continue
-            name = " ".join((e.key or e.text).split())
-            if not name:
-                continue
-            folded = name.casefold().removeprefix("the ").replace(".", "")  # U.S., US
-            counts[folded] += 1
-            names[folded][name] += 1
-            labels[folded][e.label] += 1
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return [(names[k].most_common(1)[0][0], labels[k].most_common(1)[0][0], n)
-            for k, n in ranked]
+VERSION = "3"  # 2: main entities without nationalities; stricter disagreements; 3: entities
+# united across articles and spellings, quotes only with a speaker a reader can trust

@@ -106,21 +106,36 @@ def score(system: Sequence[tuple[tuple[int, int], tuple[int, int], bool]],
     }
 
 
-def evaluate(documents, analyses) -> dict[str, dict[str, Scores]]:
+def evaluate(documents, analyses, matching: str = "lenient") -> dict[str, dict[str, Scores]]:
     """Totals over PolNeAR ``documents`` (``polnear.Document``) and their analyses, for
-    storyline and the baselines of ``quote_baselines``: ``{system: {subset: Scores}}``."""
-    from storyline.evaluate.quote_baselines import BASELINES
+    storyline and the baselines of ``quote_baselines``: ``{system: {subset: Scores}}``.
 
+    ``matching`` is ``"lenient"`` (this module's) or ``"strict"`` (the release check's,
+    ``strict_attribution``: one-to-one, direct by the share of the content in marks).
+    """
+    from storyline.evaluate.quote_baselines import BASELINES
+    from storyline.evaluate.strict_attribution import StrictGold, StrictQuote, strict_score
+
+    if matching not in ("lenient", "strict"):
+        raise ValueError(f"matching must be 'lenient' or 'strict', not {matching!r}")
     systems = ["storyline", *BASELINES]
     totals = {name: {k: Scores(PRF(), PRF()) for k in ("overall", "direct")} for name in systems}
     for doc, analysis in zip(documents, analyses, strict=True):
-        gold = [GoldSpans(g.content, g.source, g.direct) for g in doc.attributions]
-        outputs = {"storyline": [((q.start, q.end), (q.speaker_start, q.speaker_end), q.direct)
-                                 for q in analysis.quotes]}
+        text = doc.article.text
+        outputs = {"storyline": [StrictQuote((q.start, q.end), (q.speaker_start, q.speaker_end),
+                                             q.speaker, q.direct) for q in analysis.quotes]}
         for name, baseline in BASELINES.items():
-            outputs[name] = baseline(doc.article.text, analysis)
-        for name, triples in outputs.items():
-            for key, s in score(triples, gold).items():
+            outputs[name] = [StrictQuote(c, s, text[s[0]:s[1]], d)
+                             for c, s, d in baseline(text, analysis)]
+        for name, quotes in outputs.items():
+            if matching == "strict":
+                scores = strict_score(text, quotes, [StrictGold(g.content, g.source)
+                                                     for g in doc.attributions])
+            else:
+                scores = score([(q.content, q.speaker_span, q.direct) for q in quotes],
+                               [GoldSpans(g.content, g.source, g.direct)
+                                for g in doc.attributions])
+            for key, s in scores.items():
                 totals[name][key].content.add(s.content)
                 totals[name][key].attribution.add(s.attribution)
     return totals
