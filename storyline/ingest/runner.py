@@ -101,7 +101,7 @@ def collect(paths: Iterable[Path | str], fmt: str | None, report: IngestReport,
         except InputError as exc:
             report.failed_inputs.append(str(exc))
             detail = str(exc).removeprefix(f"{path}: ")
-            _skip(report, Skip(str(path), "unreadable input", detail), on_skip, strict)
+            _skip(report, Skip(str(path), exc.reason, detail), on_skip, strict)
         except (OSError, EOFError) as exc:  # a read error in the middle of a file
             detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             report.failed_inputs.append(f"{path}: {detail}")
