@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,7 +36,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
 
+from storyline import limits
 from storyline.model import Article, Story
 from storyline.store import migrations, schema
 
@@ -69,6 +73,10 @@ class StoreError(Exception):
     """The store cannot be opened or used (a one-line reason for the user)."""
 
 
+class StoreBusy(StoreError):
+    """Another process held the store's write lock for longer than this writer would wait."""
+
+
 def open_store(url: str | None = None) -> Store:
     """Open (creating and migrating as needed) the store at ``url``."""
     return Store(normalize_db_url(url) if url else default_db_url())
@@ -86,13 +94,26 @@ class ArticleRow:
 
 
 class Store:
-    """All access to storyline's tables. Safe to share within one process."""
+    """All access to storyline's tables. Safe to share within one process.
+
+    Writers (CLI ingests, API requests, ``serve`` workers) may run in several processes at
+    once. Each write transaction takes the store's write lock first (``begin`` and
+    ``lock_for_ingest``); one that must wait for another process says so once through
+    ``on_wait`` and gives up with ``StoreBusy`` after ``write_wait`` seconds. A writer that
+    keeps state from the store in memory (the near-duplicate index, open stories) checks
+    ``generation`` under the lock: every transaction that changes articles, stories or
+    memberships advances it (``advance_generation``), so a changed number means another
+    writer was there and the state must be read again.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.on_wait: Callable[[str], None] | None = None  # told once when a writer waits
+        self.write_wait = limits.WRITE_WAIT_SECONDS
+        self._run_locks: dict[int, Connection] = {}  # PostgreSQL sessions holding a run
         try:
             _make_parent_folder(url)
-            self.engine: Engine = _make_engine(url)
+            self.engine: Engine = _make_engine(url, self)
             migrations.upgrade(self.engine)
         except Exception as exc:  # noqa: BLE001 - reported as one line to the user
             raise StoreError(f"cannot open store {_safe_url(url)}: {_first_line(exc)}") from exc
@@ -102,6 +123,9 @@ class Store:
         return self.engine.dialect.name
 
     def close(self) -> None:
+        for conn in self._run_locks.values():
+            conn.close()
+        self._run_locks.clear()
         self.engine.dispose()
 
     # -- ingest -----------------------------------------------------------------------
@@ -112,7 +136,9 @@ class Store:
 
         On SQLite it starts with ``BEGIN IMMEDIATE``: the write lock is taken before the
         first read, so what a transaction reads (which ids exist) is still true when it
-        writes, even with another process ingesting into the same file.
+        writes, even with another process ingesting into the same file. While another
+        process holds the lock it waits (see the class), never failing with "database is
+        locked" halfway through.
         """
         with self.engine.connect() as conn:
             conn.execution_options(storyline_write=True)
@@ -121,29 +147,128 @@ class Store:
 
     def lock_for_ingest(self, conn: Connection) -> None:
         """Serialize ingest batches across processes (on SQLite ``begin`` already does)."""
-        if self.dialect == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INGEST_LOCK})
+        if self.dialect != "postgresql":
+            return
+        key = {"key": _INGEST_LOCK}
+        if conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), key).scalar():
+            return
+        self._waiting()
+        # An advisory lock waits as long as lock_timeout allows, then the statement fails.
+        conn.execute(text(f"SET LOCAL lock_timeout = {int(self.write_wait * 1000)}"))
+        try:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), key)
+        except OperationalError as exc:
+            raise self._busy() from exc
+        conn.execute(text("SET LOCAL lock_timeout = DEFAULT"))
+
+    def _waiting(self) -> None:
+        if self.on_wait:
+            self.on_wait("another process is writing to the store; waiting for it to finish")
+
+    def _busy(self) -> StoreBusy:
+        return StoreBusy(f"store {_safe_url(self.url)} is busy: another process has held its "
+                         f"write lock for over {self.write_wait:g} s; try again later")
+
+    def _begin_immediate(self, conn) -> None:
+        """SQLite's ``BEGIN IMMEDIATE``, retried while another process holds the lock."""
+        deadline = time.monotonic() + self.write_wait
+        told = False
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise self._busy() from exc
+                if not told:
+                    self._waiting()
+                    told = True
+
+    def generation(self, conn: Connection) -> int:
+        """How many writes have changed articles or stories (see the class docstring)."""
+        meta = schema.meta
+        value = conn.execute(select(meta.c.value).where(meta.c.key == _GENERATION)).scalar()
+        return int(value) if value else 0
+
+    def advance_generation(self, conn: Connection) -> int:
+        """Count one more change (call it in the transaction that writes, under the lock)."""
+        meta = schema.meta
+        number = self.generation(conn) + 1
+        done = conn.execute(update(meta).where(meta.c.key == _GENERATION)
+                            .values(value=str(number)))
+        if done.rowcount == 0:
+            conn.execute(insert(meta).values(key=_GENERATION, value=str(number)))
+        return number
+
+    def max_seq(self, conn: Connection) -> int:
+        """The newest article's arrival number (0 for an empty store)."""
+        a = schema.articles
+        return int(conn.execute(select(func.coalesce(func.max(a.c.seq), 0))).scalar() or 0)
 
     def start_run(self, inputs: Sequence[str]) -> int:
-        with self.engine.begin() as conn:
+        """Record an ingest run as running; earlier runs whose process died are marked
+        "interrupted" now (their ``finished_at`` is the moment this was noticed)."""
+        with self.begin() as conn:
+            self._mark_interrupted(conn)
             result = conn.execute(
                 insert(schema.ingest_runs).values(
                     started_at=_now(), inputs=list(inputs), ingested=0, duplicates=0,
-                    already_present=0, skipped=0, skip_reasons={},
+                    already_present=0, skipped=0, skip_reasons={}, status="running",
+                    owner=_OWNER,
                 )
             )
-            return int(result.inserted_primary_key[0])
+            run_id = int(result.inserted_primary_key[0])
+        if self.dialect == "postgresql":
+            # Held by this session until the run finishes or the process dies: how a later
+            # run on any machine tells a dead run from a live one.
+            holder = self.engine.connect()
+            holder.execute(text("SELECT pg_advisory_lock(:k, :run)"),
+                           {"k": _RUN_LOCK_CLASS, "run": run_id})
+            holder.commit()
+            self._run_locks[run_id] = holder
+        return run_id
 
     def finish_run(self, run_id: int, *, ingested: int, duplicates: int, already_present: int,
                    skipped: int, skip_reasons: dict[str, int]) -> None:
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             conn.execute(
                 update(schema.ingest_runs)
                 .where(schema.ingest_runs.c.id == run_id)
                 .values(finished_at=_now(), ingested=ingested, duplicates=duplicates,
                         already_present=already_present, skipped=skipped,
-                        skip_reasons=skip_reasons)
+                        skip_reasons=skip_reasons, status="finished")
             )
+        holder = self._run_locks.pop(run_id, None)
+        if holder is not None:
+            holder.close()  # ends the session, and the run's lock with it
+
+    def _mark_interrupted(self, conn: Connection) -> None:
+        runs = schema.ingest_runs
+        unfinished = conn.execute(
+            select(runs.c.id, runs.c.owner).where(runs.c.finished_at.is_(None))
+        ).all()
+        for run_id, owner in unfinished:
+            if run_id in self._run_locks or not self._run_is_dead(conn, run_id, owner):
+                continue
+            a = schema.articles
+            stored = conn.execute(select(func.count()).select_from(a)
+                                  .where(a.c.ingest_run == run_id)).scalar()
+            conn.execute(update(runs).where(runs.c.id == run_id).values(
+                status="interrupted", finished_at=_now(), ingested=int(stored or 0)))
+
+    def _run_is_dead(self, conn: Connection, run_id: int, owner: str | None) -> bool:
+        if self.dialect == "postgresql":
+            args = {"k": _RUN_LOCK_CLASS, "run": run_id}
+            if not conn.execute(text("SELECT pg_try_advisory_lock(:k, :run)"), args).scalar():
+                return False
+            conn.execute(text("SELECT pg_advisory_unlock(:k, :run)"), args)
+            return True
+        host, _, pid = (owner or "").rpartition(":")
+        if host != socket.gethostname() or not pid.isdigit():
+            return owner is None  # written before runs had owners: long gone
+        return not _process_alive(int(pid))
 
     def existing(self, conn: Connection, ids: Iterable[str], urls: Iterable[str],
                  hashes: Iterable[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -186,14 +311,16 @@ class Store:
         for article_id, data in values.items():
             conn.execute(update(a).where(a.c.id == article_id).values(minhash=data))
 
-    def insert_articles(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        """Insert prepared article rows (see ``ingest.runner``), numbering them in order."""
+    def insert_articles(self, conn: Connection, rows: list[dict[str, Any]]) -> int:
+        """Insert prepared article rows (see ``ingest.runner``), numbering them in order;
+        returns the newest ``seq`` (the store's, when ``rows`` is empty)."""
+        next_seq = self.max_seq(conn)
         if not rows:
-            return
-        next_seq = conn.execute(select(func.coalesce(func.max(schema.articles.c.seq), 0))).scalar()
+            return next_seq
         for offset, row in enumerate(rows, start=1):
-            row["seq"] = int(next_seq) + offset
+            row["seq"] = next_seq + offset
         conn.execute(insert(schema.articles), rows)
+        return next_seq + len(rows)
 
     def add_articles(self, articles: Sequence[Article], run_id: int | None) -> int:
         """Insert articles that are not yet stored, without duplicate detection (for tests)."""
@@ -207,12 +334,22 @@ class Store:
 
     def minhashes(self) -> Iterable[tuple[str, bytes]]:
         """(id, minhash signature) of every original article, for the near-duplicate index."""
+        for key, data, _seq in self.minhashes_since(0):
+            yield key, data
+
+    def minhashes_since(self, after_seq: int, conn: Connection | None = None,
+                        ) -> Iterator[tuple[str, bytes, int]]:
+        """(id, minhash signature, seq) of the original articles that arrived after
+        ``after_seq`` (on ``conn`` when given): what a near-duplicate index lacks."""
         a = schema.articles
-        with self.engine.connect() as conn:
-            query = select(a.c.id, a.c.minhash).where(
-                a.c.duplicate_of.is_(None), a.c.minhash.is_not(None)
-            )
-            yield from conn.execute(query.execution_options(yield_per=2000))
+        query = select(a.c.id, a.c.minhash, a.c.seq).where(
+            a.c.duplicate_of.is_(None), a.c.minhash.is_not(None), a.c.seq > after_seq
+        )
+        if conn is not None:
+            yield from conn.execute(query)
+            return
+        with self.engine.connect() as own:
+            yield from own.execute(query.execution_options(yield_per=2000))
 
     # -- reading articles ---------------------------------------------------------------
 
@@ -293,9 +430,11 @@ class Store:
                 order = [func.ts_rank(tsv, tsquery).desc()]
         if conditions:
             stmt = stmt.where(and_(*conditions))
+        if offset > limits.MAX_OFFSET:  # past any store; and past what SQLite can count
+            return []
         stmt = stmt.order_by(*order).offset(offset)
         if limit is not None:
-            stmt = stmt.limit(limit)
+            stmt = stmt.limit(min(limit, limits.MAX_OFFSET))
         with self.engine.connect() as conn:
             return [_row_to_article(r) for r in conn.execute(stmt).mappings()]
 
@@ -319,10 +458,12 @@ class Store:
             if order == "size"
             else [s.c.last_published.desc(), s.c.size.desc()]
         )
+        if offset > limits.MAX_OFFSET:
+            return []
         stmt = select(s).where(s.c.merged_into.is_(None)).order_by(*ordering, s.c.id)
         stmt = stmt.offset(offset)
         if limit is not None:
-            stmt = stmt.limit(limit)
+            stmt = stmt.limit(min(limit, limits.MAX_OFFSET))
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).mappings().all()
             members = self._members(conn, [r["id"] for r in rows])
@@ -334,8 +475,9 @@ class Store:
             row = conn.execute(select(s).where(s.c.id == story_id)).mappings().first()
             if row is None:
                 # Allow a unique prefix, as users copy short ids.
+                prefix = re.sub(r"([\\%_])", r"\\\1", story_id)  # literal, not LIKE syntax
                 rows = conn.execute(
-                    select(s).where(s.c.id.like(story_id.replace("%", "") + "%")).limit(2)
+                    select(s).where(s.c.id.like(prefix + "%", escape="\\")).limit(2)
                 ).mappings().all()
                 if len(rows) != 1:
                     return None
@@ -374,6 +516,15 @@ class Store:
             low = needle.lower()
             return [sid for sid, ents in rows if any(low in e.lower() for e in ents or [])]
 
+    def assigned(self, conn: Connection, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` belong to a story already."""
+        m = schema.memberships
+        found: set[str] = set()
+        for chunk in _chunks(list(ids)):
+            found.update(r[0] for r in conn.execute(
+                select(m.c.article_id).where(m.c.article_id.in_(chunk))))
+        return found
+
     def unassigned_article_ids(self) -> list[str]:
         """Original articles that belong to no story yet, in publication order."""
         a, m = schema.articles, schema.memberships
@@ -388,12 +539,13 @@ class Store:
 
     def delete_all(self) -> None:
         """Empty every table (for ``storyline demo --fresh`` and tests)."""
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             for table in (schema.analyses, schema.memberships, schema.stories,
                           schema.articles, schema.ingest_runs):
                 conn.execute(table.delete())
             if self.dialect == "sqlite":
                 conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"))
+            self.advance_generation(conn)
 
 
 def article_row(article: Article, digest: str, run_id: int | None, *,
@@ -442,6 +594,19 @@ def _row_to_story(row, members: list[str]) -> Story:
 
 
 _INGEST_LOCK = 0x5707_11E5  # pg_advisory_xact_lock key held by an ingest batch
+_RUN_LOCK_CLASS = 0x5707_11E7 - 2**31  # pg_advisory_lock(class, run id) held by a live run
+_GENERATION = "store.generation"  # storyline_meta key: see Store.generation
+_OWNER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _make_parent_folder(url: str) -> None:
@@ -451,9 +616,11 @@ def _make_parent_folder(url: str) -> None:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _make_engine(url: str) -> Engine:
+def _make_engine(url: str, store: Store) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 60})
+        # The driver's busy wait for one attempt at a lock; a writer waiting for another
+        # process's transaction retries (and says so) in Store._begin_immediate.
+        engine = create_engine(url, connect_args={"timeout": 5})
         # One process owns an in-memory database, and all its connections share one: leave
         # transactions to the driver there.
         in_memory = ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://")
@@ -474,8 +641,10 @@ def _make_engine(url: str) -> Engine:
         if not in_memory:
             @event.listens_for(engine, "begin")
             def _begin(conn):  # pragma: no cover - trivial
-                write = conn.get_execution_options().get("storyline_write")
-                conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+                if conn.get_execution_options().get("storyline_write"):
+                    store._begin_immediate(conn)
+                else:
+                    conn.exec_driver_sql("BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -499,4 +668,5 @@ def _safe_url(url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
 
 
-__all__ = ["ArticleRow", "Store", "StoreError", "article_row", "default_db_url", "open_store"]
+__all__ = ["ArticleRow", "Store", "StoreBusy", "StoreError", "article_row", "default_db_url",
+           "open_store"]
