@@ -174,17 +174,21 @@ class Store:
         deadline = time.monotonic() + self.write_wait
         told = False
         while True:
+            # Each attempt waits briefly in the driver, so the wait is told about early.
+            attempt = min(_ATTEMPT_S, max(0.05, deadline - time.monotonic()))
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(attempt * 1000)}")
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
-                return
+                break
             except OperationalError as exc:
                 if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
                     raise
-                if time.monotonic() >= deadline:
-                    raise self._busy() from exc
                 if not told:
                     self._waiting()
                     told = True
+                if time.monotonic() >= deadline:
+                    raise self._busy() from exc
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(_BUSY_S * 1000)}")
 
     def generation(self, conn: Connection) -> int:
         """How many writes have changed articles or stories (see the class docstring)."""
@@ -597,6 +601,8 @@ _INGEST_LOCK = 0x5707_11E5  # pg_advisory_xact_lock key held by an ingest batch
 _RUN_LOCK_CLASS = 0x5707_11E7 - 2**31  # pg_advisory_lock(class, run id) held by a live run
 _GENERATION = "store.generation"  # storyline_meta key: see Store.generation
 _OWNER = f"{socket.gethostname()}:{os.getpid()}"
+_BUSY_S = 5.0  # SQLite: the driver's wait for a lock (reads in WAL mode hardly ever wait)
+_ATTEMPT_S = 2.0  # ... and for one attempt at the write lock (see Store._begin_immediate)
 
 
 def _process_alive(pid: int) -> bool:
@@ -620,7 +626,7 @@ def _make_engine(url: str, store: Store) -> Engine:
     if url.startswith("sqlite"):
         # The driver's busy wait for one attempt at a lock; a writer waiting for another
         # process's transaction retries (and says so) in Store._begin_immediate.
-        engine = create_engine(url, connect_args={"timeout": 5})
+        engine = create_engine(url, connect_args={"timeout": _BUSY_S})
         # One process owns an in-memory database, and all its connections share one: leave
         # transactions to the driver there.
         in_memory = ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://")
