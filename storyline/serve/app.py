@@ -217,6 +217,9 @@ def create_app(config: ServeConfig | None = None, store: Store | None = None) ->
         docs_url=None,  # served below from the installed swagger-ui-bundle, not a CDN
         redoc_url=None,
     )
+    # The installed Swagger UI (4.x) renders OpenAPI 3.0 documents only; it refused
+    # FastAPI's "3.1.0" with "Unable to render this definition".
+    app.openapi_version = "3.0.3"
     _add_offline_docs(app)
     app.state.config = config
     app.state.store = store
