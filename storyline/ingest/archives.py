@@ -155,4 +155,4 @@ def _tar_members(handle, name: str) -> Iterator[tuple[str, bytes | Skip]]:
 
 
 def _too_large(size: int) -> str:
-    return f"{size} bytes uncompressed, more than one input may hold ({limits.MAX_INPUT_BYTES})"
+    return f"{size} bytes uncompressed, more than the {limits.MAX_INPUT_BYTES} one input may hold"

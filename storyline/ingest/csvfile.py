@@ -164,9 +164,12 @@ def _rows(lines: list[str], position: int, header: list[str], name: str,
             problem = None
             if spanned > 1 and sum(line.count('"') for line in lines[first:first + spanned]) % 2:
                 problem = "its quotation marks do not balance"
-            elif len(cells) != len(header):
+            elif len(cells) > len(header):
                 problem = (f"{len(cells)} fields where the header has {len(header)} "
                            f"(quote a field that holds {_DELIMITER_NAMES[delimiter]})")
+            elif len(cells) < len(header):
+                problem = (f"{len(cells)} field{'s' if len(cells) > 1 else ''} where the "
+                           f"header has {len(header)}")
             if problem:
                 yield number, Skip(where, "malformed CSV", f"line {first + 1}: {problem}")
                 if spanned > 1:  # what it swallowed may be good rows: read them again

@@ -254,8 +254,8 @@ def read_bytes(data: bytes, name: str, fmt: str | None = None) -> Iterator[Artic
     if data[:2] == b"\x1f\x8b" and fmt != "archive":
         data = gunzip_limited(data, name)
     elif len(data) > limits.MAX_INPUT_BYTES:
-        raise TooLarge(f"{name}: {len(data)} bytes, more than one input may hold "
-                       f"({limits.MAX_INPUT_BYTES})")
+        raise TooLarge(f"{name}: {len(data)} bytes, more than the {limits.MAX_INPUT_BYTES} "
+                       "one input may hold")
     count = 0
     for item in BYTES_READERS[fmt](data, name):
         count += 1

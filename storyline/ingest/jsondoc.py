@@ -34,7 +34,7 @@ def read_json_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
         yield Skip(f"{name}:{exc.lineno}", "malformed JSON", exc.msg)
         return
     except RecursionError:
-        yield Skip(name, "nested too deeply", "deeper than Python's JSON reader goes")
+        yield Skip(name, "nested too deeply", f"more than {limits.MAX_JSON_DEPTH} levels")
         return
     cluster = None
     if isinstance(value, dict) and isinstance(value.get("articles"), list):

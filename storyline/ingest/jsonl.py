@@ -71,7 +71,7 @@ def json_objects(lines: Iterable[bytes], name: str) -> Iterator[tuple[str, dict]
             yield Skip(where, "malformed JSON", f"{exc.msg} at column {exc.colno}")
             continue
         except RecursionError:
-            yield Skip(where, "nested too deeply", "deeper than Python's JSON reader goes")
+            yield Skip(where, "nested too deeply", f"more than {limits.MAX_JSON_DEPTH} levels")
             continue
         if not isinstance(value, dict):
             yield Skip(where, "malformed JSON", "a line must be a JSON object")

@@ -71,9 +71,10 @@ def parse_published(value: Any) -> datetime | None:
         try:
             moment = datetime.fromtimestamp(value, tz=UTC)
         except (ValueError, OverflowError, OSError) as exc:
-            raise ValueError(f"unparseable date {value!r} (out of range)") from exc
+            raise ValueError(f"unparseable date {value!r}: out of range") from exc
         if not limits.MIN_PUBLISHED_YEAR <= moment.year <= limits.MAX_PUBLISHED_YEAR:
-            raise ValueError(f"unparseable date {value!r} (out of range)")
+            raise ValueError(f"unparseable date {value!r}: out of range (years "
+                             f"{limits.MIN_PUBLISHED_YEAR}-{limits.MAX_PUBLISHED_YEAR})")
         return moment
     if not isinstance(value, str):
         raise ValueError(f"unparseable date {value!r}")
@@ -95,7 +96,7 @@ def parse_published(value: Any) -> datetime | None:
     except (OverflowError, ValueError):  # 9999-12-31T23:59:59-05:00 is in year 10000 in UTC
         moment = None
     if moment is None or not limits.MIN_PUBLISHED_YEAR <= moment.year <= limits.MAX_PUBLISHED_YEAR:
-        raise ValueError(f"unparseable date {raw!r} (out of range: years "
+        raise ValueError(f"unparseable date {raw!r}: out of range (years "
                          f"{limits.MIN_PUBLISHED_YEAR}-{limits.MAX_PUBLISHED_YEAR})")
     return moment
 
@@ -257,8 +258,8 @@ def open_bytes(path: Path) -> bytes:
             handle.seek(0)
             return gunzip_limited(handle, str(path))
     if size > limits.MAX_INPUT_BYTES:
-        raise TooLarge(f"{path}: {size} bytes, more than one input may hold "
-                       f"({limits.MAX_INPUT_BYTES})")
+        raise TooLarge(f"{path}: {size} bytes, more than the {limits.MAX_INPUT_BYTES} "
+                       "one input may hold")
     return path.read_bytes()
 
 
@@ -271,7 +272,7 @@ def gunzip_limited(source: IO[bytes] | bytes, name: str,
     b'rain rain rain '
     >>> gunzip_limited(gzip.compress(b"0" * 100), "z.gz", limit=10)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    storyline.ingest.records.TooLarge: z.gz: more than 10 bytes uncompressed (the most ...)
+    storyline.ingest.records.TooLarge: z.gz: more than 10 bytes uncompressed, the most ...
     """
     limit = limits.MAX_INPUT_BYTES if limit is None else limit
     handle = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
@@ -295,8 +296,8 @@ def gunzip_limited(source: IO[bytes] | bytes, name: str,
             piece = inflater.decompress(pending, 1 << 20)
             size += len(piece)
             if size > limit:
-                raise TooLarge(f"{name}: more than {limit} bytes uncompressed "
-                               "(the most one input may hold)")
+                raise TooLarge(f"{name}: more than {limit} bytes uncompressed, "
+                               "the most one input may hold")
             pieces.append(piece)
             if inflater.eof:
                 pending, inflater = inflater.unused_data, None
