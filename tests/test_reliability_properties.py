@@ -34,7 +34,7 @@ from storyline.model import Article
 from storyline.store import open_store
 
 settings.register_profile(
-    "storyline", max_examples=25, deadline=5000, derandomize=True, database=None,
+    "storyline", max_examples=25, deadline=30_000, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                            HealthCheck.data_too_large])
 settings.register_profile("thorough", parent=settings.get_profile("storyline"),
