@@ -188,7 +188,7 @@ def test_a_writer_that_waits_too_long_gives_up_with_one_line(tmp_path):
 def test_a_postgresql_writer_waits_for_another(pg_url):
     from sqlalchemy import text
 
-    from storyline.store.database import _INGEST_LOCK
+    from storyline.store.writers import _INGEST_LOCK
 
     store, other = open_store(pg_url), open_store(pg_url)
     told = []

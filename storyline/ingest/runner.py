@@ -31,11 +31,9 @@ _LATEST = datetime.max.replace(tzinfo=UTC)
 class StoryAssigner(Protocol):
     """Puts newly stored original articles into stories, inside the batch's transaction.
 
-    An assigner may also have ``prepare(articles)``, called outside the write lock with the
-    articles about to be assigned (to do the slow analysis there and keep the transaction
-    short), and ``forget()``, called under the lock when another writer changed the store
-    since the assigner last read it (so state kept in memory must be read again).
-    """
+    It may also have ``prepare(articles)``, called before the write lock is taken (do the
+    slow analysis there), and ``forget()``, called under the lock when another writer
+    changed the store since (state kept in memory must be read again)."""
 
     def assign(self, conn: Connection, articles: Sequence[Article]) -> None: ...
 
@@ -181,10 +179,10 @@ class Ingestor:
 
     def _rehash(self, ids: list[str], conn: Connection | None = None) -> None:
         """Signatures written by an older scheme: recompute them from the stored texts."""
-        if conn is not None:
-            self._rehash_on(conn, ids)
-            return
         for start in range(0, len(ids), self.batch_size):
+            if conn is not None:
+                self._rehash_on(conn, ids[start:start + self.batch_size])
+                continue
             with self.store.begin() as own:
                 self._rehash_on(own, ids[start:start + self.batch_size])
 
