@@ -160,7 +160,7 @@ def test_60_waiting_requests_do_not_delay_an_unrelated_call(sqlite_url):
             started = time.monotonic()
             other = httpx.get(f"{base}/api/articles", params={"limit": 1}, timeout=60)
             took = time.monotonic() - started
-            assert other.status_code == 200 and took < 2.0, took
+            assert other.status_code == 200 and took < 5.0, took
             assert not any(w.done() for w in waiting)
         finally:
             release.set()

@@ -134,12 +134,14 @@ def test_write_transactions_stay_short_while_stories_are_analyzed(tmp_path, monk
     assert max(held) < 0.35 * total, (max(held), total)
 
 
-def hold_write_lock(db: Path, seconds: float, ready: threading.Event) -> threading.Thread:
+def hold_write_lock(db: Path, ready: threading.Event, release: threading.Event,
+                    most: float = 60.0) -> threading.Thread:
+    """Hold SQLite's write lock from another connection until ``release`` (or ``most`` s)."""
     def hold():
         conn = sqlite3.connect(db, timeout=30, isolation_level=None)
         conn.execute("BEGIN IMMEDIATE")
         ready.set()
-        time.sleep(seconds)
+        release.wait(most)
         conn.execute("COMMIT")
         conn.close()
 
@@ -150,22 +152,28 @@ def hold_write_lock(db: Path, seconds: float, ready: threading.Event) -> threadi
 
 def test_a_second_sqlite_writer_waits_says_so_and_completes(tmp_path):
     """Failure 5: a second writer failed with 'database is locked' when the first held the
-    lock longer than the driver's wait."""
+    lock longer than the driver's wait; now it waits, and says so."""
     db = tmp_path / "s.db"
     open_store(f"sqlite:///{db}").close()
     source = tmp_path / "a.jsonl"
     source.write_text("".join(json.dumps({"text": f"Article {i} on the harbour works."}) + "\n"
                               for i in range(20)))
-    ready = threading.Event()
-    holder = hold_write_lock(db, 8.0, ready)  # longer than one driver wait (5 s)
+    ready, release = threading.Event(), threading.Event()
+    holder = hold_write_lock(db, ready, release)
     ready.wait(10)
-    done = subprocess.run([*CLI, "ingest", str(source), "--db", f"sqlite:///{db}",
-                           "--no-stories"], capture_output=True, text=True, timeout=120)
+    run = subprocess.Popen([*CLI, "ingest", str(source), "--db", f"sqlite:///{db}",
+                            "--no-stories"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    first = run.stderr.readline()  # the lock is held until the writer says it waits
+    time.sleep(3)  # and a while longer: past one attempt at the lock
+    release.set()
+    stdout, rest = run.communicate(timeout=120)
     holder.join()
-    assert done.returncode == 0, done.stderr
-    assert "another process is writing to the store; waiting" in done.stderr
-    assert "locked" not in done.stderr and "Traceback" not in done.stderr
-    assert done.stdout.startswith("ingested 20,")
+    stderr = first + rest
+    assert run.returncode == 0, stderr
+    assert first.startswith("storyline: another process is writing to the store; waiting")
+    assert "locked" not in stderr and "Traceback" not in stderr
+    assert stdout.startswith("ingested 20,")
 
 
 def test_a_writer_that_waits_too_long_gives_up_with_one_line(tmp_path):
@@ -174,12 +182,13 @@ def test_a_writer_that_waits_too_long_gives_up_with_one_line(tmp_path):
     store.write_wait = 1.0
     told = []
     store.on_wait = told.append
-    ready = threading.Event()
-    holder = hold_write_lock(db, 8.0, ready)
+    ready, release = threading.Event(), threading.Event()
+    holder = hold_write_lock(db, ready, release)
     ready.wait(10)
     report = IngestReport()
     with pytest.raises(StoreBusy, match="is busy: another process has held its write lock"):
         Ingestor(store).store_articles([make_article({"text": "Rain fell."}, "x")], report)
+    release.set()
     holder.join()
     assert told == ["another process is writing to the store; waiting for it to finish"]
     assert report.ingested == 0
