@@ -37,7 +37,10 @@ def host_of(url: str | None) -> str | None:
     """The host of a URL without a leading ``www.`` (the default outlet name)."""
     if not url:
         return None
-    host = urlsplit(url.strip()).hostname
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:  # "http://[::1" and other hosts that cannot be read
+        return None
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from storyline import limits
 from storyline.ingest import urls
 from storyline.ingest.formats import detect_format, read_path
 from storyline.ingest.records import InputError
@@ -173,8 +174,8 @@ def test_connection_itself_checks_the_address(server, monkeypatch):
 def test_http_errors_and_size_limit(server, allow_private, monkeypatch):
     with pytest.raises(InputError, match="HTTP 404"):
         list(read_path(f"{server}/missing"))
-    monkeypatch.setattr(urls, "MAX_BYTES", 100)
-    with pytest.raises(InputError, match="too large"):
+    monkeypatch.setattr(limits, "URL_MAX_BYTES", 100)
+    with pytest.raises(InputError, match="more than 100 "):
         list(read_path(f"{server}/page"))
 
 

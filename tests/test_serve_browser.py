@@ -121,3 +121,16 @@ def test_story_page_fits_a_phone(server, browser):
     assert page.locator("ol.stories li.story").first.is_visible()
     page.close()
 
+
+
+def test_api_docs_render_under_their_content_security_policy(server, browser):
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=15_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/ingest" in paths and "/api/stories" in paths
+    assert violations == []
+    page.close()

@@ -67,7 +67,10 @@ class UserError(Exception):
 
 
 def fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]storyline: error:[/red] {message}", markup=True, highlight=False,
+    from storyline.cli.terminal import safe
+
+    # Messages name inputs (paths, ids) that the user or an article wrote: shown as text.
+    err.print(f"[red]storyline: error:[/red] {safe(message)}", markup=True, highlight=False,
               soft_wrap=True)
     raise typer.Exit(code)
 
@@ -114,17 +117,19 @@ def main() -> None:
     """Entry point of the console script: user mistakes never show a traceback."""
     from sqlalchemy.exc import OperationalError
 
+    from storyline.cli.terminal import clean
     from storyline.ingest.records import InputError
     from storyline.store.database import StoreError
 
     try:
         app()
     except (UserError, InputError, StoreError) as exc:
-        err.print(f"storyline: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"storyline: error: {clean(exc)}", markup=False, highlight=False,
+                  soft_wrap=True)
         sys.exit(2)
     except OperationalError as exc:  # the database went away, is locked, or the disk is full
         reason = str(exc.orig or exc).strip().splitlines()[0]
-        err.print(f"storyline: error: store: {reason}", markup=False, highlight=False,
+        err.print(f"storyline: error: store: {clean(reason)}", markup=False, highlight=False,
                   soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:

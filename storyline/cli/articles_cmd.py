@@ -18,6 +18,7 @@ from storyline.cli.app import (
     out,
     print_json,
 )
+from storyline.cli.terminal import clean, plain
 
 
 def parse_day(value: str | None, option: str, *, end: bool = False) -> datetime | None:
@@ -69,10 +70,10 @@ def articles(
     table = Table("published", "outlet", "title", "id", box=None, pad_edge=False)
     for row in rows:
         a = row.article
-        title = a.title or a.text[:80].replace("\n", " ")
+        title = plain(a.title or a.text[:80])
         if row.duplicate_of:
-            title += f"  [dim](duplicate of {row.duplicate_of})[/dim]"
+            title.append(f"  (duplicate of {clean(row.duplicate_of)})", style="dim")
         table.add_row(a.published.date().isoformat() if a.published else "-",
-                      a.source or "-", title, a.id)
+                      plain(a.source or "-"), title, plain(a.id))
     out.print(table)
     out.print(f"[dim]{len(rows)} article(s)[/dim]")

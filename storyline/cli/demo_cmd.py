@@ -33,6 +33,7 @@ def demo(
 ) -> None:
     """Ingest the demo corpus into the store and show what storyline made of it."""
     from storyline.cli.ingest_cmd import _story_assigner
+    from storyline.cli.terminal import safe
     from storyline.ingest.runner import ingest_paths
 
     store = open_store_or_fail(db)
@@ -47,8 +48,8 @@ def demo(
     originals = store.count_articles(originals_only=True)
     outlets = store.sources()
     out.print(f"[bold]{total}[/bold] articles from {len(outlets)} outlets in the store at "
-              f"{store.url} ({total - originals} recognized as duplicates):")
-    out.print("  " + ", ".join(f"{name} ({n})" for name, n in outlets))
+              f"{safe(store.url)} ({total - originals} recognized as duplicates):")
+    out.print("  " + safe(", ".join(f"{name} ({n})" for name, n in outlets)))
     from storyline.cli.stories_cmd import StoryOrder, show, stories
 
     out.print("\n[bold]Stories[/bold], biggest first:")

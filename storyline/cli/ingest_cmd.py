@@ -35,6 +35,7 @@ def ingest(
     the result line on stdout reads "ingested N, duplicates D, skipped S (reasons)". Exits 1
     when nothing could be read, or under --strict at the first problem.
     """
+    from storyline.cli.terminal import clean
     from storyline.ingest.formats import READERS
     from storyline.ingest.runner import StrictStop, ingest_paths
 
@@ -46,8 +47,12 @@ def ingest(
     def on_skip(skip):
         nonlocal shown
         if not quiet and shown < MAX_SHOWN_SKIPS:
-            err.print(f"skipped {skip.message()}", markup=False, highlight=False, soft_wrap=True)
+            err.print(f"skipped {clean(skip.message())}", markup=False, highlight=False,
+                      soft_wrap=True)
         shown += 1
+
+    # A second writer waits for the first (SQLite has one writer at a time): say so once.
+    store.on_wait = lambda why: err.print(f"storyline: {why}", markup=False, highlight=False)
 
     assigner = _story_assigner(store) if stories else None
     try:

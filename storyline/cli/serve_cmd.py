@@ -16,7 +16,7 @@ def serve_store(db_url: str, *, host: str = "127.0.0.1", port: int = 8000,
                 cache_seconds: float = 5.0, precompute: int = 0) -> None:
     """Start the server over the store at ``db_url`` (used by ``serve`` and ``demo --serve``)."""
     from storyline.serve.app import TOKEN_ENV, ServeConfig
-    from storyline.serve.server import LOOPBACK, ServeError, run
+    from storyline.serve.server import LOOPBACK, ServeError, check_port, run
 
     token = None
     if token_file is not None:
@@ -31,6 +31,10 @@ def serve_store(db_url: str, *, host: str = "127.0.0.1", port: int = 8000,
     if workers < 1:
         fail(f"--workers {workers}: must be at least 1")
     config = ServeConfig(db_url=db_url, token=token, cache_seconds=cache_seconds)
+    try:
+        check_port(host, port)  # before saying "serving": a busy port is the only message
+    except ServeError as exc:
+        fail(str(exc))
     if host not in LOOPBACK:
         err.print(f"warning: listening on {host}: other machines can reach this server",
                   markup=False)

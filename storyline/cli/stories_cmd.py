@@ -6,7 +6,6 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from storyline.cli.app import (
@@ -20,6 +19,7 @@ from storyline.cli.app import (
     out,
     print_json,
 )
+from storyline.cli.terminal import plain, safe
 
 
 class StoryOrder(StrEnum):
@@ -54,8 +54,8 @@ def stories(
     for story in found:
         table.add_row(
             story.last_published.date().isoformat() if story.last_published else "-",
-            str(len(story.articles)), str(len(story.sources)), escape(story.title or "-"),
-            story.id,
+            str(len(story.articles)), str(len(story.sources)), plain(story.title or "-"),
+            plain(story.id),
         )
     out.print(table)
     out.print(f"[dim]{len(found)} of {store.count_stories()} stories; "
@@ -88,14 +88,14 @@ def show(
             value["timeline"] = [entry.to_json() for entry in digest.timeline]
         print_json(value)
         return
-    out.print(f"[bold]{escape(story.title or '(untitled)')}[/bold]")
-    out.print(f"[dim]story {story.id}[/dim]")
+    out.print(f"[bold]{safe(story.title or '(untitled)')}[/bold]")
+    out.print(f"[dim]story {safe(story.id)}[/dim]")
     span = _span(story)
     out.print(f"{len(rows)} article(s) from {len(story.sources)} outlet(s), {span}")
     if story.sources:
-        out.print("outlets: " + escape(", ".join(story.sources)))
+        out.print("outlets: " + safe(", ".join(story.sources)))
     if story.entities:
-        out.print("key entities: " + escape(", ".join(story.entities)))
+        out.print("key entities: " + safe(", ".join(story.entities)))
     if digest is not None:
         _print_digest(digest, {r.article.id: r.article for r in rows})
     out.print("")
@@ -104,7 +104,7 @@ def show(
         a = row.article
         title = a.title or a.text[:80].replace("\n", " ")
         table.add_row(a.published.isoformat(timespec="minutes").replace("+00:00", "Z")
-                      if a.published else "-", escape(a.source or "-"), escape(title), a.id)
+                      if a.published else "-", plain(a.source or "-"), plain(title), plain(a.id))
     out.print(table)
 
 
@@ -119,38 +119,38 @@ def _print_digest(digest, articles: dict) -> None:
             if name not in outlets:
                 outlets.append(name)
         # the brackets are escaped with the names: "[d51a4567]" would read as a style tag
-        return f" [dim]{escape('[' + ', '.join(outlets) + ']')}[/dim]" if outlets else ""
+        return f" [dim]{safe('[' + ', '.join(outlets) + ']')}[/dim]" if outlets else ""
 
     if digest.summary:
         out.print("\n[bold]summary[/bold] "
                   "[dim](each sentence cites every outlet reporting it)[/dim]")
         for citation in digest.summary:
-            out.print(f"  - {escape(citation.text)}{cites(citation)}")
+            out.print(f"  - {safe(citation.text)}{cites(citation)}")
     if digest.disagreements:
         out.print("\n[bold]where sources disagree[/bold]")
         for disagreement in digest.disagreements:
-            out.print(f"  - {escape(disagreement.description)}")
+            out.print(f"  - {safe(disagreement.description)}")
             for citation in disagreement.statements:
-                out.print(f"      {escape(citation.text)}{cites(citation)}")
+                out.print(f"      {safe(citation.text)}{cites(citation)}")
     if digest.timeline:
         out.print("\n[bold]timeline[/bold]")
         for entry in digest.timeline:
             for n, citation in enumerate(entry.sentences):
                 day = entry.date.isoformat() if n == 0 else " " * 10
-                out.print(f"  {day}  {escape(citation.text)}{cites(citation)}")
+                out.print(f"  {day}  {safe(citation.text)}{cites(citation)}")
     if digest.quotes:
         out.print("\n[bold]who said what[/bold]")
         for quote in digest.quotes:
             article = articles.get(quote.article_id)
-            outlet = f" [dim]({escape(article.source or article.id)})[/dim]" if article else ""
+            outlet = f" [dim]({safe(article.source or article.id)})[/dim]" if article else ""
             text = quote.quote if len(quote.quote) <= 200 else quote.quote[:197] + "..."
             mark = '"' if quote.direct else ""
             cue = f"{quote.cue} {quote.addressee}" if quote.addressee else quote.cue
-            out.print(f"  [bold]{escape(quote.speaker)}[/bold] {escape(cue)}: "
-                      f"{mark}{escape(text)}{mark}{outlet}")
+            out.print(f"  [bold]{safe(quote.speaker)}[/bold] {safe(cue)}: "
+                      f"{mark}{safe(text)}{mark}{outlet}")
     if digest.entities:
         names = ", ".join(f"{name} ({count})" for name, _label, count in digest.entities[:12])
-        out.print("\n[bold]people, places, organizations[/bold] " + escape(names))
+        out.print("\n[bold]people, places, organizations[/bold] " + safe(names))
 
 
 def _span(story) -> str:

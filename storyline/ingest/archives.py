@@ -2,7 +2,9 @@
 
 Members are read in memory, their format detected like files on disk, and named
 ``archive.zip!folder/member.jsonl`` in messages (``archive.zip!member.jsonl:3`` for a line).
-Members too large to be a sane news file, and archives nested too deep, are skipped.
+A member larger than ``limits.MAX_INPUT_BYTES`` uncompressed (gzip inside included), the
+members past ``MAX_ARCHIVE_BYTES`` or ``MAX_ARCHIVE_MEMBERS`` in all, and archives nested
+deeper than ``MAX_ARCHIVE_DEPTH`` are skipped with their reason.
 """
 
 from __future__ import annotations
@@ -13,11 +15,9 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from storyline import limits
 from storyline.ingest.records import InputError, Skip
 from storyline.model import Article
-
-MAX_MEMBER_BYTES = 1024 * 1024 * 1024  # one member, uncompressed (guards against zip bombs)
-MAX_DEPTH = 3  # archives inside archives
 
 
 def is_archive(head: bytes) -> bool:
@@ -43,11 +43,27 @@ def _read(handle, name: str, depth: int) -> Iterator[Article | Skip]:
         members = _zip_members(handle, name)
     else:
         members = _tar_members(handle, name)
+    budget = _Budget()
     for member, data in members:
         if isinstance(data, Skip):
             yield data
             continue
+        budget.count += 1
+        budget.size += len(data)
+        if budget.count > limits.MAX_ARCHIVE_MEMBERS or budget.size > limits.MAX_ARCHIVE_BYTES:
+            yield Skip(f"{name}!{member}", "too large",
+                       f"the archive holds more than {limits.MAX_ARCHIVE_MEMBERS} members or "
+                       f"{limits.MAX_ARCHIVE_BYTES} bytes; this member and the rest are not read")
+            return
         yield from _read_member(data, f"{name}!{member}", depth)
+
+
+class _Budget:
+    """What one archive has handed out so far (members, uncompressed bytes)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.size = 0
 
 
 def _read_member(data: bytes, name: str, depth: int) -> Iterator[Article | Skip]:
@@ -67,8 +83,9 @@ def _read_member(data: bytes, name: str, depth: int) -> Iterator[Article | Skip]
         yield Skip(name, "unsupported file")
         return
     if fmt == "archive":
-        if depth >= MAX_DEPTH:
-            yield Skip(name, "unsupported file", f"archives nested deeper than {MAX_DEPTH}")
+        if depth >= limits.MAX_ARCHIVE_DEPTH:
+            yield Skip(name, "unsupported file",
+                       f"archives nested deeper than {limits.MAX_ARCHIVE_DEPTH}")
             return
         try:
             # tarfile's "r:*" opens a gzipped tar itself.
@@ -78,8 +95,9 @@ def _read_member(data: bytes, name: str, depth: int) -> Iterator[Article | Skip]
         return
     try:
         yield from read_bytes(data, name, fmt)
-    except InputError as exc:  # a corrupt gzip member spoils that member only
-        yield Skip(name, "unreadable file", str(exc).split(": ", 1)[-1])
+    except InputError as exc:  # a corrupt or too large gzip member spoils that member only
+        reason = exc.reason if exc.reason != InputError.reason else "unreadable file"
+        yield Skip(name, reason, str(exc).split(": ", 1)[-1])
 
 
 def _wanted(member: str) -> bool:
@@ -98,8 +116,8 @@ def _zip_members(handle, name: str) -> Iterator[tuple[str, bytes | Skip]]:
             if info.is_dir() or not _wanted(info.filename):
                 continue
             where = f"{name}!{info.filename}"
-            if info.file_size > MAX_MEMBER_BYTES:
-                yield info.filename, Skip(where, "file too large", f"{info.file_size} bytes")
+            if info.file_size > limits.MAX_INPUT_BYTES:
+                yield info.filename, Skip(where, "too large", _too_large(info.file_size))
                 continue
             try:
                 yield info.filename, archive.read(info)
@@ -125,8 +143,8 @@ def _tar_members(handle, name: str) -> Iterator[tuple[str, bytes | Skip]]:
             if not info.isfile() or not _wanted(info.name):
                 continue
             where = f"{name}!{info.name}"
-            if info.size > MAX_MEMBER_BYTES:
-                yield info.name, Skip(where, "file too large", f"{info.size} bytes")
+            if info.size > limits.MAX_INPUT_BYTES:
+                yield info.name, Skip(where, "too large", _too_large(info.size))
                 continue
             try:
                 extracted = archive.extractfile(info)
@@ -134,3 +152,7 @@ def _tar_members(handle, name: str) -> Iterator[tuple[str, bytes | Skip]]:
             except (tarfile.TarError, OSError, EOFError) as exc:
                 raise InputError(f"{name}: corrupt archive ({exc})") from exc
             yield info.name, data
+
+
+def _too_large(size: int) -> str:
+    return f"{size} bytes uncompressed, more than the {limits.MAX_INPUT_BYTES} one input may hold"

@@ -73,7 +73,8 @@ def _guarded(path: Path, read) -> Iterator[Article | Skip]:
     try:
         yield from read()
     except InputError as exc:
-        yield Skip(str(path), "unreadable file", _problem(exc))
+        reason = exc.reason if exc.reason != InputError.reason else "unreadable file"
+        yield Skip(str(path), reason, _problem(exc))
     except OSError as exc:
         yield Skip(str(path), "unreadable file", exc.strerror or str(exc))
 

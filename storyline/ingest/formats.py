@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from storyline import limits
 from storyline.ingest import datasets
 from storyline.ingest.archives import is_archive, read_archive, read_archive_bytes
 from storyline.ingest.csvfile import read_csv, read_csv_bytes
@@ -32,7 +33,7 @@ from storyline.ingest.files import read_text, read_text_bytes
 from storyline.ingest.jsondoc import read_json, read_json_bytes
 from storyline.ingest.jsonl import read_jsonl, read_jsonl_bytes
 from storyline.ingest.pages import read_html, read_html_bytes
-from storyline.ingest.records import InputError, Skip
+from storyline.ingest.records import InputError, Skip, TooLarge, gunzip_limited
 from storyline.ingest.urls import as_url, read_url
 from storyline.model import Article
 
@@ -129,12 +130,12 @@ def sniff(name: str, head: bytes) -> str | None:
 
 
 def _json_kind(body: bytes, ext: str) -> str:
-    if body[:1] == b"[":
+    if body[:1] == b"[" and ext not in _JSONL_EXT:  # in a .jsonl, a line that is not an object
         return "json"
     first, newline, _ = body.partition(b"\n")
     try:
         value = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         if not newline:  # a first line longer than the head: one object per line
             return "wcep" if _ARTICLES_KEY.search(first) else "jsonl"
         return "jsonl" if ext in _JSONL_EXT else "json"
@@ -251,10 +252,10 @@ def read_bytes(data: bytes, name: str, fmt: str | None = None) -> Iterator[Artic
     if fmt not in BYTES_READERS:
         raise InputError(f"{name}: --format {fmt} reads folders, not single files")
     if data[:2] == b"\x1f\x8b" and fmt != "archive":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"{name}: corrupt gzip ({exc})") from exc
+        data = gunzip_limited(data, name)
+    elif len(data) > limits.MAX_INPUT_BYTES:
+        raise TooLarge(f"{name}: {len(data)} bytes, more than the {limits.MAX_INPUT_BYTES} "
+                       "one input may hold")
     count = 0
     for item in BYTES_READERS[fmt](data, name):
         count += 1

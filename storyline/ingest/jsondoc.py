@@ -7,8 +7,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from storyline import limits
 from storyline.ingest.files import nonempty_text
-from storyline.ingest.records import Skip, make_article, open_bytes
+from storyline.ingest.records import Skip, json_depth, make_article, open_bytes
 from storyline.model import Article
 
 
@@ -32,6 +33,9 @@ def read_json_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
     except json.JSONDecodeError as exc:
         yield Skip(f"{name}:{exc.lineno}", "malformed JSON", exc.msg)
         return
+    except RecursionError:
+        yield Skip(name, "nested too deeply", f"more than {limits.MAX_JSON_DEPTH} levels")
+        return
     cluster = None
     if isinstance(value, dict) and isinstance(value.get("articles"), list):
         cluster = value.get("id")
@@ -41,6 +45,9 @@ def read_json_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
         where = f"{name}: record {number}"
         if not isinstance(record, dict):
             yield Skip(where, "malformed JSON", "a record must be a JSON object")
+            continue
+        if json_depth(record) > limits.MAX_JSON_DEPTH:
+            yield Skip(where, "nested too deeply", f"more than {limits.MAX_JSON_DEPTH} levels")
             continue
         if cluster is not None and "cluster" not in record:
             record = {**record, "cluster": str(cluster)}

@@ -6,7 +6,16 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from storyline.ingest.records import Skip, decode, make_article, open_text_lines
+from storyline import limits
+from storyline.ingest.records import (
+    LongLine,
+    Skip,
+    bounded_lines,
+    decode,
+    json_depth,
+    make_article,
+    open_text_lines,
+)
 from storyline.model import Article
 
 
@@ -37,13 +46,19 @@ def read_jsonl_lines(lines: Iterable[bytes], name: str) -> Iterator[Article | Sk
 def json_objects(lines: Iterable[bytes], name: str) -> Iterator[tuple[str, dict] | Skip]:
     """``(where, object)`` for each JSON object line; each line is decoded on its own.
 
-    Blank lines are passed over; a line that is not a JSON object is a ``Skip``.
+    ``lines`` is a binary file (read a line at a time, each at most ``MAX_LINE_BYTES``) or
+    lines in memory. Blank lines are passed over; a line that is not a JSON object, or one
+    nested deeper than ``MAX_JSON_DEPTH``, is a ``Skip``.
 
     >>> [x if isinstance(x, tuple) else x.reason for x in json_objects([b'{"a": 1}', b'[1]'], "f")]
     [('f:1', {'a': 1}), 'malformed JSON']
     """
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in enumerate(bounded_lines(lines), start=1):
         where = f"{name}:{number}"
+        if isinstance(raw, LongLine):
+            yield Skip(where, "line too long",
+                       f"{raw.size} bytes; at most {limits.MAX_LINE_BYTES} in one line")
+            continue
         line = decode(raw, where)
         if isinstance(line, Skip):
             yield line
@@ -56,9 +71,12 @@ def json_objects(lines: Iterable[bytes], name: str) -> Iterator[tuple[str, dict]
             yield Skip(where, "malformed JSON", f"{exc.msg} at column {exc.colno}")
             continue
         except RecursionError:
-            yield Skip(where, "malformed JSON", "nested too deeply")
+            yield Skip(where, "nested too deeply", f"more than {limits.MAX_JSON_DEPTH} levels")
             continue
         if not isinstance(value, dict):
             yield Skip(where, "malformed JSON", "a line must be a JSON object")
+            continue
+        if json_depth(value) > limits.MAX_JSON_DEPTH:
+            yield Skip(where, "nested too deeply", f"more than {limits.MAX_JSON_DEPTH} levels")
             continue
         yield where, value

@@ -29,7 +29,11 @@ _LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 class StoryAssigner(Protocol):
-    """Puts newly stored original articles into stories, inside the batch's transaction."""
+    """Puts newly stored original articles into stories, inside the batch's transaction.
+
+    It may also have ``prepare(articles)``, called before the write lock is taken (do the
+    slow analysis there), and ``forget()``, called under the lock when another writer
+    changed the store since (state kept in memory must be read again)."""
 
     def assign(self, conn: Connection, articles: Sequence[Article]) -> None: ...
 
@@ -101,7 +105,7 @@ def collect(paths: Iterable[Path | str], fmt: str | None, report: IngestReport,
         except InputError as exc:
             report.failed_inputs.append(str(exc))
             detail = str(exc).removeprefix(f"{path}: ")
-            _skip(report, Skip(str(path), "unreadable input", detail), on_skip, strict)
+            _skip(report, Skip(str(path), exc.reason, detail), on_skip, strict)
         except (OSError, EOFError) as exc:  # a read error in the middle of a file
             detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             report.failed_inputs.append(f"{path}: {detail}")
@@ -134,6 +138,12 @@ class Ingestor:
     Each batch is one transaction: the articles, their duplicate links and their story
     assignments are committed together or not at all. An article whose id is already stored
     is left alone, so a rerun after a crash (or of the same input) stores each article once.
+
+    The store is the truth: other processes (another ``ingest``, the API of a ``serve``
+    worker) may write between two batches. Each batch takes the store's write lock and, when
+    the store's generation moved, first reads what changed (new originals into the
+    near-duplicate index; the assigner forgets its stories and reads them again). The slow
+    work (fingerprints, story features) happens before the lock is taken.
     """
 
     def __init__(self, store: Store, assigner: StoryAssigner | None = None,
@@ -142,30 +152,82 @@ class Ingestor:
         self.assigner = assigner
         self.batch_size = batch_size
         self.index = dedup.NearDuplicateIndex()
+        self._seq = 0  # the newest stored article the index has been given
+        self._seq_id: str | None = None  # ... and its id (to notice a store emptied since)
+        self._generation: int | None = None  # the store's generation this state reflects
+        self._load_index()  # the bulk of it, before any lock is held
+
+    def _load_index(self, conn: Connection | None = None) -> None:
+        """Index the originals stored after ``self._seq`` (on ``conn`` when given)."""
         ids, blobs, stale = [], [], []
-        for key, data in store.minhashes():
+        for key, data, seq in self.store.minhashes_since(self._seq, conn):
+            if seq > self._seq:
+                self._seq, self._seq_id = seq, key
             if len(data) == dedup.NUM_PERM * 4:
                 ids.append(key)
                 blobs.append(data)
             else:  # written by an older signature scheme
                 stale.append(key)
-        matrix = np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(-1, dedup.NUM_PERM)
-        self.index.load(ids, matrix)
+        if conn is not None and len(ids) < 5000:  # a few from another writer: no re-sort
+            for key, data in zip(ids, blobs, strict=True):
+                self.index.add(key, dedup.from_bytes(data))
+        else:
+            matrix = np.frombuffer(b"".join(blobs), dtype=np.uint32).reshape(-1, dedup.NUM_PERM)
+            self.index.load(ids, matrix)
         if stale:
-            self._rehash(stale)
+            self._rehash(stale, conn)
 
-    def _rehash(self, ids: list[str]) -> None:
+    def _rehash(self, ids: list[str], conn: Connection | None = None) -> None:
         """Signatures written by an older scheme: recompute them from the stored texts."""
         for start in range(0, len(ids), self.batch_size):
-            with self.store.begin() as conn:
-                texts = self.store.article_texts(conn, ids[start:start + self.batch_size])
-                fresh = {}
-                for key, body in texts.items():
-                    signature = dedup.fingerprint(body).signature
-                    if signature is not None:
-                        self.index.add(key, signature)
-                        fresh[key] = dedup.to_bytes(signature)
-                self.store.set_minhashes(conn, fresh)
+            if conn is not None:
+                self._rehash_on(conn, ids[start:start + self.batch_size])
+                continue
+            with self.store.begin() as own:
+                self._rehash_on(own, ids[start:start + self.batch_size])
+
+    def _rehash_on(self, conn: Connection, ids: list[str]) -> None:
+        fresh = {}
+        for key, body in self.store.article_texts(conn, ids).items():
+            signature = dedup.fingerprint(body).signature
+            if signature is not None:
+                self.index.add(key, signature)
+                fresh[key] = dedup.to_bytes(signature)
+        self.store.set_minhashes(conn, fresh)
+
+    def _catch_up(self, conn: Connection) -> None:
+        """Under the write lock: make what this ingestor keeps match the store."""
+        generation = self.store.generation(conn)
+        if generation == self._generation:
+            return  # nobody else wrote since this ingestor's last batch
+        if self._seq and self.store.article_texts(conn, [self._seq_id or ""]) == {}:
+            # The store was emptied since (``demo --fresh``): start the index again.
+            self.index = dedup.NearDuplicateIndex()
+            self._seq, self._seq_id = 0, None
+        self._load_index(conn)
+        forget = getattr(self.assigner, "forget", None)
+        if forget is not None:
+            forget()
+        self._generation = generation
+
+    def _prepare(self, batch: Sequence[Article], prints: list[dedup.Fingerprint]) -> None:
+        """Outside the lock: let the assigner analyze the articles that look new."""
+        prepare = getattr(self.assigner, "prepare", None)
+        if prepare is None:
+            return
+        with self.store.engine.connect() as conn:
+            have, by_url, by_hash = self.store.existing(
+                conn, [a.id for a in batch], [a.url for a in batch if a.url],
+                [p.text_hash for p in prints])
+        seen: set[str] = set()
+        fresh = []
+        for article, fp in zip(batch, prints, strict=True):
+            if (article.id in have or article.url in by_url or fp.text_hash in by_hash
+                    or fp.text_hash in seen):
+                continue
+            seen.add(fp.text_hash)
+            fresh.append(article)
+        prepare(fresh)
 
     def assign_unassigned(self, progress: Callable[[int], None] | None = None) -> int:
         """Give a story to stored originals that have none (stored with ``--no-stories``)."""
@@ -174,9 +236,20 @@ class Ingestor:
         ids = self.store.unassigned_article_ids()
         for start in range(0, len(ids), self.batch_size):
             rows = self.store.get_articles(ids[start:start + self.batch_size])
-            with self.store.begin() as conn:
-                self.store.lock_for_ingest(conn)
-                self.assigner.assign(conn, [r.article for r in rows if r.story_id is None])
+            waiting = [r.article for r in rows if r.story_id is None]
+            if hasattr(self.assigner, "prepare"):
+                self.assigner.prepare(waiting)
+            try:
+                with self.store.begin() as conn:
+                    self.store.lock_for_ingest(conn)
+                    self._catch_up(conn)
+                    done = self.store.assigned(conn, [a.id for a in waiting])  # by another
+                    self.assigner.assign(conn, [a for a in waiting if a.id not in done])
+                    generation = self.store.advance_generation(conn)
+            except BaseException:
+                self._generation = None
+                raise
+            self._generation = generation
             if progress:
                 progress(len(rows))
         return len(ids)
@@ -194,18 +267,28 @@ class Ingestor:
     def _store_batch(self, batch: Sequence[Article], report: IngestReport,
                      run_id: int | None) -> None:
         prints = dedup.fingerprints([a.text for a in batch])
+        self._prepare(batch, prints)
         added: list[str] = []  # keys added to the index, taken back if the batch fails
         try:
             with self.store.begin() as conn:
                 self.store.lock_for_ingest(conn)
-                self._write_batch(conn, batch, prints, report, run_id, added)
+                self._catch_up(conn)
+                newest = self._write_batch(conn, batch, prints, report, run_id, added)
+                generation = self._generation
+                if newest is not None:
+                    generation = self.store.advance_generation(conn)
         except BaseException:
             self.index.remove(added)
+            self._generation = None  # read the store again before the next batch
             raise
+        self._generation = generation
+        if newest is not None:
+            self._seq, self._seq_id = newest
 
     def _write_batch(self, conn: Connection, batch: Sequence[Article],
                      prints: list[dedup.Fingerprint], report: IngestReport,
-                     run_id: int | None, added: list[str]) -> None:
+                     run_id: int | None, added: list[str]) -> tuple[int, str] | None:
+        """Store the batch; the newest stored ``(seq, id)``, None when nothing was new."""
         have, by_url, by_hash = self.store.existing(
             conn, [a.id for a in batch], [a.url for a in batch if a.url],
             [p.text_hash for p in prints],
@@ -249,7 +332,7 @@ class Ingestor:
                 minhash=dedup.to_bytes(fp.signature)
                 if fp.signature is not None and original is None else None,
             ))
-        self.store.insert_articles(conn, rows)
+        newest = self.store.insert_articles(conn, rows)
         if self.assigner and originals:
             self.assigner.assign(conn, originals)
         # Counted only now: a batch that fails leaves the report as it was.
@@ -259,6 +342,7 @@ class Ingestor:
         for key, n in counts.items():
             if key.startswith("kind:"):
                 report.duplicate_kinds[key[5:]] += n
+        return (newest, rows[-1]["id"]) if rows else None
 
     def _near_original(self, conn: Connection, fp: dedup.Fingerprint,
                        shingles: dict[str, object]) -> str | None:

@@ -5,7 +5,8 @@ or otherwise non-public address is refused, and every redirect target is checked
 before it is requested, so a public page cannot bounce the fetch into the local network.
 ``STORYLINE_ALLOW_PRIVATE_URLS=1`` (or ``urls.ALLOW_PRIVATE = True``, which a CLI option can
 set) lifts the check, for a news server on one's own network. Responses are capped in size
-and time.
+and time (``storyline.limits``): each wait for bytes, and the whole fetch of one URL with its
+redirects, so a server that sends a byte every few seconds cannot hold an ingest.
 
 The check runs twice: before each request (for a clear message), and again inside the
 connection itself, which connects to the very address it checked, so a DNS server that
@@ -19,18 +20,17 @@ import ipaddress
 import os
 import re
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from storyline.ingest.records import InputError, Skip
+from storyline import limits
+from storyline.ingest.records import InputError, Skip, TooLarge
 from storyline.model import Article
 
 ALLOW_PRIVATE_ENV = "STORYLINE_ALLOW_PRIVATE_URLS"
 ALLOW_PRIVATE = False  # set by the CLI; the environment variable also allows
-TIMEOUT_S = 20.0
-MAX_BYTES = 50 * 1024 * 1024
-MAX_REDIRECTS = 5
 USER_AGENT = "storyline/0.1 (+https://github.com/storyline)"
 
 _URL = re.compile(r"^(https?):/+(.*)$", re.I)
@@ -38,6 +38,12 @@ _URL = re.compile(r"^(https?):/+(.*)$", re.I)
 
 class UnsafeURL(InputError):
     """The URL points at an address storyline will not fetch from."""
+
+
+class TooSlow(InputError):
+    """Fetching the URL took longer than ``limits.URL_TOTAL_SECONDS``."""
+
+    reason = "too slow"
 
 
 @dataclass(slots=True, frozen=True)
@@ -147,16 +153,22 @@ def _guarded_transport():
 
 
 def fetch(url: str) -> Fetched:
-    """GET ``url`` following at most MAX_REDIRECTS redirects, each target checked first."""
+    """GET ``url`` following at most URL_MAX_REDIRECTS redirects, each target checked first.
+
+    The whole fetch, redirects included, ends within ``limits.URL_TOTAL_SECONDS``.
+    """
     import httpx
 
+    deadline = time.monotonic() + limits.URL_TOTAL_SECONDS
     current = url
-    with httpx.Client(follow_redirects=False, timeout=TIMEOUT_S, transport=_guarded_transport(),
+    with httpx.Client(follow_redirects=False, timeout=limits.URL_READ_TIMEOUT_S,
+                      transport=_guarded_transport(),
                       headers={"User-Agent": USER_AGENT}) as client:
-        for _ in range(MAX_REDIRECTS + 1):
+        for _ in range(limits.URL_MAX_REDIRECTS + 1):
             check_url(current)
             try:
-                with client.stream("GET", current) as response:
+                with client.stream("GET", current,
+                                   timeout=_timeout(deadline, url)) as response:
                     if response.is_redirect:
                         location = response.headers.get("location", "")
                         if not location:
@@ -165,25 +177,56 @@ def fetch(url: str) -> Fetched:
                         continue
                     if response.status_code >= 400:
                         raise InputError(f"{current}: HTTP {response.status_code}")
-                    data = _read_capped(response, current)
+                    data = _read_capped(response, current, deadline)
                     content_type = response.headers.get("content-type", "")
                     return Fetched(str(response.url), content_type.split(";")[0].strip().lower(),
                                    data)
+            except httpx.TimeoutException as exc:
+                if time.monotonic() >= deadline - 0.05:
+                    raise _too_slow(url) from exc
+                raise InputError(f"{current}: fetch failed ({type(exc).__name__}: no answer "
+                                 f"within {limits.URL_READ_TIMEOUT_S:g} s)") from exc
             except httpx.HTTPError as exc:
                 raise InputError(f"{current}: fetch failed ({type(exc).__name__}: {exc})") from exc
-    raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects")
+    raise InputError(f"{url}: more than {limits.URL_MAX_REDIRECTS} redirects")
 
 
-def _read_capped(response, url: str) -> bytes:
+def _timeout(deadline: float, url: str):
+    """Each wait for bytes: the read timeout, or less when the whole fetch is due sooner."""
+    import httpx
+
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _too_slow(url)
+    return httpx.Timeout(min(limits.URL_READ_TIMEOUT_S, left))
+
+
+def _too_slow(url: str) -> TooSlow:
+    return TooSlow(f"{url}: took longer than {limits.URL_TOTAL_SECONDS:g} s "
+                    "(the most one URL may take)")
+
+
+def _read_capped(response, url: str, deadline: float) -> bytes:
+    limit = limits.URL_MAX_BYTES
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BYTES:
-        raise InputError(f"{url}: response too large ({int(declared)} bytes; limit {MAX_BYTES})")
+    if declared.isdigit() and int(declared) > limit:
+        raise TooLarge(f"{url}: response of {int(declared)} bytes, more than "
+                       f"{limit} (the most one URL may send)")
     chunks, size = [], 0
+    timeouts = response.request.extensions.get("timeout")
     for chunk in response.iter_bytes():
         size += len(chunk)
-        if size > MAX_BYTES:
-            raise InputError(f"{url}: response too large (over {MAX_BYTES} bytes)")
+        if size > limit:
+            raise TooLarge(f"{url}: response of more than {limit} bytes "
+                           "(the most one URL may send)")
         chunks.append(chunk)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _too_slow(url)
+        if isinstance(timeouts, dict):
+            # httpcore reads this before each wait for bytes: the next wait ends by the
+            # deadline, not a whole read timeout later.
+            timeouts["read"] = min(limits.URL_READ_TIMEOUT_S, left)
     return b"".join(chunks)
 
 

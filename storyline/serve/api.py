@@ -1,26 +1,33 @@
 """The JSON API under ``/api`` (described at ``/docs`` and ``/openapi.json``).
 
 Reads are open; ``POST /api/ingest`` needs ``Authorization: Bearer <token>`` with the token
-the server was started with, and is off (403) when it was started without one.
+the server was started with, and is off (403) when it was started without one. The token is
+checked before a byte of the body is read; the body is then read up to
+``limits.MAX_REQUEST_BYTES`` (413 past it) and parsed as JSON no deeper than
+``limits.MAX_JSON_DEPTH`` (400).
 """
 
 from __future__ import annotations
 
 import hmac
+import json
+import os
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from storyline.ingest.records import Skip, make_article
+from storyline import limits
+from storyline.ingest.records import Skip, json_depth, make_article
 from storyline.serve.queries import StoryFilter, list_stories
 from storyline.serve.reading import BadParameter, load_story, parse_day
+from storyline.store.database import StoreBusy
 
 router = APIRouter(prefix="/api")
-
-MAX_INGEST = 1000  # articles per request; send more in several requests
 
 
 class StoryOut(BaseModel):
@@ -85,6 +92,7 @@ class IngestResult(BaseModel):
     skipped: int
     skip_reasons: dict[str, int]
     skips: list[str]
+    worker: int | None = Field(None, description="The server process that stored them.")
 
 
 def _filter(q, source, entity, since, until, order) -> StoryFilter:
@@ -115,7 +123,7 @@ def api_stories(
     until: str | None = Query(None, alias="to", description="Active on or before YYYY-MM-DD."),
     order: str = Query("recent", pattern="^(recent|size)$"),
     limit: int = Query(25, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=limits.MAX_OFFSET),
 ) -> dict[str, Any]:
     """Stories, newest (or biggest) first; best match first when ``q`` is given."""
     f = _filter(q, source, entity, since, until, order)
@@ -126,20 +134,26 @@ def api_stories(
 
 @router.get("/stories/{story_id:path}", response_model=StoryDetail,
             tags=["read"], response_model_exclude_unset=True)
-def api_story(
+async def api_story(
     request: Request, story_id: str,
     wait: float | None = Query(None, ge=0, le=600, description="Seconds to wait for a digest "
                                "that is being built (default: the server's setting)."),
 ) -> Any:
     """One story: its articles and its digest (built on the first request)."""
     state = request.app.state
-    bundle = load_story(state.store, state.digests, story_id,
-                        wait=state.config.digest_wait if wait is None else wait)
+    # The store is read on a worker thread; the wait for a digest being built is spent here,
+    # on the event loop, so waiting requests hold no thread that other requests need.
+    bundle = await run_in_threadpool(load_story, state.store, state.digests, story_id, 0.0)
+    seconds = state.config.digest_wait if wait is None else wait
+    if bundle is not None and bundle.pending and seconds > 0:
+        if await state.digests.wait_async(bundle.story.id, seconds):
+            bundle = await run_in_threadpool(load_story, state.store, state.digests,
+                                             bundle.story.id, 0.0)
     if bundle is None:
         raise HTTPException(404, f"no story {story_id!r}")
     if bundle.moved_to:
         return RedirectResponse(f"/api/stories/{quote(bundle.moved_to)}", status_code=301)
-    rows = state.store.get_articles(bundle.story.articles)
+    rows = await run_in_threadpool(state.store.get_articles, bundle.story.articles)
     return {
         "story": bundle.story.to_json(),
         "articles": [_article_json(r, with_text=False) for r in rows],
@@ -159,7 +173,7 @@ def api_articles(
     until: str | None = Query(None, alias="to"),
     text: bool = Query(False, description="Include each article's text."),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=limits.MAX_OFFSET),
 ) -> list[dict[str, Any]]:
     """Articles, newest first, or best match first for ``q``."""
     try:
@@ -194,19 +208,80 @@ def api_search(request: Request, q: str = Query(..., min_length=1),
             "articles": [_article_json(r, with_text=False) for r in rows]}
 
 
+_ARTICLES = TypeAdapter(list[ArticleIn])
+_INGEST_BODY = {
+    "required": True,
+    "description": f"Article objects (at most {limits.MAX_INGEST_ARTICLES}; the body at most "
+                   f"{limits.MAX_REQUEST_BYTES} bytes).",
+    "content": {"application/json": {"schema": {
+        "type": "array", "maxItems": limits.MAX_INGEST_ARTICLES,
+        "items": ArticleIn.model_json_schema()}}},
+}
+
+
 @router.post("/ingest", response_model=IngestResult, tags=["write"],
-             responses={401: {"description": "missing or wrong token"},
-                        403: {"description": "writes are disabled on this server"}})
-def api_ingest(
+             openapi_extra={"requestBody": _INGEST_BODY},
+             responses={400: {"description": "the body is not JSON, or nested too deeply"},
+                        401: {"description": "missing or wrong token"},
+                        403: {"description": "writes are disabled on this server"},
+                        413: {"description": "too many articles, or too large a body"},
+                        503: {"description": "another process holds the store's write "
+                                             "lock; try again later"}})
+async def api_ingest(
     request: Request,
-    articles: list[ArticleIn] = Body(..., description="Article objects (at most 1000)."),
     authorization: str | None = Header(None, description="Bearer <token>"),
-) -> dict[str, Any]:
+) -> Any:
     """Store articles (duplicates recognized, stories assigned) like ``storyline ingest``."""
     state = request.app.state
-    _authorize(state.config.token, authorization)
-    if len(articles) > MAX_INGEST:
-        raise HTTPException(413, f"{len(articles)} articles in one request; at most {MAX_INGEST}")
+    _authorize(state.config.token, authorization)  # before the body is read
+    articles = _parse_articles(await _read_body(request))
+    if len(articles) > limits.MAX_INGEST_ARTICLES:
+        raise HTTPException(413, f"{len(articles)} articles in one request; at most "
+                                 f"{limits.MAX_INGEST_ARTICLES}")
+    try:
+        result = await run_in_threadpool(_ingest, state, articles)
+    except StoreBusy as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": "10"}) from None
+    state.pages.clear()
+    state.memo.clear()
+    state.menus.clear()
+    return result
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request body, refused (413) as soon as it passes ``MAX_REQUEST_BYTES``."""
+    limit = limits.MAX_REQUEST_BYTES
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"a body of {declared} bytes; at most {limit}")
+    parts, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"a body of more than {limit} bytes; at most {limit}")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _parse_articles(body: bytes) -> list[ArticleIn]:
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        raise HTTPException(400, "the body is nested too deeply") from None
+    except ValueError as exc:
+        raise HTTPException(400, f"the body is not JSON ({str(exc)[:200]})") from None
+    if json_depth(value) > limits.MAX_JSON_DEPTH + 1:  # the array, then the records
+        raise HTTPException(400, f"the body is nested more than {limits.MAX_JSON_DEPTH} "
+                                 "levels deep")
+    try:
+        return _ARTICLES.validate_python(value)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from None
+
+
+def _ingest(state, articles: list[ArticleIn]) -> dict[str, Any]:
     from storyline.ingest.runner import IngestReport, publication_order
 
     report = IngestReport()
@@ -222,10 +297,8 @@ def api_ingest(
     with state.ingest_lock:
         ingestor = _ingestor(state)
         ingestor.store_articles(publication_order(good), report)
-    state.pages.clear()
-    state.memo.clear()
-    state.menus.clear()
-    return {**report.to_json(), "skips": [s.message() for s in report.skips]}
+    return {**report.to_json(), "skips": [s.message() for s in report.skips],
+            "worker": os.getpid()}
 
 
 def _authorize(token: str | None, header: str | None) -> None:
@@ -240,7 +313,8 @@ def _authorize(token: str | None, header: str | None) -> None:
 
 
 def _ingestor(state):
-    """One ingestor per process, so the near-duplicate index is loaded once."""
+    """One ingestor per process, so the near-duplicate index is loaded once (it reads what
+    other writers stored since, under the store's write lock, before each batch)."""
     if state.ingestor is None:
         from storyline.ingest.runner import Ingestor
 
@@ -250,5 +324,6 @@ def _ingestor(state):
             assigner = None
         else:
             assigner = make_assigner(state.store)
+        state.store.write_wait = limits.API_WRITE_WAIT_SECONDS
         state.ingestor = Ingestor(state.store, assigner)
     return state.ingestor

@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
@@ -140,8 +144,30 @@ class PageCacheMiddleware:
         await self.app(scope, receive, remember)
 
 
+class HeadMiddleware:
+    """HEAD answered wherever GET is: the GET answer's status and headers, without a body."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 class SecurityHeadersMiddleware:
-    """``nosniff`` and ``no-referrer`` everywhere; a strict CSP on our own HTML pages."""
+    """``nosniff`` and ``no-referrer`` everywhere; a strict CSP on our own HTML pages (the
+    API docs page sets its own)."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -191,6 +217,9 @@ def create_app(config: ServeConfig | None = None, store: Store | None = None) ->
         docs_url=None,  # served below from the installed swagger-ui-bundle, not a CDN
         redoc_url=None,
     )
+    # The installed Swagger UI (4.x) renders OpenAPI 3.0 documents only; it refused
+    # FastAPI's "3.1.0" with "Unable to render this definition".
+    app.openapi_version = "3.0.3"
     _add_offline_docs(app)
     app.state.config = config
     app.state.store = store
@@ -207,9 +236,11 @@ def create_app(config: ServeConfig | None = None, store: Store | None = None) ->
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
-    # Outermost first: headers go on every answer, cached pages included.
+    # Each one added wraps those before it: HEAD becomes GET before anything else sees it,
+    # and the headers go on every answer, cached pages included.
     app.add_middleware(PageCacheMiddleware, cache=app.state.pages)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadMiddleware)
     return app
 
 
@@ -217,21 +248,32 @@ def _add_offline_docs(app: FastAPI) -> None:
     """Swagger UI at /docs with its scripts from the installed ``swagger-ui-bundle``.
 
     FastAPI's default page loads them from a CDN, which fails where the browser is offline.
+    The page gets its own CSP: our scripts plus the one inline script that starts Swagger UI
+    (allowed by its hash), and no framing.
     """
     import swagger_ui_bundle
     from fastapi.openapi.docs import get_swagger_ui_html
 
     app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
               name="docs-assets")
+    page = get_swagger_ui_html(
+        openapi_url=app.openapi_url, title="storyline API",
+        swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+        swagger_css_url="/docs-assets/swagger-ui.css",
+        swagger_favicon_url="/docs-assets/favicon-32x32.png",
+    )
+    body = page.body.decode("utf-8")
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in re.findall(r"<script>(.*?)</script>", body, re.S))
+    policy = (f"default-src 'self'; script-src 'self' {hashes}; "
+              "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+              "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui():
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url, title="storyline API",
-            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon-32x32.png",
-        )
+        return HTMLResponse(body, headers={"Content-Security-Policy": policy,
+                                           "X-Frame-Options": "DENY"})
 
 
 def app_from_env() -> FastAPI:

@@ -14,6 +14,7 @@ new version, and its digest is computed again on its next visit.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -29,6 +30,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from storyline import limits
 from storyline.model import Article, Citation, Digest, Disagreement, Quote, TimelineEntry
 from storyline.store import schema
 from storyline.store.database import Store
@@ -205,6 +207,7 @@ class DigestCache:
         # page threads building side by side would only slow each other down.
         self._build_gate = threading.Semaphore(1)
         self._pending: dict[str, threading.Event] = {}
+        self._waiters = 0  # requests in wait_async
 
     @property
     def available(self) -> bool:
@@ -248,6 +251,33 @@ class DigestCache:
         """Whether a background build of this story's digest is running or queued."""
         with self._guard:
             return story_id in self._pending
+
+    async def wait_async(self, story_id: str, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the background build of this story's digest, on the
+        event loop (no thread is held); True when none is running any more.
+
+        At most ``limits.MAX_DIGEST_WAITERS`` requests wait at once; others are answered at
+        once (the build goes on; they may ask again).
+        """
+        with self._guard:
+            event = self._pending.get(story_id)
+            if event is None:
+                return True
+            if self._waiters >= limits.MAX_DIGEST_WAITERS:
+                return False
+            self._waiters += 1
+        try:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + seconds
+            while not event.is_set():
+                left = deadline - loop.time()
+                if left <= 0:
+                    return False
+                await asyncio.sleep(min(0.1, left))
+            return True
+        finally:
+            with self._guard:
+                self._waiters -= 1
 
     def _build_once(self, story_id: str, version: str,
                     articles: Sequence[Article]) -> dict[str, Any]:

@@ -6,8 +6,10 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from storyline import limits
 from storyline.serve import views
 from storyline.serve.queries import StoryFilter, list_stories
 from storyline.serve.reading import BadParameter, load_story, parse_day
@@ -45,6 +47,9 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
     except BadParameter as exc:
         error, f = str(exc), StoryFilter()
     page = max(1, _int(page) or 1)
+    if (page - 1) * PAGE_SIZE > limits.MAX_OFFSET:
+        return _render(request, "error.html", status=400, title="No such page",
+                       message=f"Page {page} is past the last page any store can have.")
     store = request.app.state.store
     result = list_stories(store, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
                           memo=request.app.state.memo)
@@ -67,10 +72,20 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
 
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str) -> Response:
+async def story_page(request: Request, story_id: str) -> Response:
     """A story: cited summary, where sources differ, timeline, quotes, names, articles."""
     state = request.app.state
-    bundle = load_story(state.store, state.digests, story_id, wait=state.config.digest_wait)
+    # As the API does: the store on a worker thread, the wait for a digest on the loop.
+    bundle = await run_in_threadpool(load_story, state.store, state.digests, story_id, 0.0)
+    if bundle is not None and bundle.pending and state.config.digest_wait > 0:
+        if await state.digests.wait_async(bundle.story.id, state.config.digest_wait):
+            bundle = await run_in_threadpool(load_story, state.store, state.digests,
+                                             bundle.story.id, 0.0)
+    return await run_in_threadpool(_story_response, request, story_id, bundle)
+
+
+def _story_response(request: Request, story_id: str, bundle) -> Response:
+    state = request.app.state
     if bundle is None:
         return _render(request, "error.html", status=404, title="No such story",
                        message=f"There is no story {story_id!r} in this store.")

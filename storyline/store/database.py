@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,8 +34,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, make_url
 
+from storyline import limits
 from storyline.model import Article, Story
 from storyline.store import migrations, schema
+from storyline.store.errors import StoreBusy, StoreError, safe_url
+from storyline.store.writers import _BUSY_S, Writing
 
 DB_ENV = "STORYLINE_DB"
 
@@ -65,10 +67,6 @@ def normalize_db_url(url_or_path: str) -> str:
     return url_or_path
 
 
-class StoreError(Exception):
-    """The store cannot be opened or used (a one-line reason for the user)."""
-
-
 def open_store(url: str | None = None) -> Store:
     """Open (creating and migrating as needed) the store at ``url``."""
     return Store(normalize_db_url(url) if url else default_db_url())
@@ -85,65 +83,29 @@ class ArticleRow:
     story_id: str | None = None
 
 
-class Store:
-    """All access to storyline's tables. Safe to share within one process."""
+class Store(Writing):
+    """All access to storyline's tables. Safe to share within one process; several
+    processes may write to one store at once (see ``storyline.store.writers``)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.on_wait: Callable[[str], None] | None = None  # told once when a writer waits
+        self.write_wait = limits.WRITE_WAIT_SECONDS
+        self._run_locks: dict[int, Connection] = {}  # PostgreSQL sessions holding a run
         try:
             _make_parent_folder(url)
-            self.engine: Engine = _make_engine(url)
+            self.engine: Engine = _make_engine(url, self)
             migrations.upgrade(self.engine)
         except Exception as exc:  # noqa: BLE001 - reported as one line to the user
-            raise StoreError(f"cannot open store {_safe_url(url)}: {_first_line(exc)}") from exc
-
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
+            raise StoreError(f"cannot open store {safe_url(url)}: {_first_line(exc)}") from exc
 
     def close(self) -> None:
+        for conn in self._run_locks.values():
+            conn.close()
+        self._run_locks.clear()
         self.engine.dispose()
 
     # -- ingest -----------------------------------------------------------------------
-
-    @contextmanager
-    def begin(self) -> Iterator[Connection]:
-        """A write transaction: ``with store.begin() as conn: ...`` commits on success.
-
-        On SQLite it starts with ``BEGIN IMMEDIATE``: the write lock is taken before the
-        first read, so what a transaction reads (which ids exist) is still true when it
-        writes, even with another process ingesting into the same file.
-        """
-        with self.engine.connect() as conn:
-            conn.execution_options(storyline_write=True)
-            with conn.begin():
-                yield conn
-
-    def lock_for_ingest(self, conn: Connection) -> None:
-        """Serialize ingest batches across processes (on SQLite ``begin`` already does)."""
-        if self.dialect == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INGEST_LOCK})
-
-    def start_run(self, inputs: Sequence[str]) -> int:
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                insert(schema.ingest_runs).values(
-                    started_at=_now(), inputs=list(inputs), ingested=0, duplicates=0,
-                    already_present=0, skipped=0, skip_reasons={},
-                )
-            )
-            return int(result.inserted_primary_key[0])
-
-    def finish_run(self, run_id: int, *, ingested: int, duplicates: int, already_present: int,
-                   skipped: int, skip_reasons: dict[str, int]) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(schema.ingest_runs)
-                .where(schema.ingest_runs.c.id == run_id)
-                .values(finished_at=_now(), ingested=ingested, duplicates=duplicates,
-                        already_present=already_present, skipped=skipped,
-                        skip_reasons=skip_reasons)
-            )
 
     def existing(self, conn: Connection, ids: Iterable[str], urls: Iterable[str],
                  hashes: Iterable[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -186,14 +148,16 @@ class Store:
         for article_id, data in values.items():
             conn.execute(update(a).where(a.c.id == article_id).values(minhash=data))
 
-    def insert_articles(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        """Insert prepared article rows (see ``ingest.runner``), numbering them in order."""
+    def insert_articles(self, conn: Connection, rows: list[dict[str, Any]]) -> int:
+        """Insert prepared article rows (see ``ingest.runner``), numbering them in order;
+        returns the newest ``seq`` (the store's, when ``rows`` is empty)."""
+        next_seq = self.max_seq(conn)
         if not rows:
-            return
-        next_seq = conn.execute(select(func.coalesce(func.max(schema.articles.c.seq), 0))).scalar()
+            return next_seq
         for offset, row in enumerate(rows, start=1):
-            row["seq"] = int(next_seq) + offset
+            row["seq"] = next_seq + offset
         conn.execute(insert(schema.articles), rows)
+        return next_seq + len(rows)
 
     def add_articles(self, articles: Sequence[Article], run_id: int | None) -> int:
         """Insert articles that are not yet stored, without duplicate detection (for tests)."""
@@ -207,12 +171,22 @@ class Store:
 
     def minhashes(self) -> Iterable[tuple[str, bytes]]:
         """(id, minhash signature) of every original article, for the near-duplicate index."""
+        for key, data, _seq in self.minhashes_since(0):
+            yield key, data
+
+    def minhashes_since(self, after_seq: int, conn: Connection | None = None,
+                        ) -> Iterator[tuple[str, bytes, int]]:
+        """(id, minhash signature, seq) of the original articles that arrived after
+        ``after_seq`` (on ``conn`` when given): what a near-duplicate index lacks."""
         a = schema.articles
-        with self.engine.connect() as conn:
-            query = select(a.c.id, a.c.minhash).where(
-                a.c.duplicate_of.is_(None), a.c.minhash.is_not(None)
-            )
-            yield from conn.execute(query.execution_options(yield_per=2000))
+        query = select(a.c.id, a.c.minhash, a.c.seq).where(
+            a.c.duplicate_of.is_(None), a.c.minhash.is_not(None), a.c.seq > after_seq
+        )
+        if conn is not None:
+            yield from conn.execute(query)
+            return
+        with self.engine.connect() as own:
+            yield from own.execute(query.execution_options(yield_per=2000))
 
     # -- reading articles ---------------------------------------------------------------
 
@@ -293,9 +267,11 @@ class Store:
                 order = [func.ts_rank(tsv, tsquery).desc()]
         if conditions:
             stmt = stmt.where(and_(*conditions))
+        if offset > limits.MAX_OFFSET:  # past any store; and past what SQLite can count
+            return []
         stmt = stmt.order_by(*order).offset(offset)
         if limit is not None:
-            stmt = stmt.limit(limit)
+            stmt = stmt.limit(min(limit, limits.MAX_OFFSET))
         with self.engine.connect() as conn:
             return [_row_to_article(r) for r in conn.execute(stmt).mappings()]
 
@@ -319,10 +295,12 @@ class Store:
             if order == "size"
             else [s.c.last_published.desc(), s.c.size.desc()]
         )
+        if offset > limits.MAX_OFFSET:
+            return []
         stmt = select(s).where(s.c.merged_into.is_(None)).order_by(*ordering, s.c.id)
         stmt = stmt.offset(offset)
         if limit is not None:
-            stmt = stmt.limit(limit)
+            stmt = stmt.limit(min(limit, limits.MAX_OFFSET))
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).mappings().all()
             members = self._members(conn, [r["id"] for r in rows])
@@ -334,8 +312,9 @@ class Store:
             row = conn.execute(select(s).where(s.c.id == story_id)).mappings().first()
             if row is None:
                 # Allow a unique prefix, as users copy short ids.
+                prefix = re.sub(r"([\\%_])", r"\\\1", story_id)  # literal, not LIKE syntax
                 rows = conn.execute(
-                    select(s).where(s.c.id.like(story_id.replace("%", "") + "%")).limit(2)
+                    select(s).where(s.c.id.like(prefix + "%", escape="\\")).limit(2)
                 ).mappings().all()
                 if len(rows) != 1:
                     return None
@@ -374,6 +353,15 @@ class Store:
             low = needle.lower()
             return [sid for sid, ents in rows if any(low in e.lower() for e in ents or [])]
 
+    def assigned(self, conn: Connection, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` belong to a story already."""
+        m = schema.memberships
+        found: set[str] = set()
+        for chunk in _chunks(list(ids)):
+            found.update(r[0] for r in conn.execute(
+                select(m.c.article_id).where(m.c.article_id.in_(chunk))))
+        return found
+
     def unassigned_article_ids(self) -> list[str]:
         """Original articles that belong to no story yet, in publication order."""
         a, m = schema.articles, schema.memberships
@@ -388,12 +376,13 @@ class Store:
 
     def delete_all(self) -> None:
         """Empty every table (for ``storyline demo --fresh`` and tests)."""
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             for table in (schema.analyses, schema.memberships, schema.stories,
                           schema.articles, schema.ingest_runs):
                 conn.execute(table.delete())
             if self.dialect == "sqlite":
                 conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"))
+            self.advance_generation(conn)
 
 
 def article_row(article: Article, digest: str, run_id: int | None, *,
@@ -441,9 +430,6 @@ def _row_to_story(row, members: list[str]) -> Story:
     )
 
 
-_INGEST_LOCK = 0x5707_11E5  # pg_advisory_xact_lock key held by an ingest batch
-
-
 def _make_parent_folder(url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -451,9 +437,11 @@ def _make_parent_folder(url: str) -> None:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _make_engine(url: str) -> Engine:
+def _make_engine(url: str, store: Store) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 60})
+        # The driver's busy wait for one attempt at a lock; a writer waiting for another
+        # process's transaction retries (and says so) in Store._begin_immediate.
+        engine = create_engine(url, connect_args={"timeout": _BUSY_S})
         # One process owns an in-memory database, and all its connections share one: leave
         # transactions to the driver there.
         in_memory = ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://")
@@ -474,8 +462,10 @@ def _make_engine(url: str) -> Engine:
         if not in_memory:
             @event.listens_for(engine, "begin")
             def _begin(conn):  # pragma: no cover - trivial
-                write = conn.get_execution_options().get("storyline_write")
-                conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+                if conn.get_execution_options().get("storyline_write"):
+                    store._begin_immediate(conn)
+                else:
+                    conn.exec_driver_sql("BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -486,17 +476,10 @@ def _chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _first_line(exc: BaseException) -> str:
     message = str(exc).strip().splitlines()
     return message[0] if message else type(exc).__name__
 
 
-def _safe_url(url: str) -> str:
-    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
-
-
-__all__ = ["ArticleRow", "Store", "StoreError", "article_row", "default_db_url", "open_store"]
+__all__ = ["ArticleRow", "Store", "StoreBusy", "StoreError", "article_row", "default_db_url",
+           "open_store"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, inspect, select, text
 
 from storyline.store import schema
 
@@ -70,7 +70,20 @@ def _v4_live_stories_index(conn: Connection) -> None:
     ))
 
 
-STEPS: list[Step] = [_v1_base, _v2_analyses, _v3_digests, _v4_live_stories_index]
+def _v5_run_status(conn: Connection) -> None:
+    # Which process runs an ingest, so that a later run can tell a killed one (its process
+    # is gone) from one still running, and mark it "interrupted".
+    # A new database got them from step 1, which creates tables from today's schema.
+    present = {c["name"] for c in inspect(conn).get_columns("ingest_runs")}
+    for name, kind in (("status", "VARCHAR(16)"), ("owner", "VARCHAR(300)")):
+        if name not in present:
+            conn.execute(text(f"ALTER TABLE ingest_runs ADD COLUMN {name} {kind}"))
+    conn.execute(text(
+        "UPDATE ingest_runs SET status = 'finished' WHERE finished_at IS NOT NULL"))
+
+
+STEPS: list[Step] = [_v1_base, _v2_analyses, _v3_digests, _v4_live_stories_index,
+                     _v5_run_status]
 LATEST = len(STEPS)
 
 

@@ -38,6 +38,10 @@ ingest_runs = Table(
     Column("already_present", Integer, nullable=False, default=0),
     Column("skipped", Integer, nullable=False, default=0),
     Column("skip_reasons", JSON, nullable=False, default=dict),
+    # "running", "finished", or "interrupted" (the process ended without finishing: a later
+    # run noticed, and set finished_at to that moment). Added by migration 5.
+    Column("status", String(16)),
+    Column("owner", String(300)),  # "host:pid" of the process running it
 )
 
 articles = Table(

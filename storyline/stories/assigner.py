@@ -18,7 +18,7 @@ from storyline.store import schema
 from storyline.store.database import Store, _row_to_article
 from storyline.stories import repository
 from storyline.stories.cluster import OnlineClusterer, Params
-from storyline.stories.features import featurize
+from storyline.stories.features import ArticleFeatures, featurize
 
 
 class OnlineAssigner:
@@ -28,6 +28,16 @@ class OnlineAssigner:
         self.store = store
         self.params = params or Params()
         self.clusterer: OnlineClusterer | None = None
+        self._prepared: dict[str, ArticleFeatures] = {}
+
+    def prepare(self, articles: Sequence[Article]) -> None:
+        """Compute the features of articles about to be assigned (the slow part: NER and
+        sentence vectors), so that ``assign`` holds the store's write lock only briefly."""
+        self._prepared = {f.id: f for f in featurize(list(articles))}
+
+    def forget(self) -> None:
+        """Another writer changed the stories: read them from the store on the next assign."""
+        self.clusterer = None
 
     def assign(self, conn: Connection, articles: Sequence[Article]) -> None:
         """Assign ``articles`` (new originals, in publication order) and save the result."""
@@ -35,7 +45,7 @@ class OnlineAssigner:
             if self.clusterer is None:
                 self.clusterer = repository.load_clusterer(conn, self.params)
                 articles = _unassigned(conn, {a.id for a in articles}) + list(articles)
-            for features in featurize(articles):
+            for features in self._features(articles):
                 self.clusterer.add(features)
             repository.save(conn, self.clusterer, self.clusterer.drain(),
                             repository.max_seq(conn))
@@ -43,6 +53,14 @@ class OnlineAssigner:
             # The transaction will roll back: forget what was not saved.
             self.clusterer = None
             raise
+        finally:
+            self._prepared = {}
+
+    def _features(self, articles: Sequence[Article]) -> list[ArticleFeatures]:
+        """Features in the order of ``articles``: prepared ones, the rest computed now."""
+        missing = [a for a in articles if a.id not in self._prepared]
+        computed = {f.id: f for f in featurize(missing)}
+        return [self._prepared.get(a.id) or computed[a.id] for a in articles]
 
 
 def _unassigned(conn: Connection, exclude: set[str]) -> list[Article]:
