@@ -35,7 +35,7 @@ from storyline.stance.text import stems
 class Settings:
     """The method's few knobs, chosen on held-out topics (docs/results/stance.md)."""
 
-    min_topics: int = 8  # a cue stem must occur in related pairs of this many topics
+    min_topics: int = 5  # a cue stem must occur in related pairs of this many topics
     cue_c: float = 0.3  # inverse L2 strength of the cue layer
     folds: int = 5  # out-of-fold cue probabilities for the forest's training rows
     weight_power: float = 0.5  # class weights (n / (4 n_class)) ** power: rarer classes count more
