@@ -30,7 +30,7 @@ from storyline.model import Citation, Disagreement
 MAX_DENIAL = 3
 # The stance model's probability of "disagree" a cross-sentence pair needs (high: a wrong
 # "X denies Y's claim" is worse than none), and how alike the two sentences must be.
-DISAGREE_CONFIDENCE = 0.6
+DISAGREE_CONFIDENCE = 0.5
 SIMILARITY = 0.35
 CONTEXT_SENTENCES = 1  # sentences after the denial that the stance model also reads
 _DENY = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|reject\w*|dismiss\w*|refut\w*|rebut\w*|"

@@ -28,7 +28,7 @@ from storyline.stance.model import (
     Forest,
     StanceModel,
 )
-from storyline.stance.text import stems
+from storyline.stance.text import split_sentences, stems
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,10 @@ class Settings:
     max_leaf_nodes: int = 15
     min_samples_leaf: int = 40
     l2: float = 1.0
+    # Each related pair (and every third unrelated one) is also learned with only the two
+    # sentences closest to the claim as its text: the digest asks about single statements,
+    # which full FNC-1 bodies never teach.
+    short_texts: bool = True
 
 
 @dataclass(slots=True)
@@ -52,23 +56,49 @@ class Featurized:
     claim_content: list[list[str]]
     key_content: list[set[str]]
     groups: np.ndarray  # body id of each pair (folds never split a body)
+    keys: list[list[int]]  # the text's sentences closest to each pair's claim
 
 
 def featurize(vocab: Vocabulary, bodies: dict[str, str], pairs: Sequence[Pair],
               progress: Callable[[int], None] | None = None) -> Featurized:
     """Dense rows and the cue words of every pair (each body is read once)."""
-    views, dense, claims, keys = {}, [], [], []
+    views, dense, claims, keys, key_indexes = {}, [], [], [], []
     for n, p in enumerate(pairs):
         view = views.get(p.body_id)
         if view is None:
             view = views[p.body_id] = read_text(vocab, bodies[p.body_id])
         row, key = pair_features(vocab, p.claim, view)
         dense.append(row)
+        key_indexes.append(key)
         claims.append(vocab.content(stems(p.claim)))
         keys.append(set().union(*(view.sentence_stems[i] for i in key)) if key else set())
         if progress and n % 1000 == 999:
             progress(1000)
-    return Featurized(np.vstack(dense), claims, keys, np.array([p.body_id for p in pairs]))
+    return Featurized(np.vstack(dense), claims, keys, np.array([p.body_id for p in pairs]),
+                      key_indexes)
+
+
+SHORT_SENTENCES = 2
+
+
+def with_short_texts(data: Fnc1, pairs: Sequence[Pair], keys: list[list[int]]
+                     ) -> tuple[Fnc1, list[Pair], list[str]]:
+    """The pairs again with the text cut to its sentences closest to the claim (in their
+    order in the text), and the body each short text comes from (for the folds)."""
+    bodies = dict(data.bodies)
+    extra, origin = [], []
+    for n, (p, key) in enumerate(zip(pairs, keys, strict=True)):
+        if p.label == "unrelated" and n % 3:
+            continue
+        sentences = split_sentences(data.bodies[p.body_id])
+        chosen = sorted(key[:SHORT_SENTENCES])
+        if not sentences or not chosen:
+            continue
+        short_id = f"{p.body_id}:{'-'.join(map(str, chosen))}"
+        bodies[short_id] = " ".join(sentences[i] for i in chosen if i < len(sentences))
+        extra.append(Pair(p.claim, short_id, p.label))
+        origin.append(p.body_id)
+    return Fnc1(bodies, [*pairs, *extra]), extra, origin
 
 
 def cue_terms(data: Featurized, pairs: Sequence[Pair], topic_of: dict[str, int],
@@ -117,9 +147,20 @@ def train(data: Fnc1, pairs: Sequence[Pair], settings: Settings | None = None,
     body_ids = sorted({p.body_id for p in pairs})
     vocab = Vocabulary.fit([data.bodies[b] for b in body_ids] + sorted({p.claim for p in pairs}))
     feats = featurize(vocab, data.bodies, pairs)
+    topic_of = topics(Fnc1(data.bodies, list(pairs)))
+    if settings.short_texts:
+        augmented, extra, origin = with_short_texts(data, pairs, feats.keys)
+        more = featurize(vocab, augmented.bodies, extra)
+        for p, body in zip(extra, origin, strict=True):
+            topic_of["b:" + p.body_id] = topic_of["b:" + body]
+        pairs = [*pairs, *extra]
+        feats = Featurized(np.vstack([feats.dense, more.dense]),
+                           feats.claim_content + more.claim_content,
+                           feats.key_content + more.key_content,
+                           np.concatenate([feats.groups.astype(object), np.array(origin, dtype=object)]),
+                           feats.keys + more.keys)
     log(f"features of {len(pairs)} pairs in {time.perf_counter() - started:.0f} s")
     y = np.array([LABELS.index(p.label) for p in pairs])
-    topic_of = topics(Fnc1(data.bodies, list(pairs)))
     claim_terms, key_terms = cue_terms(feats, pairs, topic_of, settings.min_topics)
     empty = CueLayer(claim_terms, key_terms, np.zeros((0, 3)), np.zeros(3))
     x_cues = _indicators(empty, feats)
@@ -145,8 +186,9 @@ def train(data: Fnc1, pairs: Sequence[Pair], settings: Settings | None = None,
         raise RuntimeError("the exported forest does not reproduce scikit-learn's "
                            "predictions: this scikit-learn version stores trees differently")
     log(f"trained in {time.perf_counter() - started:.0f} s")
-    meta = {"settings": asdict(settings), "pairs": len(pairs), "labels": label_counts(list(pairs)),
-            "bodies": len(body_ids), "claim_terms": len(claim_terms), "key_terms": len(key_terms)}
+    meta = {"settings": asdict(settings), "pairs": len(pairs),
+            "labels": label_counts(list(pairs)), "bodies": len(body_ids),
+            "claim_terms": len(claim_terms), "key_terms": len(key_terms)}
     return StanceModel(vocab, cues, exported, meta)
 
 
