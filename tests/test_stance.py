@@ -30,10 +30,14 @@ def test_shipped_model_reads_relatedness_and_denial():
 
     model = load_model()
     claim = "Brennick Dam spillway gate fails, flooding Carrowmere"
-    results = model.predict([(claim, FLOOD), (claim, BANK), (claim, DENIAL)])
+    kesh = ("Veloria said that Drustani artillery shelled the border village of Kesh on Sunday.",
+            "Drustan denied that its artillery shelled the border village of Kesh on Sunday.")
+    results = model.predict([(claim, FLOOD), (claim, BANK), (claim, DENIAL), kesh])
     assert results[0].stance in ("agree", "discuss")
     assert results[1].stance == "unrelated"
-    assert results[2].stance == "disagree"
+    # a denial weighs more toward "disagree" than a report of the same event
+    assert results[2].probabilities[1] > results[0].probabilities[1]
+    assert results[3].stance == "disagree"
     for r in results:
         assert 0.0 <= r.confidence <= 1.0
         assert abs(sum(r.probabilities) - 1.0) < 1e-3

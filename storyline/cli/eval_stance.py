@@ -33,7 +33,8 @@ def eval_stance(
     pairs it was trained on, the shipped model included.
     """
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # two threads on two busy cores thrash
-    from storyline.stance.evaluate import cosine_threshold, majority, score, topic_folds
+    from storyline.stance.evaluate import cosine_threshold, majority, score
+    from storyline.stance.evaluate import topic_folds as folds_of
     from storyline.stance.fnc1 import Fnc1Error, read_fnc1, split_by_body
     from storyline.stance.model import ModelFileError, load_model
     from storyline.stance.train import train
@@ -64,7 +65,7 @@ def eval_stance(
     add("by body, in-sample", "storyline", train_part, predict(model, train_part))
     if topic_folds:
         gold, system, cosine, most = [], [], [], []
-        for n, (fold_train, fold_test) in enumerate(topic_folds(fnc, topic_folds), start=1):
+        for n, (fold_train, fold_test) in enumerate(folds_of(fnc, topic_folds), start=1):
             err.print(f"by topic: fold {n} of {topic_folds}", markup=False)
             fold_model = train(fnc, fold_train, log=lambda m: err.print(f"  {m}", markup=False))
             gold += fold_test

@@ -46,6 +46,7 @@ NOT_CLAIMS = {"request", "motion", "appeal", "offer", "proposal", "bid", "plea",
               "call", "demand", "plan", "deal", "resignation", "invitation", "petition",
               "case", "lawsuit", "suit", "bail", "amendment", "bill", "candidate", "nomination",
               "idea", "option", "approach", "compromise", "terms", "entry", "visa", "asylum"}
+_POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our", "my", "your", "whose"}
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "what"}
 
 
@@ -58,6 +59,7 @@ class Denial:
     denier: str
     verb: str
     claimant: str | None = None  # when the sentence itself says whose claim it denies
+    generic: bool = False  # what is denied is only named ("the claim", "it"): read around it
 
 
 def denial_disagreements(analyzed: Sequence[AnalyzedArticle],
@@ -112,22 +114,34 @@ def read_denials(analyzed: Sequence[AnalyzedArticle]) -> list[Denial]:
 
 def _read(item: AnalyzedArticle, a_index: int, s_index: int, verb, lemma) -> Denial | None:
     subject = _subject(verb)
+    if subject is not None and subject.text.isupper() and len(subject.text) > 3:
+        # a dateline ("PORT CALLOWAY, March 11 (Wire) - Maria Alvarez ... denied"): the
+        # parse takes it for the subject; the name in apposition is the one who denies
+        dash = next((t for t in verb.sent if t.i < verb.i and t.text in ("-", "–", "—")), None)
+        after = [t for t in verb.sent if dash is not None and dash.i < t.i < verb.i]
+        subject = next((t for t in after if t.pos_ == "PROPN" and t.head.pos_ != "PROPN"
+                        or t.pos_ == "PROPN" and t.dep_ in ("nsubj", "appos")), None)
     if subject is None:
         return None
     denier = _name(item, s_index, subject)
     if denier is None:
         return None
     obj = _object(verb)
-    if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.lemma_.lower() in NOT_CLAIMS:
+    if obj is not None and obj.pos_ in ("NOUN", "PROPN") and lemma(obj).lower() in NOT_CLAIMS:
         return None  # "rejected a defence request": a decision, not a denial
     claimant = _claimant_in_sentence(verb, obj, subject, lemma)
     if claimant is not None and _same_party(claimant, denier):
         claimant = None
-    return Denial(a_index, s_index, denier, verb.text, claimant)
+    generic = obj is None or lemma(obj).lower() in CLAIM_NOUNS
+    return Denial(a_index, s_index, denier, verb.text, claimant, generic)
 
 
 def _subject(verb):
     """The verb's subject, or that of the verb it is coordinated with ("says …, and denies")."""
+    before = verb.doc[verb.i - 1] if verb.i else None
+    if before is not None and before.pos_ == "PROPN" and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return before  # "which Veloria blames on Drustan and Drustan denies"
     node = verb
     for _ in range(3):
         for child in node.children:
@@ -147,7 +161,8 @@ def _object(verb):
     for child in verb.children:  # "rejected as a fabrication Veloria's claim"
         if child.dep_ == "prep":
             for grand in child.children:
-                if grand.dep_ == "pobj":
+                if grand.dep_ == "pobj" and grand.pos_ == "NOUN" and grand.lower_ not in (
+                        "day", "week", "month", "year"):
                     return grand
     if verb.dep_ == "relcl":  # "passwords, which Quillon has denied"
         return verb.head
@@ -162,10 +177,10 @@ def _claimant_in_sentence(verb, obj, subject, lemma) -> str | None:
     if obj is not None:
         nouns = [obj, *[a for a in obj.ancestors if a.pos_ == "NOUN"]]
     for noun in nouns:
-        if noun.lemma_.lower() not in CLAIM_NOUNS:
+        if lemma(noun).lower() not in CLAIM_NOUNS:
             continue
         for child in noun.children:
-            if child.dep_ == "poss" and child.pos_ == "PROPN":
+            if child.dep_ == "poss" and child.lower_ not in _POSSESSIVE_PRONOUNS:
                 return _span(child)
             if child.dep_ == "prep" and child.lower_ in ("by", "from"):
                 for grand in child.children:
@@ -213,6 +228,7 @@ def _same_party(a: str, b: str) -> bool:
 
 _ATTRIBUTED = re.compile(r"\b(?:said|says|say|told|tells|accus\w+|alleg\w+|claim\w*|blam\w+|"
                          r"charg\w+|report\w*|according to|insist\w*|assert\w*)\b", re.I)
+_NEGATED = re.compile(r"\b(?:no|not|never|nothing|none|nobody)\b|n't\b", re.I)
 _STOP = {"the", "a", "an", "of", "to", "in", "on", "and", "that", "had", "has", "have", "was",
          "were", "is", "are", "be", "been", "it", "its", "their", "his", "her", "said", "says",
          "told", "with", "for", "by", "at", "from", "as", "this", "any", "not", "no"}
@@ -231,8 +247,8 @@ def _across_sentences(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
         text = item.article.text
         for s in item.analysis.sentences:
             span = text[s.start:s.end]
-            if (a_index, s.index) in denial_keys or _DENY.search(span):
-                continue
+            if (a_index, s.index) in denial_keys or _DENY.search(span) or _NEGATED.search(span):
+                continue  # a claim asserts: "there was no fire" is itself a denial
             if _ATTRIBUTED.search(span) and s.index < len(item.sentence_vectors):
                 claims.append((a_index, s.index, span))
     out = []
@@ -240,7 +256,7 @@ def _across_sentences(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
         item = analyzed[d.article]
         if d.sentence >= len(item.sentence_vectors):
             continue
-        context = _context(item, d.sentence)
+        context = _context(item, d.sentence, before=2 if d.generic else 0)
         vector = item.sentence_vectors[d.sentence]
         pairs, rows = [], []
         for a_index, s_index, span in claims:
@@ -267,10 +283,12 @@ def _across_sentences(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
     return out
 
 
-def _context(item: AnalyzedArticle, s_index: int) -> str:
+def _context(item: AnalyzedArticle, s_index: int, before: int = 0) -> str:
+    """The denial with the sentence after it (and, for "denied the claim", those before)."""
     sentences = item.analysis.sentences
+    first = max(0, s_index - before)
     last = min(len(sentences) - 1, s_index + CONTEXT_SENTENCES)
-    return item.article.text[sentences[s_index].start:sentences[last].end]
+    return item.article.text[sentences[first].start:sentences[last].end]
 
 
 def _speaker_words(span: str) -> str:
