@@ -44,11 +44,11 @@ def test_numbers_that_count_nothing_are_no_disagreement():
     """Race times and times of day under "was", "said" or "set" are not a quantity that
     outlets could disagree on, nor are a part and its whole ("four of six counts") or two
     numbers under one verb in sentences that say different things; death tolls are."""
+    from datetime import datetime
+
     from storyline.analyze.pipeline import analyze
     from storyline.digest.disagreements import number_disagreements
     from storyline.model import Article
-
-    from datetime import datetime
 
     day = datetime(2031, 4, 6, 12)  # tolls are disputed only when they hold on the same day
     arts = [Article(id="a", source="A", published=day, text="Her time of 2:21:57 was the "

@@ -38,7 +38,7 @@ def test_one_article_per_line_with_optional_outlet(tmp_path):
 
 def test_gzip_and_undecodable_lines(tmp_path):
     path = tmp_path / "pile.txt.gz"
-    path.write_bytes(gzip.compress("First line.\n".encode() + b"bad \xff byte\nLast line.\n"))
+    path.write_bytes(gzip.compress(b"First line.\n" + b"bad \xff byte\nLast line.\n"))
     items = list(read_path(path, "lines"))
     assert [type(x).__name__ for x in items] == ["Article", "Skip", "Article"]
     skip = items[1]

@@ -157,7 +157,8 @@ def train(data: Fnc1, pairs: Sequence[Pair], settings: Settings | None = None,
         feats = Featurized(np.vstack([feats.dense, more.dense]),
                            feats.claim_content + more.claim_content,
                            feats.key_content + more.key_content,
-                           np.concatenate([feats.groups.astype(object), np.array(origin, dtype=object)]),
+                           np.concatenate([feats.groups.astype(object),
+                                           np.array(origin, dtype=object)]),
                            feats.keys + more.keys)
     log(f"features of {len(pairs)} pairs in {time.perf_counter() - started:.0f} s")
     y = np.array([LABELS.index(p.label) for p in pairs])
