@@ -118,7 +118,8 @@ def top_quotes(analyzed: Sequence[AnalyzedArticle], limit: int) -> list[Quote]:
 
 
 # Bump when the digest of the same analyzed articles changes: stored digests are rebuilt.
-VERSION = "2"  # 2: main entities without nationalities; stricter disagreements
+VERSION = "3"  # 2: main entities without nationalities; stricter disagreements;
+# 3: disputes need one day and two outlets, evolutions, claim/denial by parse and stance
 MAIN_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
 
 
