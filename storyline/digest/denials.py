@@ -204,8 +204,7 @@ def _span(token) -> str:
     left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "det", "poss", "nmod")]
     start = min([token.i, *[t.left_edge.i for t in left]])
     words = token.doc[start:token.i + 1].text
-    return re.sub(r"^(?:the|a|an)\s+", "", words, flags=re.I) if token.pos_ == "PROPN" \
-        and len(words.split()) <= 2 else words
+    return re.sub(r"^(?:The|A|An)\s", lambda m: m.group(0).lower(), words)
 
 
 def _name(item: AnalyzedArticle, s_index: int, subject) -> str | None:
