@@ -171,3 +171,36 @@ def test_timeline17_no_outlet_disputes_itself(shared_data):
     found = number_disagreements(analyze(articles, workers=2), limit=1000)
     assert all(len({c.article_id for c in d.statements}) == 1 for d in found), json.dumps(
         [d.description for d in found])
+
+
+@pytest.mark.slow
+def test_seed_pile_through_the_cli(shared_data, tmp_path):
+    """As a user: ingest the pile with --format lines, then every story's digest: the convoy
+    claim and denial are named once, and no figure is set against another."""
+    import subprocess
+    import sys
+
+    cli = [sys.executable, "-c", "from storyline.cli import main; main()"]
+    db = ["--db", str(tmp_path / "pile.db")]
+
+    def run(*args: str) -> str:
+        done = subprocess.run([*cli, *args, *db], capture_output=True, text=True, timeout=600,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("ingest", str(shared_data / "seed" / "pile.txt"), "--format", "lines")
+    stories = json.loads(run("stories", "--format", "json"))
+    told = []
+    for story in stories:
+        lines = run("show", story["id"]).splitlines()
+        if "where sources disagree" in lines:
+            start = lines.index("where sources disagree") + 1
+            for line in lines[start:]:
+                if not line.startswith(" "):
+                    break  # the next part of the digest
+                if line.startswith("  - "):
+                    told.append(line.strip())
+    claims = [t for t in told if "claim" in t]
+    assert len(claims) == 1 and "USA" in claims[0] and "Moscow" in claims[0], told
+    assert not [t for t in told if t.startswith("- Reports differ")], told
