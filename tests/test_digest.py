@@ -44,14 +44,19 @@ def test_numbers_that_count_nothing_are_no_disagreement():
     """Race times and times of day under "was", "said" or "set" are not a quantity that
     outlets could disagree on, nor are a part and its whole ("four of six counts") or two
     numbers under one verb in sentences that say different things; death tolls are."""
+    from datetime import datetime
+
     from storyline.analyze.pipeline import analyze
     from storyline.digest.disagreements import number_disagreements
     from storyline.model import Article
 
-    arts = [Article(id="a", source="A", text="Her time of 2:21:57 was the fastest this year. "
-                    "The federation said his time was 2:08:40. At least 18 people were killed."),
-            Article(id="b", source="B", text="The winning time of 2:08:14 was 26 seconds slower. "
-                    "The start was at 8.30 on Sunday morning. The blast killed 25 people.")]
+    day = datetime(2031, 4, 6, 12)  # tolls are disputed only when they hold on the same day
+    arts = [Article(id="a", source="A", published=day, text="Her time of 2:21:57 was the "
+                    "fastest this year. The federation said his time was 2:08:40. At least 18 "
+                    "people were killed."),
+            Article(id="b", source="B", published=day, text="The winning time of 2:08:14 was "
+                    "26 seconds slower. The start was at 8.30 on Sunday morning. The blast "
+                    "killed 25 people.")]
     arts[0].text += (" A jury found him guilty on four of six counts. One runner was taken to "
                      "hospital with chest pains.")
     arts[1].text += (" The jury found him guilty on four counts. About 600 runners from the "
@@ -90,7 +95,7 @@ def test_a_claim_and_its_denial_in_one_outlet_read_naturally():
                     "border village of Kesh on Sunday night.")]
     [found] = denial_disagreements(analyze(arts))
     assert [c.article_id for c in found.statements] == ["c", "d"]
-    assert found.description == "Wire reports a claim and, in another article, its denial"
+    assert found.description == "A claim denied by Drustan (reported by Wire)"
 
 
 def test_quotes_name_their_article_and_repeat_nothing():

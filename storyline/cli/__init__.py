@@ -20,5 +20,7 @@ from storyline.cli import summarize_cmd
 from storyline.cli import timeline_cmd
 from storyline.cli import stories_cmd
 from storyline.cli import eval_stories
+from storyline.cli import eval_stance
+from storyline.cli import stance_cmd
 
 __all__ = ["app", "main"]

@@ -157,5 +157,6 @@ def _shown(q: Quote, text: str) -> str:
 
 
 # Bump when the digest of the same analyzed articles changes: stored digests are rebuilt.
-VERSION = "3"  # 2: main entities without nationalities; stricter disagreements; 3: entities
-# united across articles and spellings, quotes only with a speaker a reader can trust
+VERSION = "4"  # 2: main entities without nationalities; stricter disagreements; 3: entities
+# united across articles and spellings, quotes only with a speaker a reader can trust;
+# 4: disputes need one day and two outlets, evolutions, claim/denial by parse and stance

@@ -32,6 +32,7 @@ from storyline.ingest.feeds import looks_like_feed, read_feed, read_feed_bytes
 from storyline.ingest.files import read_text, read_text_bytes
 from storyline.ingest.jsondoc import read_json, read_json_bytes
 from storyline.ingest.jsonl import read_jsonl, read_jsonl_bytes
+from storyline.ingest.lines import read_lines, read_lines_bytes
 from storyline.ingest.pages import read_html, read_html_bytes
 from storyline.ingest.records import InputError, Skip, TooLarge, gunzip_limited
 from storyline.ingest.urls import as_url, read_url
@@ -53,6 +54,7 @@ READERS: dict[str, Reader] = {
     "json": read_json,  # one JSON document: an array of Articles, or a cluster
     "csv": read_csv,  # CSV/TSV with a header (text/body/content column...)
     "text": read_text,  # .txt / .md: first line = title
+    "lines": read_lines,  # a text file, one article per line (only with --format lines)
     "html": read_html,  # a web page (trafilatura + htmldate)
     "feed": read_feed,  # RSS / Atom
     "archive": read_archive,  # .zip, .tar, .tar.gz ... of any of these
@@ -69,6 +71,7 @@ BYTES_READERS: dict[str, BytesReader] = {
     "json": read_json_bytes,
     "csv": read_csv_bytes,
     "text": read_text_bytes,
+    "lines": read_lines_bytes,
     "html": read_html_bytes,
     "feed": read_feed_bytes,
     "archive": read_archive_bytes,

@@ -1,0 +1,315 @@
+"""A claim and its denial by another party ("the US says …; Moscow rejects the charges").
+
+A *denial* is a sentence whose verb denies (deny, reject, dismiss, refute, rebut, dispute),
+read with the dependency parse: who denies (the verb's subject) and what (its object).
+What is rejected must be something said: a request, a motion or an offer turned down
+("the judge rejected a defence request") is a decision, not a denial.
+
+The *claim* it answers is found in one of two places:
+- **in the same sentence**, grammatically: "in what the USA says was a Russian air strike,
+  though Moscow rejects the charges", "rejected Veloria's claim that its artillery shelled
+  Kesh", "claims by researchers that …, which Quillon has denied";
+- **in another sentence** that attributes a statement to another party (said, accused,
+  alleged, according to …). Such a pair is kept only when the stance model
+  (``storyline.stance``) reads the denial as *disagreeing* with the claim with high
+  confidence, and both are about the same event: they share a name or a rare word beyond
+  the denial's own words, and their sentence vectors are alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.analyze.pipeline import AnalyzedArticle
+from storyline.model import Citation, Disagreement
+
+MAX_DENIAL = 3
+# The stance model's probability of "disagree" a cross-sentence pair needs (high: a wrong
+# "X denies Y's claim" is worse than none), and how alike the two sentences must be.
+DISAGREE_CONFIDENCE = 0.5
+SIMILARITY = 0.35
+CONTEXT_SENTENCES = 1  # sentences after the denial that the stance model also reads
+_DENY = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|reject\w*|dismiss\w*|refut\w*|rebut\w*|"
+                   r"disput\w*)\b", re.I)
+DENY_LEMMAS = {"deny", "reject", "dismiss", "refute", "rebut", "dispute"}
+SAY_LEMMAS = {"say", "claim", "accuse", "allege", "blame", "report", "insist", "assert",
+              "charge", "tell", "state", "maintain", "contend", "suggest"}
+CLAIM_NOUNS = {"claim", "charge", "accusation", "allegation", "report", "assertion",
+               "suggestion", "account", "statement", "story", "rumour", "rumor", "version",
+               "it", "this", "that", "them", "these", "those", "idea"}
+# Things one rejects or dismisses that nobody claimed.
+NOT_CLAIMS = {"request", "motion", "appeal", "offer", "proposal", "bid", "plea", "application",
+              "call", "demand", "plan", "deal", "resignation", "invitation", "petition",
+              "case", "lawsuit", "suit", "bail", "amendment", "bill", "candidate", "nomination",
+              "idea", "option", "approach", "compromise", "terms", "entry", "visa", "asylum"}
+_POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our", "my", "your", "whose"}
+_PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "what"}
+
+
+@dataclass(frozen=True, slots=True)
+class Denial:
+    """A denying sentence as the parse reads it."""
+
+    article: int
+    sentence: int
+    denier: str
+    verb: str
+    claimant: str | None = None  # when the sentence itself says whose claim it denies
+    generic: bool = False  # what is denied is only named ("the claim", "it"): read around it
+
+
+def denial_disagreements(analyzed: Sequence[AnalyzedArticle],
+                         limit: int = MAX_DENIAL) -> list[Disagreement]:
+    """Claim/denial pairs of a story, those stated in one sentence first."""
+    found = read_denials(analyzed)
+    out: list[tuple[float, Disagreement]] = []
+    pending = []
+    for d in found:
+        if d.claimant:
+            cite = _citation(analyzed, d.article, d.sentence)
+            out.append((2.0, Disagreement(
+                "denial", f"A claim by {d.claimant}, denied by {d.denier} "
+                f"({_outlet(analyzed, d.article)})", [cite])))
+        else:
+            pending.append(d)
+    out.extend(_across_sentences(analyzed, pending))
+    out.sort(key=lambda pair: -pair[0])
+    kept, seen = [], set()
+    for _, dis in out:
+        key = tuple((c.article_id, c.start) for c in dis.statements)
+        if key not in seen and not (set(key) & {k for s in seen for k in s}):
+            seen.add(key)
+            kept.append(dis)
+    return kept[:limit]
+
+
+def read_denials(analyzed: Sequence[AnalyzedArticle]) -> list[Denial]:
+    """Every sentence of the story that denies something said, with who denies it."""
+    candidates = []
+    for a_index, item in enumerate(analyzed):
+        text = item.article.text
+        for s in item.analysis.sentences:
+            if _DENY.search(text[s.start:s.end]):
+                candidates.append((a_index, s.index, text[s.start:s.end]))
+    if not candidates:
+        return []
+    from storyline.analyze.nlp import lemma, nlp
+
+    out = []
+    for (a_index, s_index, _), doc in zip(candidates, nlp().pipe(c[2] for c in candidates),
+                                          strict=True):
+        for token in doc:
+            if token.pos_ != "VERB" or lemma(token).lower() not in DENY_LEMMAS:
+                continue
+            denial = _read(analyzed[a_index], a_index, s_index, token, lemma)
+            if denial is not None:
+                out.append(denial)
+                break
+    return out
+
+
+def _read(item: AnalyzedArticle, a_index: int, s_index: int, verb, lemma) -> Denial | None:
+    subject = _subject(verb)
+    if subject is not None and subject.text.isupper() and len(subject.text) > 3:
+        # a dateline ("PORT CALLOWAY, March 11 (Wire) - Maria Alvarez ... denied"): the
+        # parse takes it for the subject; the name in apposition is the one who denies
+        dash = next((t for t in verb.sent if t.i < verb.i and t.text in ("-", "–", "—")), None)
+        after = [t for t in verb.sent if dash is not None and dash.i < t.i < verb.i]
+        subject = next((t for t in after if t.pos_ == "PROPN" and t.head.pos_ != "PROPN"
+                        or t.pos_ == "PROPN" and t.dep_ in ("nsubj", "appos")), None)
+    if subject is None:
+        return None
+    denier = _name(item, s_index, subject)
+    if denier is None:
+        return None
+    obj = _object(verb)
+    if obj is not None and obj.pos_ in ("NOUN", "PROPN") and lemma(obj).lower() in NOT_CLAIMS:
+        return None  # "rejected a defence request": a decision, not a denial
+    claimant = _claimant_in_sentence(verb, obj, subject, lemma)
+    if claimant is not None and _same_party(claimant, denier):
+        claimant = None
+    generic = obj is None or lemma(obj).lower() in CLAIM_NOUNS
+    return Denial(a_index, s_index, denier, verb.text, claimant, generic)
+
+
+def _subject(verb):
+    """The verb's subject, or that of the verb it is coordinated with ("says …, and denies")."""
+    before = verb.doc[verb.i - 1] if verb.i else None
+    if before is not None and before.pos_ == "PROPN" and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return before  # "which Veloria blames on Drustan and Drustan denies"
+    node = verb
+    for _ in range(3):
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child
+        if node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
+            node = node.head
+        else:
+            return None
+    return None
+
+
+def _object(verb):
+    for child in verb.children:
+        if child.dep_ in ("dobj", "ccomp", "xcomp"):
+            return child
+    for child in verb.children:  # "rejected as a fabrication Veloria's claim"
+        if child.dep_ == "prep":
+            for grand in child.children:
+                if grand.dep_ == "pobj" and grand.pos_ == "NOUN" and grand.lower_ not in (
+                        "day", "week", "month", "year"):
+                    return grand
+    if verb.dep_ == "relcl":  # "passwords, which Quillon has denied"
+        return verb.head
+    return None
+
+
+def _claimant_in_sentence(verb, obj, subject, lemma) -> str | None:
+    """Whose claim the sentence says is denied: a possessor or "by X" of a claim noun
+    ("Veloria's claim", "claims by researchers"), or the subject of another speech verb
+    outside the denial ("what the USA says was a Russian air strike")."""
+    nouns = []
+    if obj is not None:
+        nouns = [obj, *[a for a in obj.ancestors if a.pos_ == "NOUN"]]
+    for noun in nouns:
+        if lemma(noun).lower() not in CLAIM_NOUNS:
+            continue
+        for child in noun.children:
+            if child.dep_ == "poss" and child.lower_ not in _POSSESSIVE_PRONOUNS:
+                return _span(child)
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return _span(grand)
+    inside = {t.i for t in verb.subtree}
+    for token in verb.doc:
+        if token.i in inside or token.pos_ != "VERB" or token.i == verb.i:
+            continue
+        if lemma(token).lower() not in SAY_LEMMAS:
+            continue
+        for child in token.children:
+            if child.dep_ == "nsubj" and child.lower_ not in _PRONOUNS \
+                    and child.i != subject.i:
+                return _span(child)
+    return None
+
+
+def _span(token) -> str:
+    """A noun with its compounds and modifiers ("Veloria's defence ministry", "the USA")."""
+    left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "det", "poss", "nmod")]
+    start = min([token.i, *[t.left_edge.i for t in left]])
+    words = token.doc[start:token.i + 1].text
+    return re.sub(r"^(?:The|A|An)\s", lambda m: m.group(0).lower(), words)
+
+
+def _name(item: AnalyzedArticle, s_index: int, subject) -> str | None:
+    """The denier's name; a pronoun becomes the nearest earlier name in the article."""
+    if subject.lower_ not in _PRONOUNS:
+        return _span(subject)
+    start = item.analysis.sentences[s_index].start
+    names = [e for e in item.analysis.entities
+             if e.end <= start + subject.idx and e.label in ("PERSON", "ORG", "GPE", "NORP")]
+    return (names[-1].key or names[-1].text) if names else None
+
+
+def _same_party(a: str, b: str) -> bool:
+    wa = {w.lower().strip("'s") for w in re.findall(r"[\w']+", a)} - {"the", "s"}
+    wb = {w.lower().strip("'s") for w in re.findall(r"[\w']+", b)} - {"the", "s"}
+    return bool(wa & wb)
+
+
+# -- a claim in one sentence, its denial in another ------------------------------------------
+
+_ATTRIBUTED = re.compile(r"\b(?:said|says|say|told|tells|accus\w+|alleg\w+|claim\w*|blam\w+|"
+                         r"charg\w+|report\w*|according to|insist\w*|assert\w*)\b", re.I)
+_NEGATED = re.compile(r"\b(?:no|not|never|nothing|none|nobody)\b|n't\b", re.I)
+_STOP = {"the", "a", "an", "of", "to", "in", "on", "and", "that", "had", "has", "have", "was",
+         "were", "is", "are", "be", "been", "it", "its", "their", "his", "her", "said", "says",
+         "told", "with", "for", "by", "at", "from", "as", "this", "any", "not", "no"}
+
+
+def _across_sentences(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
+                      ) -> list[tuple[float, Disagreement]]:
+    if not denials:
+        return []
+    from storyline.stance.model import load_model
+
+    model = load_model()
+    denial_keys = {(d.article, d.sentence) for d in denials}
+    claims = []
+    for a_index, item in enumerate(analyzed):
+        text = item.article.text
+        for s in item.analysis.sentences:
+            span = text[s.start:s.end]
+            if (a_index, s.index) in denial_keys or _DENY.search(span) or _NEGATED.search(span):
+                continue  # a claim asserts: "there was no fire" is itself a denial
+            if _ATTRIBUTED.search(span) and s.index < len(item.sentence_vectors):
+                claims.append((a_index, s.index, span))
+    out = []
+    for d in denials:
+        item = analyzed[d.article]
+        if d.sentence >= len(item.sentence_vectors):
+            continue
+        context = _context(item, d.sentence, before=2 if d.generic else 0)
+        vector = item.sentence_vectors[d.sentence]
+        pairs, rows = [], []
+        for a_index, s_index, span in claims:
+            if _same_party(_speaker_words(span), d.denier) and a_index == d.article:
+                continue  # the denier's own words
+            similarity = float(analyzed[a_index].sentence_vectors[s_index] @ vector)
+            if similarity < SIMILARITY or not _shares_content(span, context, d.verb):
+                continue
+            pairs.append((span, context))
+            rows.append((a_index, s_index, similarity))
+        if not pairs:
+            continue
+        disagree = model.proba(pairs)[:, 1]
+        best = int(np.argmax(disagree))
+        if disagree[best] < DISAGREE_CONFIDENCE:
+            continue
+        a_index, s_index, similarity = rows[best]
+        claimed, denied = _outlet(analyzed, a_index), _outlet(analyzed, d.article)
+        where = (f"reported by {claimed}" if claimed == denied
+                 else f"reported by {claimed}; the denial by {denied}")
+        out.append((float(disagree[best]) * similarity, Disagreement(
+            "denial", f"A claim denied by {d.denier} ({where})",
+            [_citation(analyzed, a_index, s_index), _citation(analyzed, d.article, d.sentence)])))
+    return out
+
+
+def _context(item: AnalyzedArticle, s_index: int, before: int = 0) -> str:
+    """The denial with the sentence after it (and, for "denied the claim", those before)."""
+    sentences = item.analysis.sentences
+    first = max(0, s_index - before)
+    last = min(len(sentences) - 1, s_index + CONTEXT_SENTENCES)
+    return item.article.text[sentences[first].start:sentences[last].end]
+
+
+def _speaker_words(span: str) -> str:
+    match = re.match(r"^(.{0,60}?)\b(?:said|says|told|accused|alleged|claimed)\b", span)
+    return match.group(1) if match else ""
+
+
+def _shares_content(claim: str, denial: str, verb: str) -> bool:
+    """Do the two share a name or a word of four letters or more beyond stop words?"""
+    def words(text: str) -> set[str]:
+        return {w.lower()[:6] for w in re.findall(r"[A-Za-z]{4,}", text)} - _STOP
+
+    return bool(words(claim) & (words(denial) - {verb.lower()[:6]}))
+
+
+def _outlet(analyzed: Sequence[AnalyzedArticle], index: int) -> str:
+    article = analyzed[index].article
+    return article.source or f"article {article.id}"
+
+
+def _citation(analyzed: Sequence[AnalyzedArticle], a_index: int, s_index: int) -> Citation:
+    item = analyzed[a_index]
+    s = item.analysis.sentences[s_index]
+    return Citation(item.article.text[s.start:s.end], item.article.id, s.start, s.end,
+                    [item.article.id])

@@ -1,0 +1,206 @@
+"""Disagreements that are real, measured on a labelled set (``disagreement_cases.py``, written
+for these tests, and the demo corpus's planted cases, named by article slug), the seed pile
+and Timeline17 (read at run time from ../shared/data)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from importlib.resources import files
+
+import pytest
+from disagreement_cases import CASES
+
+from storyline.model import Article
+
+
+def _articles(case) -> list[Article]:
+    return [Article(id=i, source=s, text=t,
+                    published=datetime.fromisoformat(p) if p else None)
+            for i, s, p, t in case["articles"]]
+
+
+def _found(disagreements) -> tuple[list[set[str]], list[tuple[str, str]]]:
+    disputes = [{c.article_id for c in d.statements} for d in disagreements
+                if d.kind == "number"]
+    denials = [(d.statements[0].article_id, d.statements[-1].article_id)
+               for d in disagreements if d.kind == "denial"]
+    return disputes, denials
+
+
+def _precision_recall(results) -> tuple[float, float, list]:
+    """``results``: (planted disputes, planted denials, found disputes, found denials)."""
+    true_found = found = planted = planted_found = 0
+    misses = []
+    for name, want_disputes, want_denials, got_disputes, got_denials in results:
+        found += len(got_disputes) + len(got_denials)
+        planted += len(want_disputes) + len(want_denials)
+        ok = [d for d in got_disputes if d in want_disputes] + [
+            d for d in got_denials if d in want_denials]
+        true_found += len(ok)
+        planted_found += sum(1 for d in want_disputes if d in got_disputes) + sum(
+            1 for d in want_denials if d in got_denials)
+        if len(ok) != len(got_disputes) + len(got_denials) or planted_found < planted:
+            misses.append((name, want_disputes, want_denials, got_disputes, got_denials))
+    return (true_found / found if found else 1.0,
+            planted_found / planted if planted else 1.0, misses)
+
+
+@pytest.fixture(scope="module")
+def case_results():
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.disagreements import find_disagreements
+
+    out = []
+    for case in CASES:
+        disputes, denials = _found(find_disagreements(analyze(_articles(case))))
+        out.append((case["name"], case["disputes"], case["denials"], disputes, denials))
+    return out
+
+
+def test_labelled_cases_precision_and_recall(case_results):
+    precision, recall, misses = _precision_recall(case_results)
+    assert precision >= 0.95 and recall >= 0.90, misses
+
+
+def test_evolution_is_told_in_order_of_days():
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.disagreements import find_disagreements
+
+    [case] = [c for c in CASES if c["name"].startswith("a toll that rises")]
+    found = find_disagreements(analyze(_articles(case)))
+    [evolution] = [d for d in found if d.kind == "evolution"]
+    text = evolution.description
+    assert text.index("9 on 2 May") < text.index("17 on 3 May") < text.index("22 on 4 May")
+    assert [c.article_id for c in evolution.statements] == ["b1", "b2", "b3"]
+
+
+# -- the demo corpus: its planted cases (storyline/demo/README.md, hard cases 5 and 6) -------
+
+DEMO_DISPUTES = {
+    # the governor's office (25) against the emergency service (18), then the police (21)
+    "lake-harmon-flood": [{"lake-harmon-death-toll-25", "brandon-rescuers-search-flooded-streets",
+                           "questions-over-flood-death-toll"},
+                          {"questions-over-flood-death-toll", "millbrook-residents-return"}],
+}
+# (claim articles, denial articles): a found pair matches when its claim is in the first
+# set and its denial in the second (one article for both: a single sentence or paragraph).
+DEMO_DENIALS = {
+    "veloria-drustan-ceasefire": [
+        ({"veloria-accuses-drustan-of-shelling-kesh"},
+         {"veloria-accuses-drustan-of-shelling-kesh", "drustan-rejects-kesh-claim"}),
+        ({"drustan-rejects-kesh-claim"}, {"drustan-rejects-kesh-claim"}),
+        ({"first-ceasefire-violation-alleged"}, {"first-ceasefire-violation-alleged"}),
+        ({"marrow-and-vell-meet-in-port-calloway"}, {"marrow-and-vell-meet-in-port-calloway"})],
+    "quillon-data-breach": [
+        ({"researchers-say-quillon-passwords-exposed"},
+         {"researchers-say-quillon-passwords-exposed"}),
+        ({"regulator-opens-quillon-investigation"}, {"regulator-opens-quillon-investigation"})],
+    "alvarez-embezzlement-trial": [
+        ({"former-transit-finance-chief-trial-opens", "alvarez-lawyer-never-took-a-cent",
+          "alvarez-found-guilty", "alvarez-trial-closing-arguments"},
+         {"alvarez-denies-embezzlement-on-stand", "transit-riders-react-alvarez-verdict"})],
+    "eastbridge-closure": [({"eastbridge-warnings-2021"}, {"eastbridge-warnings-2021"})],
+}
+
+
+@pytest.fixture(scope="module")
+def demo_results():
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.disagreements import find_disagreements
+    from storyline.ingest.jsonl import read_jsonl_bytes
+
+    raw = files("storyline.demo").joinpath("articles.jsonl").read_bytes()
+    by_event: dict[str, list[Article]] = {}
+    for a in read_jsonl_bytes(raw, "articles.jsonl"):
+        by_event.setdefault(a.extra["event"], []).append(a)
+    out = []
+    for event, articles in sorted(by_event.items()):
+        slug = {a.id: a.url.rsplit("/", 1)[-1] for a in articles}
+        disputes, denials = _found(find_disagreements(analyze(articles)))
+        got_disputes = [{slug[i] for i in d} for d in disputes]
+        want = DEMO_DISPUTES.get(event, [])
+        # a found dispute matches a planted one when it cites articles of that one only
+        matched = [next((w for w in want if d <= w), d) for d in got_disputes]
+        planted = DEMO_DENIALS.get(event, [])
+        named = [next((n for n, (claims, denials) in enumerate(planted)
+                       if slug[a] in claims and slug[b] in denials), (slug[a], slug[b]))
+                 for a, b in denials]
+        out.append((event, want, list(range(len(planted))), matched, named))
+    return out
+
+
+def test_demo_planted_disagreements(demo_results):
+    """No false disagreement on the demo. Recall is 0.6 (docs/results/disagreements.md):
+    both disputes and the claims denied in their own sentence are found; the four denials
+    whose claim stands in another sentence are not, because the stance model does not read
+    them as "disagree" with confidence. The issue's 0.90 is not met; this pins what holds."""
+    precision, recall, misses = _precision_recall(demo_results)
+    assert precision >= 0.95 and recall >= 0.6, misses
+
+
+def test_seed_pile_names_the_convoy_claim_and_denial(shared_data, tmp_path):
+    """The seed pile read as lines: the US claim and Moscow's denial about the convoy, and no
+    dispute over numbers (the lines carry no dates or outlets)."""
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.disagreements import find_disagreements
+    from storyline.ingest.formats import read_path
+
+    articles = [a for a in read_path(shared_data / "seed" / "pile.txt", "lines")
+                if isinstance(a, Article)]
+    assert len(articles) >= 20
+    found = find_disagreements(analyze(articles))
+    assert not [d for d in found if d.kind == "number"], [d.description for d in found]
+    denials = [d for d in found if d.kind == "denial"]
+    assert len(denials) == 1, [d.description for d in denials]
+    [denial] = denials
+    assert "USA" in denial.description and "Moscow" in denial.description
+    assert "convoy" in denial.statements[0].text
+
+
+@pytest.mark.slow
+def test_timeline17_no_outlet_disputes_itself(shared_data):
+    """A Timeline17 topic is one outlet: every dispute found must come from one article
+    that states both values in one sentence."""
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.disagreements import number_disagreements
+    from storyline.ingest.datasets import read_timeline17
+
+    topic = shared_data / "timeline17" / "H1N1_guardian"
+    articles = [a for a in read_timeline17(topic) if isinstance(a, Article)]
+    found = number_disagreements(analyze(articles, workers=2), limit=1000)
+    assert all(len({c.article_id for c in d.statements}) == 1 for d in found), json.dumps(
+        [d.description for d in found])
+
+
+@pytest.mark.slow
+def test_seed_pile_through_the_cli(shared_data, tmp_path):
+    """As a user: ingest the pile with --format lines, then every story's digest: the convoy
+    claim and denial are named once, and no figure is set against another."""
+    import subprocess
+    import sys
+
+    cli = [sys.executable, "-c", "from storyline.cli import main; main()"]
+    db = ["--db", str(tmp_path / "pile.db")]
+
+    def run(*args: str) -> str:
+        done = subprocess.run([*cli, *args, *db], capture_output=True, text=True, timeout=600,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("ingest", str(shared_data / "seed" / "pile.txt"), "--format", "lines")
+    stories = json.loads(run("stories", "--format", "json"))
+    told = []
+    for story in stories:
+        lines = run("show", story["id"]).splitlines()
+        if "where sources disagree" in lines:
+            start = lines.index("where sources disagree") + 1
+            for line in lines[start:]:
+                if not line.startswith(" "):
+                    break  # the next part of the digest
+                if line.startswith("  - "):
+                    told.append(line.strip())
+    claims = [t for t in told if "claim" in t]
+    assert len(claims) == 1 and "USA" in claims[0] and "Moscow" in claims[0], told
+    assert not [t for t in told if t.startswith("- Reports differ")], told
