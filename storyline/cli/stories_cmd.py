@@ -126,9 +126,14 @@ def _print_digest(digest, articles: dict) -> None:
                   "[dim](each sentence cites every outlet reporting it)[/dim]")
         for citation in digest.summary:
             out.print(f"  - {safe(citation.text)}{cites(citation)}")
-    if digest.disagreements:
-        out.print("\n[bold]where sources disagree[/bold]")
-        for disagreement in digest.disagreements:
+    # A count that changed from day to day is no dispute: it gets its own heading.
+    disputes = [d for d in digest.disagreements if d.kind != "evolution"]
+    evolutions = [d for d in digest.disagreements if d.kind == "evolution"]
+    for heading, found in (("where sources disagree", disputes),
+                           ("how the figures changed", evolutions)):
+        if found:
+            out.print(f"\n[bold]{heading}[/bold]")
+        for disagreement in found:
             out.print(f"  - {safe(disagreement.description)}")
             for citation in disagreement.statements:
                 out.print(f"      {safe(citation.text)}{cites(citation)}")

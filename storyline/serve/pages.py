@@ -112,10 +112,11 @@ def _story_response(request: Request, story_id: str, bundle) -> Response:
             else None,
             "href": views.article_href(article.id, [q["start"], q["end"]]) if article else None,
         })
-    disagreements = [
-        {"description": d["description"], "statements": [cited(c) for c in d["statements"]]}
-        for d in digest.get("disagreements", [])
-    ]
+    # A count that changed from day to day is no dispute: it gets its own section.
+    differences = {"dispute": [], "evolution": []}
+    for d in digest.get("disagreements", []):
+        differences["evolution" if d.get("kind") == "evolution" else "dispute"].append(
+            {"description": d["description"], "statements": [cited(c) for c in d["statements"]]})
     articles = [
         {"id": a.id, "title": a.title or a.text[:90], "outlet": a.source or "unknown outlet",
          "date": a.published.date().isoformat() if a.published else None,
@@ -128,7 +129,8 @@ def _story_response(request: Request, story_id: str, bundle) -> Response:
         digest_available=state.digests.available,
         summary=[cited(c) for c in digest.get("summary", [])],
         timeline=timeline, figure=views.timeline_figure(digest.get("timeline", [])),
-        quotes=quotes, disagreements=disagreements,
+        quotes=quotes, disagreements=differences["dispute"],
+        evolutions=differences["evolution"],
         entities=views.group_entities(digest.get("entities", [])),
         articles=articles,
         outlets=sorted({a["outlet"] for a in articles}, key=str.lower),

@@ -1,0 +1,61 @@
+"""A count that changed over time is shown as its evolution, never under the disputes."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from storyline.cli import stories_cmd
+from storyline.model import Citation, Digest, Disagreement
+
+
+def _digest() -> Digest:
+    def cite(text: str, article: str) -> Citation:
+        return Citation(text=text, article_id=article, start=0, end=len(text), sources=[article])
+
+    return Digest(story_id="s", disagreements=[
+        Disagreement("number", "Killed: 18 per North Wire, 25 per East Post",
+                     [cite("At least 18 died.", "a"), cite("25 died.", "b")]),
+        Disagreement("evolution", "Killed, as reported over time: 18 on 10 March -> 25",
+                     [cite("18 died on Monday.", "a"), cite("25 died by Tuesday.", "c")]),
+    ])
+
+
+def test_the_cli_prints_evolutions_under_their_own_heading(monkeypatch):
+    buffer = io.StringIO()
+    monkeypatch.setattr(stories_cmd, "out", Console(file=buffer, width=200, soft_wrap=True))
+    stories_cmd._print_digest(_digest(), {})
+    text = buffer.getvalue()
+    disputes, _, changes = text.partition("how the figures changed")
+    assert "where sources disagree" in disputes and "18 per North Wire" in disputes
+    assert "as reported over time" not in disputes
+    assert "as reported over time" in changes and "25 died by Tuesday." in changes
+    assert "North Wire" not in changes
+
+
+def test_the_story_page_shows_evolutions_apart_from_disputes(sqlite_url):
+    from fastapi.testclient import TestClient
+    from test_serve_support import fill, geneva_digest
+
+    from storyline.serve import ServeConfig, create_app
+    from storyline.serve.digests import DigestCache
+
+    def build(store, story_id):
+        digest = geneva_digest(store, story_id)
+        digest.disagreements = _digest().disagreements
+        return digest
+
+    store = fill(sqlite_url)
+    app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=0), store=store)
+    app.state.digests = DigestCache(store, build)
+    with TestClient(app) as client:
+        page = client.get("/stories/s-geneva")
+        for _ in range(50):  # the digest may be built in the background first
+            if "How the figures changed" in page.text:
+                break
+            page = client.get("/stories/s-geneva")
+    assert page.status_code == 200
+    disputes, _, changes = page.text.partition('id="evolutions"')
+    assert "18 per North Wire" in disputes and "as reported over time" not in disputes
+    assert "as reported over time" in changes and "How the figures changed" in changes
