@@ -19,7 +19,10 @@ TOKEN = "s3cret-token"
 
 def make_client(url: str, token: str | None = TOKEN) -> TestClient:
     store = fill(url)
-    app = create_app(ServeConfig(db_url=url, token=token, cache_seconds=0), store=store)
+    # A digest build locates sources with the sentence encoder, whose first load can take
+    # longer than a page's default wait on a loaded CI machine: these tests wait for it.
+    app = create_app(ServeConfig(db_url=url, token=token, cache_seconds=0, digest_wait=120),
+                     store=store)
     app.state.digests = DigestCache(store, builder)
     return TestClient(app)
 
