@@ -106,4 +106,17 @@ CASES = [
          ("n2", "Island Gazette", "2031-06-02", "The mayor of Ardo denied that the city "
           "would raise parking fees next year.")],
      "disputes": [], "denials": []},
+    {"name": "an accusation answered a few lines later in the same article",
+     "articles": [
+         ("o1", "Delta Ledger", "2031-07-08", "The fishermen's union accused the Norra "
+          "shipyard of dumping oil into the bay last week. \"The water is black near the "
+          "pier,\" said union leader Pia Sten. Boats stayed in harbour on Monday. The "
+          "shipyard denied dumping any oil.")],
+     "disputes": [], "denials": [("o1", "o1")]},
+    {"name": "a denial after an unrelated statement in the same article",
+     "articles": [
+         ("p1", "Delta Ledger", "2031-07-09", "Harbour master Ivo Tal said the new ferry "
+          "timetable would start in August. The mayor of Norra denied that she would stand "
+          "for parliament next year.")],
+     "disputes": [], "denials": []},
 ]

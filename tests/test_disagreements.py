@@ -131,12 +131,12 @@ def demo_results():
 
 
 def test_demo_planted_disagreements(demo_results):
-    """No false disagreement on the demo. Recall is 0.6 (docs/results/disagreements.md):
-    both disputes and the claims denied in their own sentence are found; the four denials
-    whose claim stands in another sentence are not, because the stance model does not read
-    them as "disagree" with confidence. The issue's 0.90 is not met; this pins what holds."""
+    """No false disagreement on the demo, and at least 9 of its 10 planted cases found: both
+    disputes, the claims denied in their own sentence, those answered a few lines after the
+    accusation in the same article, and one across articles (the stance model). The one
+    miss: the Eastbridge mayor's denial shares no word with the councillor's charge."""
     precision, recall, misses = _precision_recall(demo_results)
-    assert precision >= 0.95 and recall >= 0.6, misses
+    assert precision >= 0.95 and recall >= 0.9, misses
 
 
 def test_seed_pile_names_the_convoy_claim_and_denial(shared_data, tmp_path):

@@ -9,6 +9,16 @@ The *claim* it answers is found in one of two places:
 - **in the same sentence**, grammatically: "in what the USA says was a Russian air strike,
   though Moscow rejects the charges", "rejected Veloria's claim that its artillery shelled
   Kesh", "claims by researchers that …, which Quillon has denied";
+- **in the lines just before it, in the same article**: "'This was a deliberate attack,'
+  Colonel Fenwick said. … Drustan denied firing on the village." News writing answers an
+  accusation right after stating it, so the nearest statement another party makes in the
+  ``ANSWER_WINDOW`` sentences before the denial is its claim, when the link is visible: the
+  claim names the denier (the accused) and shares a content word with the denial, or the
+  denial points back ("rejected the claim", "denied it") at the statement just before it.
+  An accusation (accuse, allege, claim, …) is preferred to a plain statement. Shared topic
+  words alone ("Gaddafi", "Jackson") are no link: on Timeline17 they paired unrelated
+  statements; nor is an accusation naming the denier ("X claims Dr Murray grabbed vials" is
+  not what "Dr Murray denies manslaughter" answers);
 - **in another sentence** that attributes a statement to another party (said, accused,
   alleged, according to …). Such a pair is kept only when the stance model
   (``storyline.stance``) reads the denial as *disagreeing* with the claim with high
@@ -27,20 +37,26 @@ import numpy as np
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.model import Citation, Disagreement
 
-MAX_DENIAL = 3
+MAX_DENIAL = 5  # a story with more shows its strongest (in-sentence pairs first)
 # The stance model's probability of "disagree" a cross-sentence pair needs (high: a wrong
 # "X denies Y's claim" is worse than none), and how alike the two sentences must be.
 DISAGREE_CONFIDENCE = 0.5
 SIMILARITY = 0.35
 CONTEXT_SENTENCES = 1  # sentences after the denial that the stance model also reads
+# How far back (in sentences of the same article) a denial's claim may stand: the quote
+# just before it, or the accusation that opens a short paragraph of quotes.
+ANSWER_WINDOW = 3
 _DENY = re.compile(r"\b(?:den(?:y|ies|ied|ying|ial)|reject\w*|dismiss\w*|refut\w*|rebut\w*|"
                    r"disput\w*)\b", re.I)
 DENY_LEMMAS = {"deny", "reject", "dismiss", "refute", "rebut", "dispute"}
+ACCUSE_LEMMAS = {"accuse", "blame", "allege", "charge", "claim"}
 SAY_LEMMAS = {"say", "claim", "accuse", "allege", "blame", "report", "insist", "assert",
               "charge", "tell", "state", "maintain", "contend", "suggest"}
 CLAIM_NOUNS = {"claim", "charge", "accusation", "allegation", "report", "assertion",
                "suggestion", "account", "statement", "story", "rumour", "rumor", "version",
                "it", "this", "that", "them", "these", "those", "idea"}
+# "denied the allegations": what is denied was stated just before.
+ANAPHORIC_NOUNS = {"claim", "allegation", "accusation", "assertion", "suggestion", "report"}
 # Things one rejects or dismisses that nobody claimed.
 NOT_CLAIMS = {"request", "motion", "appeal", "offer", "proposal", "bid", "plea", "application",
               "call", "demand", "plan", "deal", "resignation", "invitation", "petition",
@@ -60,6 +76,8 @@ class Denial:
     verb: str
     claimant: str | None = None  # when the sentence itself says whose claim it denies
     generic: bool = False  # what is denied is only named ("the claim", "it"): read around it
+    passive: bool = False  # "the offer was rejected": who denies is not said
+    anaphoric: bool = False  # "denied the allegations", "rejected it": points back
 
 
 def denial_disagreements(analyzed: Sequence[AnalyzedArticle],
@@ -76,7 +94,9 @@ def denial_disagreements(analyzed: Sequence[AnalyzedArticle],
                 f"({_outlet(analyzed, d.article)})", [cite])))
         else:
             pending.append(d)
-    out.extend(_across_sentences(analyzed, pending))
+    answered = _answered_in_place(analyzed, pending)
+    out.extend(answered.values())
+    out.extend(_across_sentences(analyzed, [d for d in pending if d not in answered]))
     out.sort(key=lambda pair: -pair[0])
     kept, seen = [], set()
     for _, dis in out:
@@ -121,8 +141,8 @@ def _read(item: AnalyzedArticle, a_index: int, s_index: int, verb, lemma) -> Den
         after = [t for t in verb.sent if dash is not None and dash.i < t.i < verb.i]
         subject = next((t for t in after if t.pos_ == "PROPN" and t.head.pos_ != "PROPN"
                         or t.pos_ == "PROPN" and t.dep_ in ("nsubj", "appos")), None)
-    if subject is None:
-        return None
+    if subject is None or subject.lower_ in ("we", "i", "you"):
+        return None  # "We rejected this": inside a quote, who "we" are is the quoter's
     denier = _name(item, s_index, subject)
     if denier is None:
         return None
@@ -133,7 +153,12 @@ def _read(item: AnalyzedArticle, a_index: int, s_index: int, verb, lemma) -> Den
     if claimant is not None and _same_party(claimant, denier):
         claimant = None
     generic = obj is None or lemma(obj).lower() in CLAIM_NOUNS
-    return Denial(a_index, s_index, denier, verb.text, claimant, generic)
+    anaphoric = obj is not None and (obj.lower_ in ("it", "this", "that", "them") or (
+        lemma(obj).lower() in ANAPHORIC_NOUNS
+        and any(c.dep_ == "det" and c.lower_ in ("the", "this", "these", "those", "such")
+                for c in obj.children)))
+    return Denial(a_index, s_index, denier, verb.text, claimant, generic,
+                  subject.dep_ == "nsubjpass", anaphoric)
 
 
 def _subject(verb):
@@ -221,6 +246,86 @@ def _same_party(a: str, b: str) -> bool:
     wa = {w.lower().strip("'s") for w in re.findall(r"[\w']+", a)} - {"the", "s"}
     wb = {w.lower().strip("'s") for w in re.findall(r"[\w']+", b)} - {"the", "s"}
     return bool(wa & wb)
+
+
+# -- a claim stated just before its denial, in the same article ------------------------------
+
+def _answered_in_place(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
+                       ) -> dict[Denial, tuple[float, Disagreement]]:
+    """Denials whose claim another party states in the few sentences before them.
+
+    >>> from storyline.analyze.pipeline import analyze
+    >>> from storyline.model import Article
+    >>> text = ("The union accused the Norra shipyard of dumping oil into the bay. "
+    ...         "The shipyard denied dumping any oil.")
+    >>> item = analyze([Article(id="a", source="Wire", text=text)])
+    >>> [d.description for _, d in _answered_in_place(item, read_denials(item)).values()]
+    ['A claim by the union, denied by the shipyard (Wire)']
+    """
+    if not denials:
+        return {}
+    from storyline.analyze.nlp import lemma, nlp
+
+    found: dict[Denial, tuple[float, Disagreement]] = {}
+    for d in denials:
+        item = analyzed[d.article]
+        sentences, text = item.analysis.sentences, item.article.text
+        denial_doc = nlp()(text[sentences[d.sentence].start:sentences[d.sentence].end])
+        denier = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", d.denier)} - {"the"}
+        denied = _content_lemmas(denial_doc, lemma) - denier - {d.verb.lower()} - DENY_LEMMAS
+        linked = []
+        if d.passive:
+            continue
+        for speaker, cue, first, last in _statements_before(item, d):
+            claim_doc = nlp()(text[sentences[first].start:sentences[last].end])
+            accusation = lemma(nlp()(cue)[0]).lower() in ACCUSE_LEMMAS
+            # the claim names the denier (the accused): "Drustani" names "Drustan"
+            names_denier = any(t.pos_ in ("PROPN", "NOUN", "ADJ") and any(
+                t.lower_.startswith(w) for w in denier) for t in claim_doc)
+            answers = d.anaphoric and last == d.sentence - 1  # "rejected the claim" after it
+            if answers or names_denier and _content_lemmas(claim_doc, lemma) & denied:
+                linked.append((accusation, -len(linked), speaker, last))
+        if not linked:
+            continue
+        # an accusation before plain statements ("Veloria accused …" over "…, he said"),
+        # else the nearest
+        *_, speaker, last = max(linked)
+        found[d] = (1.5, Disagreement(
+            "denial", f"A claim by {speaker}, denied by {d.denier} "
+            f"({_outlet(analyzed, d.article)})",
+            [_citation(analyzed, d.article, last), _citation(analyzed, d.article, d.sentence)]))
+    return found
+
+
+def _statements_before(item: AnalyzedArticle, d: Denial):
+    """Statements (speaker, cue, first and last sentence) other named parties make in the
+    ``ANSWER_WINDOW`` sentences before the denial, nearest first; an earlier denial ends
+    them (what answers what is then unclear)."""
+    sentences = item.analysis.sentences
+    denial_start = sentences[d.sentence].start
+    lowest = sentences[max(0, d.sentence - ANSWER_WINDOW)].start
+    quotes = sorted((q for q in item.analysis.quotes if lowest <= q.start < denial_start),
+                    key=lambda q: -q.end)
+    for q in quotes:
+        if _DENY.search(q.cue):
+            return
+        if not q.speaker or q.speaker.lower() in _PRONOUNS or _same_party(q.speaker, d.denier):
+            continue  # an unresolved "he said", or the denier's own words around the denial
+        first = _sentence_at(sentences, min(q.start, q.speaker_start))
+        last = _sentence_at(sentences, max(q.end, q.speaker_end) - 1)
+        if first is None or last is None or last >= d.sentence:
+            continue
+        yield (re.sub(r"^(?:The|A|An)\s", lambda m: m.group(0).lower(), q.speaker), q.cue,
+               first, last)
+
+
+def _sentence_at(sentences, offset: int) -> int | None:
+    return next((s.index for s in sentences if s.start <= offset < s.end), None)
+
+
+def _content_lemmas(doc, lemma) -> set[str]:
+    return {lemma(t).lower() for t in doc if t.is_alpha and not t.is_stop and len(t) > 3
+            and t.pos_ in ("NOUN", "VERB", "PROPN", "ADJ")} - SAY_LEMMAS
 
 
 # -- a claim in one sentence, its denial in another ------------------------------------------
