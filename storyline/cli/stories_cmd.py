@@ -168,11 +168,9 @@ def _span(story) -> str:
 
 
 def _digest(store, story_id: str):
-    """The story's digest from the summary engineer's module, when it is installed."""
-    try:
-        from storyline.digest.compose import build_digest
-    except ImportError:
-        return None
+    """The story's digest (None, with a warning, when this story's digest fails)."""
+    from storyline.digest.compose import build_digest
+
     try:
         return build_digest(store, story_id)
     except Exception as exc:  # noqa: BLE001 - the story still shows without its summary

@@ -317,13 +317,8 @@ def _ingestor(state):
     other writers stored since, under the store's write lock, before each batch)."""
     if state.ingestor is None:
         from storyline.ingest.runner import Ingestor
+        from storyline.stories import make_assigner
 
-        try:
-            from storyline.stories import make_assigner
-        except ImportError:
-            assigner = None
-        else:
-            assigner = make_assigner(state.store)
         state.store.write_wait = limits.API_WRITE_WAIT_SECONDS
-        state.ingestor = Ingestor(state.store, assigner)
+        state.ingestor = Ingestor(state.store, make_assigner(state.store))
     return state.ingestor

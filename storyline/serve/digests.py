@@ -43,12 +43,10 @@ FORMAT = "1"
 Builder = Callable[[Store, str], Digest]
 
 
-def default_builder() -> Builder | None:
-    """``storyline.digest.compose.build_digest`` where the digest package is installed."""
-    try:
-        from storyline.digest.compose import build_digest
-    except ImportError:
-        return None
+def default_builder() -> Builder:
+    """``storyline.digest.compose.build_digest`` (imported when first needed)."""
+    from storyline.digest.compose import build_digest
+
     return build_digest
 
 
@@ -64,12 +62,10 @@ def story_version(article_ids: Sequence[str]) -> str:
 
 
 def method_version() -> str:
-    """The analyzer's and the digest's versions, "-" where the digest is not installed."""
-    try:
-        from storyline.analyze.pipeline import VERSION as analysis
-        from storyline.digest.compose import VERSION as digest
-    except ImportError:
-        return "-"
+    """The analyzer's and the digest's versions."""
+    from storyline.analyze.pipeline import VERSION as analysis
+    from storyline.digest.compose import VERSION as digest
+
     return f"{analysis}.{digest}"
 
 
