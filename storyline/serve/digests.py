@@ -23,6 +23,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -208,6 +209,13 @@ class DigestCache:
     @property
     def available(self) -> bool:
         return self.builder is not None
+
+    @contextmanager
+    def nlp_turn(self):
+        """This process's one turn at the NLP pipeline, which digest builds take too (other
+        work that analyzes articles, such as a story's evidence, waits for it here)."""
+        with self._build_gate:
+            yield
 
     def cached(self, story_id: str, version: str, conn=None) -> dict[str, Any] | None:
         """The stored digest JSON for this story version, or None."""

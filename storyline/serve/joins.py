@@ -1,0 +1,54 @@
+"""Why a story holds its articles, for the API and the story page (``storyline.stories.why``).
+
+Computed from the stored analyses (fast, no NLP model). Members without one are analyzed
+when the caller allows it, in the process's one turn at the NLP pipeline that digest builds
+also take, and the analyses are saved for the digest and for the next visit.
+
+>>> row = why_row({"article_id": "a", "best_match": "b", "similarity": 0.41,
+...                "days_apart": 1.0, "shared_entities": ["Geneva"], "shared_terms": [],
+...                "weak": False, "title": "<b>T</b>", "source": None, "evidence": None},
+...               titles={"b": "Talks resume"})
+>>> row["match_title"], row["href"], row["title"]
+('Talks resume', '/articles/a', '<b>T</b>')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from storyline.model import Article
+from storyline.serve import views
+from storyline.serve.digests import DigestCache
+from storyline.store import schema
+from storyline.store.database import Store
+
+
+def merged_into(store: Store, story_id: str) -> str | None:
+    """The story ``story_id`` was merged into, or None."""
+    s = schema.stories
+    with store.engine.connect() as conn:
+        return conn.execute(select(s.c.merged_into).where(s.c.id == story_id)).scalar()
+
+
+def story_why(store: Store, digests: DigestCache, story_id: str, articles: Sequence[Article],
+              *, analyze: bool) -> dict[str, Any] | None:
+    """The evidence JSON (``StoryWhy.to_json``) for these members, or None when some lack a
+    stored analysis and ``analyze`` is false."""
+    from storyline.stories.why import explain_stored
+
+    found = explain_stored(store, story_id, articles, analyze_missing=False)
+    if found is None and analyze:
+        with digests.nlp_turn():
+            found = explain_stored(store, story_id, articles, analyze_missing=True)
+    return None if found is None else found.to_json()
+
+
+def why_row(item: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
+    """One article's evidence as the story page shows it (every string stays plain text)."""
+    match = item.get("best_match")
+    return {**item, "href": views.article_href(item["article_id"]),
+            "match_href": views.article_href(match) if match else None,
+            "match_title": titles.get(match, match) if match else None}
