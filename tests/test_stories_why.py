@@ -12,7 +12,7 @@ from storyline.analyze.pipeline import VERSION, AnalyzedArticle
 from storyline.model import Analysis, Article, Entity, Sentence
 from storyline.store import open_store
 from storyline.stories import features
-from storyline.stories.why import explain, explain_stored
+from storyline.stories.why import explain, explain_stored, explain_story
 
 DIM = 384
 DAY0 = datetime(2024, 4, 2, 9, tzinfo=UTC)
@@ -75,6 +75,38 @@ def test_best_match_shared_names_and_terms_and_the_unrelated_article_is_weak():
     assert m1.weak and m1.shared_entities == []
     assert m1.days_apart is not None and m1.days_apart >= 29
     assert m1.to_json()["weak"] is True and m1.to_json()["best_match"] in {"t1", "t2"}
+
+
+MARATHON = _unit(4)
+RACE = [
+    analyzed("m2", "Marathon record falls",
+             ["Runner Maria Alvarez broke the Port Calloway Marathon course record on Sunday.",
+              "Brandon Okafor won the men's race in a sprint finish."],
+             [("Maria Alvarez", "PERSON"), ("Port Calloway Marathon", "EVENT"),
+              ("Brandon Okafor", "PERSON")], MARATHON, 20, source="Sports"),
+    analyzed("m3", "Okafor retains marathon title",
+             ["Brandon Okafor retained his Port Calloway Marathon title in a sprint finish.",
+              "Maria Alvarez set a course record in the women's race."],
+             [("Brandon Okafor", "PERSON"), ("Port Calloway Marathon", "EVENT"),
+              ("Maria Alvarez", "PERSON")], _unit(5, MARATHON), 21, source="Wire"),
+]
+
+
+def test_two_events_in_one_story_show_as_two_groups():
+    mixed = explain_story("s", STORY[:2] + RACE)
+    assert sorted(map(sorted, mixed.groups)) == [["m2", "m3"], ["t1", "t2"]]
+    assert mixed.between is not None and mixed.between < mixed.weak_below
+    by_id = {w.article_id: w for w in mixed.articles}
+    assert by_id["m2"].best_match == "m3" and by_id["t2"].best_match == "t1"
+    assert set(by_id["m2"].shared_entities) >= {"Brandon Okafor", "Port Calloway Marathon"}
+    assert mixed.to_json()["groups"] == mixed.groups
+    # One event only: no groups, even when the story is as large.
+    trial = [analyzed(f"r{i}", f"Alvarez trial, day {i}",
+                      [f"Maria Alvarez took the stand in her embezzlement trial on day {i}.",
+                       "Judge Helen Okafor heard the prosecution's questions."],
+                      [("Maria Alvarez", "PERSON"), ("Helen Okafor", "PERSON")],
+                      _unit(20 + i, TRIAL), i) for i in range(4)]
+    assert explain_story("t", trial).groups == []
 
 
 def test_an_article_alone_has_no_match_and_is_not_flagged():

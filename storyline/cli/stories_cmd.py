@@ -140,13 +140,19 @@ def _print_why(evidence) -> None:
         parts = f"vectors {e.dense:.2f}, words {e.words:.2f}, names {e.entities:.2f}"
         if e.statements is not None:
             parts += f", closest sentences {e.statements:.2f}"
-        days = "" if item.days_apart is None else f", {item.days_apart:g} day(s) apart"
+        days = "" if item.days_apart is None else f", {item.days_apart:.1f} day(s) apart"
         out.print(f"      best match {safe(item.best_match)}: similarity "
                   f"{item.similarity:.2f} ({parts}){days}")
         out.print("      shared names: " + (safe(", ".join(item.shared_entities)) or "none"))
         out.print("      shared words: " + (safe(", ".join(item.shared_terms)) or "none"))
         if item.weak:
             out.print("      [yellow]weak: little evidence ties it to any other member[/yellow]")
+    if evidence.groups:
+        out.print(f"\n[yellow]these articles form {len(evidence.groups)} groups with little "
+                  f"evidence between them (mean similarity {evidence.between:.2f}): the story "
+                  "may be two events[/yellow]")
+        for n, group in enumerate(evidence.groups, 1):
+            out.print(f"  group {n}: " + safe(", ".join(group)))
 
 
 def _print_digest(digest, articles: dict) -> None:

@@ -95,6 +95,11 @@ class StoryWhyOut(BaseModel):
     story_id: str
     weak_below: float = Field(description="A best match scoring below this is weak.")
     weak: list[str] = Field(description="Ids of the weakly attached members.")
+    groups: list[list[str]] = Field(description="When the members form two groups with "
+                                    "little evidence between them (the story may be two "
+                                    "events): the ids in each group; else empty.")
+    between_groups: float | None = Field(description="Mean similarity between the two "
+                                         "groups of the cut, when there are enough members.")
     articles: list[ArticleWhyOut]
 
 

@@ -7,9 +7,9 @@ also take, and the analyses are saved for the digest and for the next visit.
 >>> row = why_row({"article_id": "a", "best_match": "b", "similarity": 0.41,
 ...                "days_apart": 1.0, "shared_entities": ["Geneva"], "shared_terms": [],
 ...                "weak": False, "title": "<b>T</b>", "source": None, "evidence": None},
-...               titles={"b": "Talks resume"})
->>> row["match_title"], row["href"], row["title"]
-('Talks resume', '/articles/a', '<b>T</b>')
+...               titles={"b": "Talks resume"}, groups=[["b", "c"], ["a", "d"]])
+>>> row["match_title"], row["href"], row["title"], row["group"]
+('Talks resume', '/articles/a', '<b>T</b>', 2)
 """
 
 from __future__ import annotations
@@ -46,9 +46,12 @@ def story_why(store: Store, digests: DigestCache, story_id: str, articles: Seque
     return None if found is None else found.to_json()
 
 
-def why_row(item: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
-    """One article's evidence as the story page shows it (every string stays plain text)."""
+def why_row(item: dict[str, Any], titles: dict[str, str],
+            groups: Sequence[Sequence[str]] = ()) -> dict[str, Any]:
+    """One article's evidence as the story page shows it (every string stays plain text);
+    ``group``: its group's number when the story's members form groups (else None)."""
     match = item.get("best_match")
+    group = next((n for n, ids in enumerate(groups, 1) if item["article_id"] in ids), None)
     return {**item, "href": views.article_href(item["article_id"]),
             "match_href": views.article_href(match) if match else None,
-            "match_title": titles.get(match, match) if match else None}
+            "match_title": titles.get(match, match) if match else None, "group": group}

@@ -125,7 +125,8 @@ def _story_response(request: Request, story_id: str, bundle) -> Response:
                                 analyze=state.digests.available)
         if found is not None:
             titles = {a.id: a.title or a.text[:90] for a in bundle.articles}
-            why = {**found, "rows": [joins.why_row(item, titles) for item in found["articles"]]}
+            why = {**found, "rows": [joins.why_row(item, titles, found["groups"])
+                                     for item in found["articles"]]}
     articles = [
         {"id": a.id, "title": a.title or a.text[:90], "outlet": a.source or "unknown outlet",
          "date": a.published.date().isoformat() if a.published else None,

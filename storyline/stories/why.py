@@ -5,7 +5,9 @@ stories stage blends (``storyline.stories.similarity``): sentence vectors of the
 TF-IDF over words and over named entities (with the store's document frequencies), the
 closest pair of statements, and the days between the two. It names what they share (the
 entities and the strongest words) and flags an article whose best match is weak: little
-evidence ties it to any other member, so it may have been joined wrongly.
+evidence ties it to any other member, so it may have been joined wrongly. It also says
+when the members fall into two groups with little evidence between them (a story that may
+be two events: each article then matches best within its own group).
 
 Everything is computed from what the store already holds: the articles and their stored
 analyses (entities, sentences and sentence vectors; ``storyline.analyze.cache``). No spaCy
@@ -104,11 +106,19 @@ class ArticleWhy:
 
 @dataclass(frozen=True, slots=True)
 class StoryWhy:
-    """The evidence for every member of one story (in the order the members were given)."""
+    """The evidence for every member of one story (in the order the members were given).
+
+    ``groups``: when the members fall into two groups with little evidence between them
+    (average-linkage clustering of the pairwise similarities cut in two, each group of two
+    articles or more, and a mean similarity between the groups below ``weak_below``), the
+    article ids of each group: a story that may be two events. Empty otherwise.
+    """
 
     story_id: str
     articles: list[ArticleWhy]
     weak_below: float  # a best match scoring below this is flagged weak
+    groups: list[list[str]] = field(default_factory=list)
+    between: float | None = None  # mean similarity between the two groups, when computed
 
     @property
     def weak(self) -> list[str]:
@@ -117,7 +127,9 @@ class StoryWhy:
 
     def to_json(self) -> dict[str, Any]:
         return {"story_id": self.story_id, "weak_below": self.weak_below,
-                "weak": self.weak, "articles": [a.to_json() for a in self.articles]}
+                "weak": self.weak, "groups": [list(g) for g in self.groups],
+                "between_groups": None if self.between is None else _r(self.between),
+                "articles": [a.to_json() for a in self.articles]}
 
 
 @dataclass(slots=True)
@@ -144,32 +156,70 @@ def explain(analyzed: Sequence[AnalyzedArticle], *, word_df: DocumentFrequencies
     blended score under which a best match counts as weak (default: the join threshold of
     :class:`storyline.stories.cluster.Params`). See the module docstring for an example.
     """
+    return explain_story("", analyzed, word_df=word_df, entity_df=entity_df, weights=weights,
+                         weak_below=weak_below).articles
+
+
+def explain_story(story_id: str, analyzed: Sequence[AnalyzedArticle], *,
+                  word_df: DocumentFrequencies | None = None,
+                  entity_df: DocumentFrequencies | None = None, weights: Weights | None = None,
+                  weak_below: float | None = None) -> StoryWhy:
+    """:func:`explain` for every member, and whether the members form two groups.
+
+    >>> explain_story("s", []).articles
+    []
+    """
     weights = weights or Weights()
     weak_below = Params().threshold if weak_below is None else weak_below
     word_df = word_df or DocumentFrequencies(feats.WORD_FEATURES)
     entity_df = entity_df or DocumentFrequencies(feats.ENTITY_FEATURES)
-    members = _members(analyzed, word_df, entity_df)
+    members = _members(analyzed, word_df, entity_df) if analyzed else []
+    n = len(members)
+    scores = np.full((n, n), -np.inf)
+    evidence: dict[tuple[int, int], Evidence] = {}
+    for i in range(n):
+        for j in range(i + 1, n):
+            found = evidence[i, j] = evidence[j, i] = _evidence(members[i], members[j])
+            scores[i, j] = scores[j, i] = blend(
+                found.dense, found.words, found.entities, _days(members[i], members[j]), 1,
+                weights, found.statements)
     out = []
     for i, member in enumerate(members):
-        best, best_score, best_evidence = None, -np.inf, None
-        for j, other in enumerate(members):
-            if i == j:
-                continue
-            evidence = _evidence(member, other)
-            score = blend(evidence.dense, evidence.words, evidence.entities,
-                          _days(member, other), 1, weights, evidence.statements)
-            if score > best_score:
-                best, best_score, best_evidence = other, score, evidence
         article = member.article
         title = article.title or feats.clean_lead(article.text[:90]) or article.id
-        if best is None:
+        if n < 2:
             out.append(ArticleWhy(article.id, title, article.source, None, None, None))
             continue
+        j = int(np.argmax(scores[i]))
+        best = members[j]
         out.append(ArticleWhy(
-            article.id, title, article.source, best.article.id, float(best_score),
-            best_evidence, _shared_entities(member, best), _shared_terms(member, best),
-            _days(member, best), bool(best_score < weak_below)))
-    return out
+            article.id, title, article.source, best.article.id, float(scores[i, j]),
+            evidence[i, j], _shared_entities(member, best), _shared_terms(member, best),
+            _days(member, best), bool(scores[i, j] < weak_below)))
+    groups, between = _two_groups(scores, [m.article.id for m in members], weak_below)
+    return StoryWhy(story_id, out, weak_below, groups, between)
+
+
+def _two_groups(scores: np.ndarray, ids: list[str], weak_below: float
+                ) -> tuple[list[list[str]], float | None]:
+    """The two groups of the average-linkage cut, when little evidence joins them."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    if len(ids) < 4:
+        return [], None
+    # Any decreasing function of the similarity will do for average linkage; a blended
+    # score can exceed 1, so distances are measured down from the highest one.
+    off = ~np.eye(len(ids), dtype=bool)
+    distance = np.where(off, scores[off].max() - scores, 0.0)
+    labels = fcluster(linkage(squareform(distance, checks=False), "average"), 2, "maxclust")
+    first, second = labels == labels[0], labels != labels[0]
+    if first.sum() < 2 or second.sum() < 2:
+        return [], None
+    between = float(scores[np.ix_(first, second)].mean())
+    if between >= weak_below:
+        return [], between
+    return [[ids[k] for k in np.flatnonzero(g)] for g in (first, second)], between
 
 
 def explain_stored(store, story_id: str, articles: Sequence[Article], *,
@@ -190,10 +240,9 @@ def explain_stored(store, story_id: str, articles: Sequence[Article], *,
         found.update((d.article.id, d) for d in cache.analyze_stored(store, missing))
     word_df, entity_df = _frequencies(store)
     params = Params()
-    return StoryWhy(story_id, explain([found[a.id] for a in articles], word_df=word_df,
-                                      entity_df=entity_df, weights=params.weights,
-                                      weak_below=params.threshold),
-                    params.threshold)
+    return explain_story(story_id, [found[a.id] for a in articles], word_df=word_df,
+                         entity_df=entity_df, weights=params.weights,
+                         weak_below=params.threshold)
 
 
 # -- the features of the stories stage, from a stored analysis ------------------------------
@@ -298,4 +347,4 @@ def _r(value: float) -> float:
     return round(float(value), 3)
 
 
-__all__ = ["ArticleWhy", "Evidence", "StoryWhy", "explain", "explain_stored"]
+__all__ = ["ArticleWhy", "Evidence", "StoryWhy", "explain", "explain_story", "explain_stored"]
