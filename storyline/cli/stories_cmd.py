@@ -215,11 +215,14 @@ def _span(story) -> str:
 
 
 def _digest(store, story_id: str):
-    """The story's digest (None, with a warning, when this story's digest fails)."""
+    """The story's digest (None, with a warning, when this story's digest fails; a missing
+    dependency is no failure of this story: it stops the command, see ``app.main``)."""
     from storyline.digest.compose import build_digest
 
     try:
         return build_digest(store, story_id)
+    except ImportError:
+        raise
     except Exception as exc:  # noqa: BLE001 - the story still shows without its summary
         err.print(f"storyline: summary unavailable: {exc}", markup=False, highlight=False)
         return None
