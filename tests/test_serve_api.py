@@ -267,6 +267,9 @@ def test_a_merged_story_redirects_to_the_story_it_joined(sqlite_url):
         page = c.get("/stories/s-old", follow_redirects=False)
         assert page.status_code == 301 and page.headers["location"] == "/stories/s-geneva"
         assert c.get("/api/stories/s-old").json()["story"]["id"] == "s-geneva"
+        why = c.get("/api/stories/s-old/why", follow_redirects=False)
+        assert why.status_code == 301
+        assert why.headers["location"] == "/api/stories/s-geneva/why"
         assert "s-old" not in ids(c.get("/api/stories"))
 
 
