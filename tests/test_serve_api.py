@@ -8,12 +8,14 @@ import socket
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from test_serve_support import GENEVA_A, GENEVA_C, XSS_TITLE, builder, fill, span_of
 from test_serve_support import articles as support_articles
 from typer.testing import CliRunner
 
 from storyline.serve import ServeConfig, create_app
 from storyline.serve.digests import DigestCache
+from storyline.store import schema
 
 TOKEN = "s3cret-token"
 
@@ -165,6 +167,12 @@ def test_why_api_and_page_explain_each_article(client):
     [alone] = client.get("/api/stories/s-floods/why").json()["articles"]
     assert alone["best_match"] is None and alone["weak"] is False
     assert client.get("/api/stories/nope/why").status_code == 404
+    # Kept beside the digest for this set of members: the next visit reads it back.
+    from storyline.serve.joins import cache_key
+
+    with client.app.state.store.engine.connect() as conn:
+        kept = conn.execute(select(schema.digests.c.story_id)).scalars().all()
+    assert cache_key("s-geneva") in kept
     page = client.get("/stories/s-geneva").text
     section = page.split('id="why"', 1)[1].split("</section>", 1)[0]
     assert "Why these articles" in section and "shared names:" in section

@@ -14,6 +14,7 @@ also take, and the analyses are saved for the digest and for the next visit.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from sqlalchemy import select
 
 from storyline.model import Article
 from storyline.serve import views
-from storyline.serve.digests import DigestCache
+from storyline.serve.digests import DigestCache, story_version
 from storyline.store import schema
 from storyline.store.database import Store
 
@@ -33,17 +34,45 @@ def merged_into(store: Store, story_id: str) -> str | None:
         return conn.execute(select(s.c.merged_into).where(s.c.id == story_id)).scalar()
 
 
+# Bump when the evidence JSON changes shape or the way it is computed changes.
+FORMAT = "why1"
+
+
+def cache_key(story_id: str) -> str:
+    """The row of the digests table that keeps a story's evidence (beside its digest).
+
+    >>> cache_key("3f9a"), len(cache_key("x" * 64))
+    ('why:3f9a', 44)
+    """
+    key = f"why:{story_id}"
+    if len(key) <= 64:  # the table's key column
+        return key
+    return "why:" + hashlib.sha1(story_id.encode("utf-8")).hexdigest()
+
+
 def story_why(store: Store, digests: DigestCache, story_id: str, articles: Sequence[Article],
               *, analyze: bool) -> dict[str, Any] | None:
     """The evidence JSON (``StoryWhy.to_json``) for these members, or None when some lack a
-    stored analysis and ``analyze`` is false."""
+    stored analysis and ``analyze`` is false.
+
+    Kept in the digests table for this exact set of members (and versions of the analysis
+    and the digest): a story page costs the pairwise comparison once, not on every visit.
+    """
     from storyline.stories.why import explain_stored
 
-    found = explain_stored(store, story_id, articles, analyze_missing=False)
-    if found is None and analyze:
+    version = story_version([FORMAT] + [a.id for a in articles])
+    found = digests.cached(cache_key(story_id), version)
+    if found is not None:
+        return found
+    why = explain_stored(store, story_id, articles, analyze_missing=False)
+    if why is None and analyze:
         with digests.nlp_turn():
-            found = explain_stored(store, story_id, articles, analyze_missing=True)
-    return None if found is None else found.to_json()
+            why = explain_stored(store, story_id, articles, analyze_missing=True)
+    if why is None:
+        return None
+    data = why.to_json()
+    digests.put(cache_key(story_id), version, data)
+    return data
 
 
 def why_row(item: dict[str, Any], titles: dict[str, str],
