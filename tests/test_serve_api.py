@@ -8,11 +8,14 @@ import socket
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from test_serve_support import GENEVA_A, GENEVA_C, XSS_TITLE, builder, fill, span_of
+from test_serve_support import articles as support_articles
 from typer.testing import CliRunner
 
 from storyline.serve import ServeConfig, create_app
 from storyline.serve.digests import DigestCache
+from storyline.store import schema
 
 TOKEN = "s3cret-token"
 
@@ -146,6 +149,40 @@ def test_story_page_cites_sentences_and_draws_the_timeline(client):
     assert client.get("/stories/missing").status_code == 404
 
 
+def test_why_api_and_page_explain_each_article(client):
+    why = client.get("/api/stories/s-geneva/why")
+    assert why.status_code == 200, why.text  # not taken for a story id by the detail route
+    body = why.json()
+    members = {"a1", "a2", "a3"}
+    rows = {r["article_id"]: r for r in body["articles"]}
+    assert set(rows) == members and body["story_id"] == "s-geneva"
+    published = {a.id: a.published for a in support_articles()}
+    for aid, row in rows.items():
+        assert row["best_match"] in members - {aid}
+        gap = abs(published[aid] - published[row["best_match"]]).total_seconds() / 86_400
+        assert row["similarity"] is not None and row["days_apart"] == round(gap, 1)
+    # Every Geneva report names Geneva: whichever it matches best, the name is shared.
+    assert all("Geneva" in row["shared_entities"] for row in rows.values())
+    assert client.get("/api/stories/s-ge/why").json()["story_id"] == "s-geneva"  # a prefix
+    [alone] = client.get("/api/stories/s-floods/why").json()["articles"]
+    assert alone["best_match"] is None and alone["weak"] is False
+    assert client.get("/api/stories/nope/why").status_code == 404
+    # Kept beside the digest for this set of members: the next visit reads it back.
+    from storyline.serve.joins import cache_key
+
+    with client.app.state.store.engine.connect() as conn:
+        kept = conn.execute(select(schema.digests.c.story_id)).scalars().all()
+    assert cache_key("s-geneva") in kept
+    page = client.get("/stories/s-geneva").text
+    section = page.split('id="why"', 1)[1].split("</section>", 1)[0]
+    assert "Why these articles" in section and "shared names:" in section
+    for aid in members:
+        assert f'href="/articles/{aid}"' in section
+    # The hostile title is shown as text in the evidence too.
+    assert "<script>window" not in section
+    assert html.escape(XSS_TITLE, quote=False) in section
+
+
 def test_article_page_highlights_the_cited_span(client):
     s, e = span_of(GENEVA_A, "Negotiators met in Geneva on Monday.")
     text = client.get(f"/articles/a1?s={s}&e={e}").text
@@ -238,6 +275,9 @@ def test_a_merged_story_redirects_to_the_story_it_joined(sqlite_url):
         page = c.get("/stories/s-old", follow_redirects=False)
         assert page.status_code == 301 and page.headers["location"] == "/stories/s-geneva"
         assert c.get("/api/stories/s-old").json()["story"]["id"] == "s-geneva"
+        why = c.get("/api/stories/s-old/why", follow_redirects=False)
+        assert why.status_code == 301
+        assert why.headers["location"] == "/api/stories/s-geneva/why"
         assert "s-old" not in ids(c.get("/api/stories"))
 
 

@@ -15,8 +15,8 @@ Two backends give the same vectors up to quantization noise:
   Timeline17 sentences (docs/results/analysis.md).
   ``STORYLINE_EMBED_PRECISION=fp32`` keeps the export in fp32 instead: the torch vectors
   exactly (cosine 1.0000), ~1.5x faster than torch, ~2.2x slower than int8.
-- ``torch``: sentence-transformers on torch fp32, when ``STORYLINE_EMBED_BACKEND=torch`` or
-  onnxruntime is missing.
+- ``torch``: sentence-transformers on torch fp32, when ``STORYLINE_EMBED_BACKEND=torch``
+  (onnxruntime is a required dependency: its absence is an error, not a silent switch).
 
 >>> v = embed(["Kerry met Lavrov.", "Lavrov and Kerry held talks."])
 >>> v.shape, round(float(v[0] @ v[1]), 1) > 0.5
@@ -66,13 +66,7 @@ def model_path() -> Path:
 def backend() -> str:
     """``onnx`` or ``torch`` (see the module docstring)."""
     wanted = os.environ.get("STORYLINE_EMBED_BACKEND", "onnx").strip().lower()
-    if wanted == "torch":
-        return "torch"
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return "torch"
-    return "onnx"
+    return "torch" if wanted == "torch" else "onnx"
 
 
 def precision() -> str:

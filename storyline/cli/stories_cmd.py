@@ -69,6 +69,10 @@ def show(
     output: FormatOption = OutputFormat.text,
     summary: Annotated[bool, typer.Option(help="Include the story's summary "
                                           "(runs the analysis).")] = True,
+    why: Annotated[bool, typer.Option("--why", help="Explain each article's place: the "
+                                      "member it matches best, the names and words they "
+                                      "share, the similarity, the days apart; weakly "
+                                      "attached articles are flagged.")] = False,
 ) -> None:
     """Print one story: title, outlets, dates, key entities, summary, timeline and articles."""
     store = open_store_or_fail(db)
@@ -78,6 +82,7 @@ def show(
              "see storyline stories")
     rows = store.get_articles(story.articles)
     digest = _digest(store, story.id) if summary else None
+    evidence = _why(store, story.id, [r.article for r in rows]) if why else None
     if output is OutputFormat.json:
         value = {**story.to_json(), "size": len(rows),
                  "articles": [r.article.to_json() for r in rows]}
@@ -86,6 +91,8 @@ def show(
         if digest is not None:
             value["summary"] = [c.to_json() for c in digest.summary]
             value["timeline"] = [entry.to_json() for entry in digest.timeline]
+        if evidence is not None:
+            value["why"] = evidence.to_json()
         print_json(value)
         return
     out.print(f"[bold]{safe(story.title or '(untitled)')}[/bold]")
@@ -106,6 +113,46 @@ def show(
         table.add_row(a.published.isoformat(timespec="minutes").replace("+00:00", "Z")
                       if a.published else "-", plain(a.source or "-"), plain(title), plain(a.id))
     out.print(table)
+    if evidence is not None:
+        _print_why(evidence)
+
+
+def _why(store, story_id: str, articles: list):
+    """Each member's evidence (analyzes members that have no stored analysis yet)."""
+    from storyline.stories.why import explain_stored
+
+    return explain_stored(store, story_id, articles)
+
+
+def _print_why(evidence) -> None:
+    """Per article: its best match among the other members and what they share."""
+    out.print("\n[bold]why these articles[/bold] [dim](each article's closest other member; "
+              f"similarity below {evidence.weak_below:g}: weakly attached)[/dim]")
+    for item in evidence.articles:
+        head = f"  {safe(item.article_id)}  {safe(item.title)}"
+        if item.source:
+            head += f" [dim]({safe(item.source)})[/dim]"
+        out.print(head)
+        if item.best_match is None:
+            out.print("      alone in its story")
+            continue
+        e = item.evidence
+        parts = f"vectors {e.dense:.2f}, words {e.words:.2f}, names {e.entities:.2f}"
+        if e.statements is not None:
+            parts += f", closest sentences {e.statements:.2f}"
+        days = "" if item.days_apart is None else f", {item.days_apart:.1f} day(s) apart"
+        out.print(f"      best match {safe(item.best_match)}: similarity "
+                  f"{item.similarity:.2f} ({parts}){days}")
+        out.print("      shared names: " + (safe(", ".join(item.shared_entities)) or "none"))
+        out.print("      shared words: " + (safe(", ".join(item.shared_terms)) or "none"))
+        if item.weak:
+            out.print("      [yellow]weak: little evidence ties it to any other member[/yellow]")
+    if evidence.groups:
+        out.print(f"\n[yellow]these articles form {len(evidence.groups)} groups with little "
+                  f"evidence between them (mean similarity {evidence.between:.2f}): the story "
+                  "may be two events[/yellow]")
+        for n, group in enumerate(evidence.groups, 1):
+            out.print(f"  group {n}: " + safe(", ".join(group)))
 
 
 def _print_digest(digest, articles: dict) -> None:
@@ -168,13 +215,14 @@ def _span(story) -> str:
 
 
 def _digest(store, story_id: str):
-    """The story's digest from the summary engineer's module, when it is installed."""
-    try:
-        from storyline.digest.compose import build_digest
-    except ImportError:
-        return None
+    """The story's digest (None, with a warning, when this story's digest fails; a missing
+    dependency is no failure of this story: it stops the command, see ``app.main``)."""
+    from storyline.digest.compose import build_digest
+
     try:
         return build_digest(store, story_id)
+    except ImportError:
+        raise
     except Exception as exc:  # noqa: BLE001 - the story still shows without its summary
         err.print(f"storyline: summary unavailable: {exc}", markup=False, highlight=False)
         return None

@@ -15,7 +15,6 @@ with ``compose``, which needs no store.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -26,8 +25,6 @@ from storyline.digest.disagreements import find_disagreements
 from storyline.digest.entity_list import story_names, top_entities
 from storyline.digest.summary import summarize
 from storyline.model import Digest, Quote
-
-log = logging.getLogger("storyline.digest")
 
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "who",
              # a negated speaker states the opposite: "nobody warned them the lake might ..."
@@ -60,12 +57,8 @@ def build_digest(store, story_id: str, size: DigestSize | None = None) -> Digest
 
 def analyze_cached(store, articles: Sequence) -> list[AnalyzedArticle]:
     """Analyses from the store's cache where present and current, else computed (and saved)."""
-    try:
-        from storyline.analyze.cache import analyze_stored
-    except ImportError:  # an analyzer without a cache: analyze on the fly
-        from storyline.analyze.pipeline import analyze
+    from storyline.analyze.cache import analyze_stored
 
-        return analyze(list(articles))
     return analyze_stored(store, list(articles))
 
 
@@ -87,11 +80,8 @@ def compose(story_id: str, analyzed: Sequence[AnalyzedArticle],
 
 
 def _timeline(analyzed: Sequence[AnalyzedArticle], size: DigestSize) -> list:
-    try:  # written alongside this module; a digest without a timeline beats no digest
-        from storyline.digest.timeline import build_timeline
-    except ImportError:
-        log.warning("no timeline builder installed; digest without a timeline")
-        return []
+    from storyline.digest.timeline import build_timeline
+
     if not any(a.article.published for a in analyzed) and not any(
             a.analysis.times for a in analyzed):
         return []

@@ -68,6 +68,41 @@ class StoryDetail(BaseModel):
                                'or "none".')
 
 
+class EvidenceOut(BaseModel):
+    dense: float = Field(description="Cosine of the lead sentences' vectors.")
+    words: float = Field(description="Cosine of the TF-IDF word vectors.")
+    entities: float = Field(description="Cosine of the TF-IDF vectors of named entities.")
+    statements: float | None = Field(description="Cosine of the closest pair of sentences.")
+
+
+class ArticleWhyOut(BaseModel):
+    article_id: str
+    title: str
+    source: str | None
+    best_match: str | None = Field(description="The other member it matches best (null when "
+                                   "it is alone in its story).")
+    similarity: float | None = Field(description="The blended score of the stories stage "
+                                     "with best_match.")
+    evidence: EvidenceOut | None
+    shared_entities: list[str]
+    shared_terms: list[str]
+    days_apart: float | None
+    weak: bool = Field(description="Little evidence ties it to any other member: a join to "
+                       "check.")
+
+
+class StoryWhyOut(BaseModel):
+    story_id: str
+    weak_below: float = Field(description="A best match scoring below this is weak.")
+    weak: list[str] = Field(description="Ids of the weakly attached members.")
+    groups: list[list[str]] = Field(description="When the members form two groups with "
+                                    "little evidence between them (the story may be two "
+                                    "events): the ids in each group; else empty.")
+    between_groups: float | None = Field(description="Mean similarity between the two "
+                                         "groups of the cut, when there are enough members.")
+    articles: list[ArticleWhyOut]
+
+
 class SearchResult(BaseModel):
     stories: list[StoryOut]
     articles: list[ArticleOut]
@@ -130,6 +165,24 @@ def api_stories(
     page = list_stories(request.app.state.store, f, limit=limit, offset=offset,
                         memo=request.app.state.memo)
     return {"total": page.total, "stories": [s.to_json() for s in page.stories]}
+
+
+# Declared before /stories/{story_id:path}, which would take "ID/why" for a story id.
+@router.get("/stories/{story_id}/why", response_model=StoryWhyOut, tags=["read"])
+def api_story_why(request: Request, story_id: str) -> Any:
+    """Why the story holds each of its articles: the member each matches best, the names
+    and words they share, the similarity and its parts, the days apart; weak joins flagged.
+    Members not analyzed yet are analyzed first (and the analyses kept)."""
+    from storyline.serve.joins import merged_into, story_why
+
+    state = request.app.state
+    story = state.store.get_story(story_id)
+    if story is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    if into := merged_into(state.store, story.id):
+        return RedirectResponse(f"/api/stories/{quote(into)}/why", status_code=301)
+    articles = [r.article for r in state.store.get_articles(story.articles)]
+    return story_why(state.store, state.digests, story.id, articles, analyze=True)
 
 
 @router.get("/stories/{story_id:path}", response_model=StoryDetail,
@@ -317,13 +370,8 @@ def _ingestor(state):
     other writers stored since, under the store's write lock, before each batch)."""
     if state.ingestor is None:
         from storyline.ingest.runner import Ingestor
+        from storyline.stories import make_assigner
 
-        try:
-            from storyline.stories import make_assigner
-        except ImportError:
-            assigner = None
-        else:
-            assigner = make_assigner(state.store)
         state.store.write_wait = limits.API_WRITE_WAIT_SECONDS
-        state.ingestor = Ingestor(state.store, assigner)
+        state.ingestor = Ingestor(state.store, make_assigner(state.store))
     return state.ingestor

@@ -23,6 +23,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -43,12 +44,10 @@ FORMAT = "1"
 Builder = Callable[[Store, str], Digest]
 
 
-def default_builder() -> Builder | None:
-    """``storyline.digest.compose.build_digest`` where the digest package is installed."""
-    try:
-        from storyline.digest.compose import build_digest
-    except ImportError:
-        return None
+def default_builder() -> Builder:
+    """``storyline.digest.compose.build_digest`` (imported when first needed)."""
+    from storyline.digest.compose import build_digest
+
     return build_digest
 
 
@@ -64,12 +63,10 @@ def story_version(article_ids: Sequence[str]) -> str:
 
 
 def method_version() -> str:
-    """The analyzer's and the digest's versions, "-" where the digest is not installed."""
-    try:
-        from storyline.analyze.pipeline import VERSION as analysis
-        from storyline.digest.compose import VERSION as digest
-    except ImportError:
-        return "-"
+    """The analyzer's and the digest's versions."""
+    from storyline.analyze.pipeline import VERSION as analysis
+    from storyline.digest.compose import VERSION as digest
+
     return f"{analysis}.{digest}"
 
 
@@ -212,6 +209,13 @@ class DigestCache:
     @property
     def available(self) -> bool:
         return self.builder is not None
+
+    @contextmanager
+    def nlp_turn(self):
+        """This process's one turn at the NLP pipeline, which digest builds take too (other
+        work that analyzes articles, such as a story's evidence, waits for it here)."""
+        with self._build_gate:
+            yield
 
     def cached(self, story_id: str, version: str, conn=None) -> dict[str, Any] | None:
         """The stored digest JSON for this story version, or None."""

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storyline import limits
-from storyline.serve import views
+from storyline.serve import joins, views
 from storyline.serve.queries import StoryFilter, list_stories
 from storyline.serve.reading import BadParameter, load_story, parse_day
 
@@ -117,6 +117,16 @@ def _story_response(request: Request, story_id: str, bundle) -> Response:
     for d in digest.get("disagreements", []):
         differences["evolution" if d.get("kind") == "evolution" else "dispute"].append(
             {"description": d["description"], "statements": [cited(c) for c in d["statements"]]})
+    why = None
+    if bundle.articles and (bundle.digest is not None or not bundle.pending):
+        # From the stored analyses; where some are missing and no digest build is making
+        # them, analyzed here (once: they are saved) when this server may run the NLP.
+        found = joins.story_why(state.store, state.digests, bundle.story.id, bundle.articles,
+                                analyze=state.digests.available)
+        if found is not None:
+            titles = {a.id: a.title or a.text[:90] for a in bundle.articles}
+            why = {**found, "rows": [joins.why_row(item, titles, found["groups"])
+                                     for item in found["articles"]]}
     articles = [
         {"id": a.id, "title": a.title or a.text[:90], "outlet": a.source or "unknown outlet",
          "date": a.published.date().isoformat() if a.published else None,
@@ -132,7 +142,7 @@ def _story_response(request: Request, story_id: str, bundle) -> Response:
         quotes=quotes, disagreements=differences["dispute"],
         evolutions=differences["evolution"],
         entities=views.group_entities(digest.get("entities", [])),
-        articles=articles,
+        articles=articles, why=why,
         outlets=sorted({a["outlet"] for a in articles}, key=str.lower),
         span=views.date_span(bundle.story.first_published, bundle.story.last_published),
     )

@@ -47,8 +47,6 @@ def precompute_digests(db_url: str | None, count: int, *, on_done=None) -> threa
         from storyline.store.database import open_store
 
         builder = default_builder()
-        if builder is None:
-            return
         try:
             store = open_store(db_url)
             try:

@@ -97,6 +97,11 @@ def _story_row(state: StoryState, clusterer: OnlineClusterer, seq: int) -> dict:
     }
 
 
+def load_frequencies(conn: Connection) -> tuple[DocumentFrequencies, DocumentFrequencies]:
+    """The stored document frequencies of words and of entities (empty ones when none)."""
+    return _load_frequencies(conn)
+
+
 def _load_frequencies(conn: Connection) -> tuple[DocumentFrequencies, DocumentFrequencies]:
     meta = schema.meta
     value = conn.execute(select(meta.c.value).where(meta.c.key == DF_KEY)).scalar()
