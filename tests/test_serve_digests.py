@@ -45,12 +45,12 @@ def test_digest_is_built_once_per_story_version(sqlite_url):
 
 def test_a_new_analysis_or_digest_version_builds_the_digest_again(sqlite_url, monkeypatch):
     from storyline.analyze import pipeline
-    from storyline.digest import compose
+    from storyline.digest import version
 
     store = fill(sqlite_url)
     calls: list[str] = []
     DigestCache(store, counting(calls)).get("s-geneva", members(store, "s-geneva"))
-    monkeypatch.setattr(compose, "VERSION", compose.VERSION + "-next")
+    monkeypatch.setattr(version, "VERSION", version.VERSION + "-next")
     DigestCache(store, counting(calls)).get("s-geneva", members(store, "s-geneva"))
     monkeypatch.setattr(pipeline, "VERSION", pipeline.VERSION + "-next")
     DigestCache(store, counting(calls)).get("s-geneva", members(store, "s-geneva"))

@@ -81,7 +81,7 @@ def show(
         fail(f"story {story_id}: no such story (or the prefix is not unique); "
              "see storyline stories")
     rows = store.get_articles(story.articles)
-    digest = _digest(store, story.id) if summary else None
+    digest = _digest(store, story.id, story.articles) if summary else None
     evidence = _why(store, story.id, [r.article for r in rows]) if why else None
     if output is OutputFormat.json:
         value = {**story.to_json(), "size": len(rows),
@@ -214,15 +214,27 @@ def _span(story) -> str:
     return f"{first.date().isoformat()} to {last.date().isoformat()}"
 
 
-def _digest(store, story_id: str):
-    """The story's digest (None, with a warning, when this story's digest fails; a missing
-    dependency is no failure of this story: it stops the command, see ``app.main``)."""
-    from storyline.digest.compose import build_digest
+def _digest(store, story_id: str, article_ids: list[str]):
+    """The story's digest: the one stored for exactly these members when there is one (no
+    model is loaded then), else built now and stored for the next reader (None, with a
+    warning, when this story's digest fails; a missing dependency is no failure of this
+    story: it stops the command, see ``app.main``)."""
+    from storyline.serve.digests import (
+        DigestCache,
+        default_builder,
+        digest_from_json,
+        story_version,
+    )
 
+    cache = DigestCache(store, default_builder())
+    stored = cache.cached(story_id, story_version(article_ids))
+    if stored is not None and "failed" not in stored:
+        return digest_from_json(stored)
     try:
-        return build_digest(store, story_id)
+        built = cache.build(story_id, [r.article for r in store.get_articles(article_ids)])
     except ImportError:
         raise
     except Exception as exc:  # noqa: BLE001 - the story still shows without its summary
         err.print(f"storyline: summary unavailable: {exc}", markup=False, highlight=False)
         return None
+    return digest_from_json(built)

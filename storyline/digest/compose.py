@@ -147,7 +147,3 @@ def _shown(q: Quote, text: str) -> str:
 
 
 # Bump when the digest of the same analyzed articles changes: stored digests are rebuilt.
-VERSION = "5"  # 2: main entities without nationalities; stricter disagreements; 3: entities
-# united across articles and spellings, quotes only with a speaker a reader can trust;
-# 4: disputes need one day and two outlets, evolutions, claim/denial by parse and stance;
-# 5: claims answered a few lines before their denial in the same article

@@ -29,12 +29,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storyline import limits
 from storyline.model import Article, Citation, Digest, Disagreement, Quote, TimelineEntry
 from storyline.store import schema
 from storyline.store.database import Store
+from storyline.store.errors import StoreBusy
 
 log = logging.getLogger("storyline.serve")
 
@@ -45,10 +46,15 @@ Builder = Callable[[Store, str], Digest]
 
 
 def default_builder() -> Builder:
-    """``storyline.digest.compose.build_digest`` (imported when first needed)."""
-    from storyline.digest.compose import build_digest
+    """``storyline.digest.compose.build_digest``, imported when a digest is first built (a
+    reader of stored digests never loads the summarizer's libraries)."""
 
-    return build_digest
+    def build(store: Store, story_id: str) -> Digest:
+        from storyline.digest.compose import build_digest
+
+        return build_digest(store, story_id)
+
+    return build
 
 
 def story_version(article_ids: Sequence[str]) -> str:
@@ -65,7 +71,7 @@ def story_version(article_ids: Sequence[str]) -> str:
 def method_version() -> str:
     """The analyzer's and the digest's versions."""
     from storyline.analyze.pipeline import VERSION as analysis
-    from storyline.digest.compose import VERSION as digest
+    from storyline.digest.version import VERSION as digest
 
     return f"{analysis}.{digest}"
 
@@ -312,10 +318,25 @@ class DigestCache:
         threading.Thread(target=run, name=f"digest-{story_id}", daemon=True).start()
         return event
 
+    def build(self, story_id: str, articles: Sequence[Article]) -> dict[str, Any]:
+        """Build this story's digest now, store it (best effort: a busy store keeps it
+        unstored) and return its JSON; raises what the builder raises."""
+        with self._build_gate:
+            digest = self.builder(self.store, story_id)
+        data = digest_to_json(digest)
+        data["locations"] = locate_sources(digest, {a.id: a for a in articles})
+        try:
+            self.put(story_id, story_version([a.id for a in articles]), data)
+        except (OperationalError, StoreBusy) as exc:  # another writer has the store: next time
+            log.info("digest of story %s not stored: %s", story_id, exc)
+        return data
+
     def _build(self, story_id: str, version: str, articles: Sequence[Article]) -> dict[str, Any]:
         try:
             with self._build_gate:
                 digest = self.builder(self.store, story_id)
+        except ImportError:
+            raise  # a missing dependency is no failure of this story (and no cached one)
         except Exception as exc:  # noqa: BLE001 - a page without a summary beats an error page
             log.exception("building the digest of story %s failed", story_id)
             # Remembered, so that every visit does not rerun a failing pipeline; tried again

@@ -1,0 +1,8 @@
+"""The digest's version, in a module of its own: reading it (to tell whether a stored digest
+is current) must not import the summarizer and its libraries, so that ``storyline show``
+answers from a stored digest without loading them."""
+
+VERSION = "5"  # 2: main entities without nationalities; stricter disagreements; 3: entities
+# united across articles and spellings, quotes only with a speaker a reader can trust;
+# 4: disputes need one day and two outlets, evolutions, claim/denial by parse and stance;
+# 5: claims answered a few lines before their denial in the same article
