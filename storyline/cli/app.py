@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from storyline.errors import UsageError
+
 app = typer.Typer(
     name="storyline",
     help="Turn a stream of news articles from many outlets into stories.",
@@ -62,7 +64,7 @@ def workers_or_fail(workers: int | None) -> int:
     return workers
 
 
-class UserError(Exception):
+class UserError(UsageError):
     """A mistake in the user's input: reported as one line, exit status 2."""
 
 
