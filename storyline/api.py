@@ -74,9 +74,9 @@ def read(paths: PathLike | Iterable[PathLike], *, format: str | None = None,
     _check_format(format)
     report = IngestReport()
     articles = collect(paths, format, report, on_skip or _log_skip, strict=strict)
-    if not articles and report.skipped:
-        raise InputError(f"nothing could be read from {', '.join(map(str, paths))}: "
-                         f"{report.skips[0].message() if report.skips else 'skipped'}")
+    if not articles and report.skips:  # the first skip names the input and the problem
+        more = f" (and {report.skipped - 1} more skipped)" if report.skipped > 1 else ""
+        raise InputError(f"nothing could be read: {report.skips[0].message()}{more}")
     _mark_duplicates(articles)
     return articles
 
