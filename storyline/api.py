@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # for the annotations only: importing these costs time
     from storyline.ingest.runner import IngestReport
     from storyline.stories.cluster import Params
 
-log = logging.getLogger("storyline.read")
+log = logging.getLogger("storyline.api")
 
 DUPLICATE_OF = "duplicate_of"  # the ``extra`` key that names a duplicate's original
 DUPLICATE_KIND = "duplicate_kind"  # ... and how it was recognized: "exact", "near" or "id"
@@ -78,6 +78,8 @@ def read(paths: PathLike | Iterable[PathLike], *, format: str | None = None,
         more = f" (and {report.skipped - 1} more skipped)" if report.skipped > 1 else ""
         raise InputError(f"nothing could be read: {report.skips[0].message()}{more}")
     _mark_duplicates(articles)
+    log.info("read %d articles (%d duplicates), skipped %d", len(articles),
+             sum(DUPLICATE_OF in a.extra for a in articles), report.skipped)
     return articles
 
 
@@ -150,9 +152,11 @@ class Store:
 
         paths = _as_list(paths)
         _check_format(format)
-        return ingest_paths(self._store, paths, fmt=format,
-                            assigner=make_assigner(self._store) if stories else None,
-                            on_skip=on_skip or _log_skip, strict=strict)
+        report = ingest_paths(self._store, paths, fmt=format,
+                              assigner=make_assigner(self._store) if stories else None,
+                              on_skip=on_skip or _log_skip, strict=strict)
+        log.info("%s", report.summary())
+        return report
 
     def stories(self, *, order: str = "recent", limit: int | None = None,
                 offset: int = 0) -> list[model.Story]:
