@@ -13,7 +13,7 @@ True
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -231,6 +231,10 @@ class Disagreement:
     description: str
     statements: list[Citation] = field(default_factory=list)
 
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "description": self.description,
+                "statements": [c.to_json() for c in self.statements]}
+
 
 @dataclass(slots=True)
 class Digest:
@@ -242,6 +246,23 @@ class Digest:
     quotes: list[Quote] = field(default_factory=list)
     entities: list[tuple[str, str, int]] = field(default_factory=list)  # (name, label, mentions)
     disagreements: list[Disagreement] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The digest as plain JSON: the HTTP API's ``digest`` field holds the same.
+
+        >>> d = Digest("s1", summary=[Citation("Rain fell.", "a1", 0, 10, ["a1", "a2"])],
+        ...            entities=[("Oslo", "GPE", 2)])
+        >>> d.to_json()["summary"][0]["sources"], d.to_json()["entities"]
+        (['a1', 'a2'], [['Oslo', 'GPE', 2]])
+        """
+        return {
+            "story_id": self.story_id,
+            "summary": [c.to_json() for c in self.summary],
+            "timeline": [t.to_json() for t in self.timeline],
+            "quotes": [asdict(q) for q in self.quotes],
+            "entities": [[name, label, int(n)] for name, label, n in self.entities],
+            "disagreements": [x.to_json() for x in self.disagreements],
+        }
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from storyline.errors import DigestError, Error, InputError, StoreError, UsageError
+
 app = typer.Typer(
     name="storyline",
     help="Turn a stream of news articles from many outlets into stories.",
@@ -62,8 +64,36 @@ def workers_or_fail(workers: int | None) -> int:
     return workers
 
 
-class UserError(Exception):
+class UserError(UsageError):
     """A mistake in the user's input: reported as one line, exit status 2."""
+
+
+# The exit status of each kind of ``storyline.Error`` (the first class that matches): a
+# mistake in what the user gave is 2, as for a wrong option; anything else 1.
+EXIT_CODES: tuple[tuple[type[Error], int], ...] = (
+    (UsageError, 2), (InputError, 2), (StoreError, 2), (DigestError, 2), (Error, 1),
+)
+
+
+def exit_code(exc: Error) -> int:
+    """The exit status ``main`` gives for ``exc``.
+
+    >>> exit_code(UserError("--words 0: must be positive")), exit_code(Error("broken"))
+    (2, 1)
+    """
+    return next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
+
+
+@app.callback()
+def options(
+    verbose: Annotated[int, typer.Option(
+        "--verbose", "-v", count=True, help="Tell what storyline does on stderr "
+        "(-vv: in detail).")] = 0,
+) -> None:
+    """Turn a stream of news articles from many outlets into stories."""
+    from storyline.cli import logs
+
+    logs.setup(verbose)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -118,15 +148,13 @@ def main() -> None:
     from sqlalchemy.exc import OperationalError
 
     from storyline.cli.terminal import clean
-    from storyline.ingest.records import InputError
-    from storyline.store.database import StoreError
 
     try:
         app()
-    except (UserError, InputError, StoreError) as exc:
+    except Error as exc:  # every error storyline raises on purpose: one line, no traceback
         err.print(f"storyline: error: {clean(exc)}", markup=False, highlight=False,
                   soft_wrap=True)
-        sys.exit(2)
+        sys.exit(exit_code(exc))
     except OperationalError as exc:  # the database went away, is locked, or the disk is full
         reason = str(exc.orig or exc).strip().splitlines()[0]
         err.print(f"storyline: error: store: {clean(reason)}", markup=False, highlight=False,

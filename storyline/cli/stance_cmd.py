@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from storyline.cli.app import app, fail, print_json
+from storyline.errors import InputError
 
 BATCH = 256  # pairs scored together: streaming output, numpy-sized work
 
@@ -51,7 +52,7 @@ def stance(
         fail(str(exc))
 
 
-class PairError(ValueError):
+class PairError(InputError, ValueError):
     """A line that is not a pair."""
 
 

@@ -24,6 +24,7 @@ from storyline.digest.candidates import published_key
 from storyline.digest.disagreements import find_disagreements
 from storyline.digest.entity_list import story_names, top_entities
 from storyline.digest.summary import summarize
+from storyline.errors import DigestError
 from storyline.model import Digest, Quote
 
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "who",
@@ -42,7 +43,7 @@ class DigestSize:
     entities: int = 12
 
 
-class StoryNotFound(LookupError):
+class StoryNotFound(DigestError, LookupError):
     """No story with that id in the store."""
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storyline.errors import EvaluationError
 from storyline.model import Article
 
 SEED = 20260101
@@ -30,7 +31,7 @@ class LabelledArticles:
         return len(set(self.gold.values()))
 
 
-class MissingData(Exception):
+class MissingData(EvaluationError):
     """The evaluation data is not where it was looked for."""
 
 

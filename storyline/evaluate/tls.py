@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from storyline.errors import EvaluationError
 from storyline.evaluate.prf import PRF
 
 Timeline = Mapping[date, Sequence[str]]  # day -> sentences (tokens separated by spaces)
@@ -44,7 +45,7 @@ MEASURES = ("rouge_1", "rouge_2")
 _EXC_ORDER = ("adj.exc", "adv.exc", "noun.exc", "verb.exc")
 
 
-class MetricUnavailable(RuntimeError):
+class MetricUnavailable(EvaluationError, RuntimeError):
     """tilse or ROUGE-1.5.5's Perl requirements are missing (the message says what to do)."""
 
 

@@ -21,6 +21,7 @@ from typing import IO, Any
 from dateutil import parser as dateutil_parser
 
 from storyline import limits
+from storyline.errors import InputError
 from storyline.model import Article
 
 
@@ -34,12 +35,6 @@ class Skip:
 
     def message(self) -> str:
         return f"{self.where}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
-
-
-class InputError(Exception):
-    """A whole input cannot be read at all (one line for the user)."""
-
-    reason = "unreadable input"  # the skip reason an ingest counts it under
 
 
 class TooLarge(InputError):

@@ -24,7 +24,6 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -79,29 +78,14 @@ def method_version() -> str:
 # -- (de)serialization ---------------------------------------------------------------------
 
 
-def _citation_json(c: Citation) -> dict[str, Any]:
-    return c.to_json()
-
-
 def _citation(obj: dict[str, Any]) -> Citation:
     return Citation(obj["text"], obj["article_id"], int(obj["start"]), int(obj["end"]),
                     list(obj.get("sources") or []))
 
 
 def digest_to_json(d: Digest) -> dict[str, Any]:
-    """The digest as plain JSON (the API's ``digest`` field)."""
-    return {
-        "story_id": d.story_id,
-        "summary": [_citation_json(c) for c in d.summary],
-        "timeline": [t.to_json() for t in d.timeline],
-        "quotes": [asdict(q) for q in d.quotes],
-        "entities": [[name, label, int(n)] for name, label, n in d.entities],
-        "disagreements": [
-            {"kind": x.kind, "description": x.description,
-             "statements": [_citation_json(c) for c in x.statements]}
-            for x in d.disagreements
-        ],
-    }
+    """The digest as plain JSON (the API's ``digest`` field): ``Digest.to_json``."""
+    return d.to_json()
 
 
 def digest_from_json(obj: dict[str, Any]) -> Digest:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from storyline.errors import UsageError
 from storyline.model import Article, Story
 from storyline.serve.digests import DigestCache, story_version
 from storyline.store import schema
@@ -79,7 +80,7 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-class BadParameter(ValueError):
+class BadParameter(UsageError, ValueError):
     """A query parameter the reader typed that cannot be used (message names it)."""
 
 

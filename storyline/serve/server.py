@@ -12,13 +12,10 @@ import socket
 import sys
 import threading
 
+from storyline.errors import ServeError
 from storyline.serve.app import CACHE_ENV, TOKEN_ENV, ServeConfig, create_app
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-class ServeError(Exception):
-    """The server cannot start (one line for the user)."""
 
 
 def check_port(host: str, port: int) -> None:

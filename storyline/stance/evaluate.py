@@ -6,8 +6,8 @@
   when a related pair's stance is right, divided by the score of the gold labels.
 
 >>> gold = ["agree", "unrelated", "disagree", "discuss"]
->>> round(fnc_score(gold, ["agree", "unrelated", "discuss", "unrelated"]), 3)
-0.429
+>>> round(fnc_score(gold, ["agree", "unrelated", "discuss", "unrelated"]), 3)  # 1.5 / 3.25
+0.462
 >>> round(f1_scores(gold, gold)["macro"], 3)
 1.0
 """

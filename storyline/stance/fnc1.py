@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from storyline.errors import EvaluationError
+
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 HELD_OUT_FRACTION = 0.2
 SEED = 20170601  # any fixed number: the split must not change from run to run
@@ -41,7 +43,7 @@ class Fnc1:
     pairs: list[Pair]
 
 
-class Fnc1Error(ValueError):
+class Fnc1Error(EvaluationError, ValueError):
     """The folder does not hold the FNC-1 training files."""
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from storyline.errors import AnalysisError
 from storyline.stance.features import FEATURES, TextView, Vocabulary, pair_features, read_text
 from storyline.stance.fnc1 import LABELS
 from storyline.stance.text import stems
@@ -190,7 +191,7 @@ class StanceModel:
             missing_left=f.missing_left)
 
 
-class ModelFileError(ValueError):
+class ModelFileError(AnalysisError, ValueError):
     """The model file is missing, of another format, or for other features."""
 
 

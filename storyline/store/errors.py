@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-
-class StoreError(Exception):
-    """The store cannot be opened or used (a one-line reason for the user)."""
+from storyline.errors import StoreError
 
 
 class StoreBusy(StoreError):
