@@ -134,6 +134,11 @@ def news_site(sites, version: dict):
             key = path.rsplit("/", 1)[1].removesuffix(".html")
             page = PAGE.format(title=f"Story {key}", body=BODIES[key])
             return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
+        if path == "/sitemap.xml":
+            return 200, {"Content-Type": "application/xml"}, (
+                '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<url><loc>{base}/articles/s1.html</loc><lastmod>2024-01-05</lastmod></url>"
+                "</urlset>").encode()
         if path == "/broken.xml":
             return 200, {"Content-Type": "application/rss+xml"}, b"<rss><channel><item><titl"
         if path in ("/loop", "/loop2"):
@@ -168,7 +173,8 @@ def test_watch_twice_stores_each_entry_once_and_names_every_failure(
     listing = tmp_path / "feeds.txt"
     listing.write_text("\n".join([
         "# the test's sources", f"{news.base}/news.xml", f"{news.base}/business.xml",
-        f"{news.base}/broken.xml", f"{news.base}/loop", f"{slow.base}/feed.xml",
+        f"{news.base}/sitemap.xml", f"{news.base}/broken.xml", f"{news.base}/loop",
+        f"{slow.base}/feed.xml",
         f"{busy.base}/feed.xml"]) + "\n")
     db = f"sqlite:///{tmp_path / 'watch.db'}"
     options = ["--db", db, "--once", "--interval", "0", "--delay", "0", "--timeout", "1", "-v"]
@@ -178,9 +184,9 @@ def test_watch_twice_stores_each_entry_once_and_names_every_failure(
     version["news"] = 2  # the feed changes between the polls
     second = run_cli("watch", str(listing), *options)
     assert second.exit_code == 0, second.output
-    # One log line per poll: six sources the first time; the four failing ones back off.
-    assert first.stderr.count("watch http") == 6, first.stderr
-    assert second.stderr.count("watch http") == 2, second.stderr
+    # One log line per poll: seven sources the first time; the four failing ones back off.
+    assert first.stderr.count("watch http") == 7, first.stderr
+    assert second.stderr.count("watch http") == 3, second.stderr
     assert "business.xml: not modified" in second.stderr
 
     from storyline.store import open_store
@@ -188,18 +194,18 @@ def test_watch_twice_stores_each_entry_once_and_names_every_failure(
     store = open_store(db)
     rows = store.list_articles(limit=None)
     by_url = Counter(r.article.url for r in rows)
-    expected = {f"{news.base}/articles/{k}.html" for k in ("a1", "a2", "a3", "b1")}
+    expected = {f"{news.base}/articles/{k}.html" for k in ("a1", "a2", "a3", "b1", "s1")}
     expected.add(f"{news.base}/private/p1.html")  # from the feed's text: robots forbid it
     assert set(by_url) == expected and max(by_url.values()) == 1, by_url
     private = next(r.article for r in rows if "/private/" in r.article.url)
     assert "landslide" in private.text
-    for key in ("a1", "a2", "a3", "b1"):
+    for key in ("a1", "a2", "a3", "b1", "s1"):
         article = next(r.article for r in rows if r.article.url.endswith(f"/{key}.html"))
         assert BODIES[key][:40] in article.text  # the page's text, not the feed's summary
 
     # Nothing fetched twice: each page once, the forbidden one never, robots.txt once per
     # host; the unchanged feeds were asked conditionally and answered 304.
-    for key in ("a1", "a2", "a3", "b1"):
+    for key in ("a1", "a2", "a3", "b1", "s1"):
         assert news.requests[f"/articles/{key}.html"] == 1
     assert news.requests["/private/p1.html"] == 0
     assert news.requests["/robots.txt"] == 1
@@ -215,8 +221,8 @@ def test_watch_twice_stores_each_entry_once_and_names_every_failure(
 
     listed = json.loads(run_cli("sources", "--db", db, "--format", "json").stdout)
     health = {s["url"]: s for s in listed}
-    assert len(health) == 6
-    for path in ("/news.xml", "/business.xml"):
+    assert len(health) == 7
+    for path in ("/news.xml", "/business.xml", "/sitemap.xml"):
         assert health[news.base + path]["health"] == "ok"
         assert health[news.base + path]["error_count"] == 0
     assert health[f"{news.base}/news.xml"]["articles_stored"] == 4

@@ -103,6 +103,9 @@ def sources_(
     if output is OutputFormat.json:
         print_json([s.to_json() for s in states])
         return
+    if not states:
+        err.print("no watched sources yet (storyline watch URL... adds them)", markup=False)
+        return
     table = Table("health", "last fetch", "status", "errors", "next due", "articles", "url",
                   "problem", box=None, pad_edge=False)
     for s in states:
