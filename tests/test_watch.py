@@ -341,3 +341,20 @@ def test_watch_modules_examples():
 
     for module in (feeds, entries, polite, poller, sources):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_each_watch_polls_only_its_own_sources(tmp_path, monkeypatch):
+    """Two watch processes share a store, each with its own sources (here: refused ones, so
+    no server is needed); a poll of one leaves the other's state alone."""
+    monkeypatch.delenv(urls.ALLOW_PRIVATE_ENV, raising=False)
+    monkeypatch.setattr(urls, "ALLOW_PRIVATE", False)
+    db = f"sqlite:///{tmp_path / 'watch.db'}"
+    first, second = "http://127.0.0.1:9/a.xml", "http://127.0.0.1:9/b.xml"
+    run_cli("watch", first, "--db", db, "--once", "--no-stories", "--interval", "0")
+    result = run_cli("watch", second, "--db", db, "--once", "--no-stories", "--interval", "0")
+    assert result.stderr.count("watch http") == 1 and "b.xml" in result.stderr
+    states = {s["url"]: s for s in json.loads(
+        run_cli("sources", "--db", db, "--format", "json").stdout)}
+    assert states[first]["error_count"] == 1 and states[second]["error_count"] == 1
+    again = run_cli("watch", first, "--db", db, "--once", "--no-stories", "--interval", "0")
+    assert again.stderr.count("watch http") == 0  # backing off: 60 s after one failure

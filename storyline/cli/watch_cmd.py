@@ -49,6 +49,8 @@ def watch(
     Sources are remembered in the store with their state (validators for conditional
     requests, errors, next due time), so a restart neither fetches again nor stores twice.
     Prints one line per poll on stderr. robots.txt is obeyed; one request at a time per host.
+    Polls only the SOURCES given, so several watch processes can share one store, each
+    with its own sources.
     """
     from storyline.ingest.records import InputError
     from storyline.watch.polite import FetchSettings
@@ -69,7 +71,7 @@ def watch(
 
     from storyline.store.feeds import add_feeds
 
-    add_feeds(store, urls)
+    watched = add_feeds(store, urls)
     settings = WatchSettings(interval=interval, fetch=FetchSettings(
         read_timeout=timeout, total_seconds=max(timeout * 3, timeout + 1), host_delay=delay))
     assigner = None
@@ -81,7 +83,8 @@ def watch(
     def say(line: str) -> None:
         err.print(line, markup=False, highlight=False, soft_wrap=True)
 
-    watcher = Watcher(store, settings, assigner, log=say, verbose=say if verbose else None)
+    watcher = Watcher(store, settings, assigner, log=say, verbose=say if verbose else None,
+                      sources=[s.id for s in watched])
     while True:
         watcher.poll_due()
         if once:

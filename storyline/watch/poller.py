@@ -16,7 +16,7 @@ calling thread, one source at a time.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -200,14 +200,17 @@ def _detail(exc: InputError, url: str) -> str:
 class Watcher:
     """Polls the sources in the store that are due and stores what they bring.
 
-    ``log`` hears one line per poll; ``verbose`` (if given) the details.
+    ``sources`` (feed ids) limits it to those: several watchers may share a store, each
+    with its own sources. ``log`` hears one line per poll; ``verbose`` (if given) the details.
     """
 
     def __init__(self, store: Store, settings: WatchSettings | None = None,
                  assigner: StoryAssigner | None = None,
                  log: Callable[[str], None] = print,
-                 verbose: Callable[[str], None] | None = None) -> None:
+                 verbose: Callable[[str], None] | None = None,
+                 sources: Collection[str] | None = None) -> None:
         self.store = store
+        self.sources = None if sources is None else set(sources)
         self.settings = settings or WatchSettings()
         self.assigner = assigner
         self.log = log
@@ -218,7 +221,7 @@ class Watcher:
     def poll_due(self, now: datetime | None = None) -> list[PollResult]:
         """One round: poll every source due at ``now``; the results, in the order stored."""
         now = now or datetime.now(UTC)
-        due = [s for s in list_feeds(self.store) if s.due(now)]
+        due = [s for s in self._states() if s.due(now)]
         if not due:
             return []
         run_id = self.store.start_run([f"watch {s.url}" for s in due])
@@ -242,12 +245,16 @@ class Watcher:
     def seconds_to_next(self, now: datetime | None = None) -> float:
         """How long until the next source is due (the interval when none is watched)."""
         now = now or datetime.now(UTC)
-        dues = [s.next_due for s in list_feeds(self.store)]
+        dues = [s.next_due for s in self._states()]
         if not dues:
             return self.settings.interval
         if any(d is None for d in dues):
             return 0.0
         return max(0.0, min((d - now).total_seconds() for d in dues))
+
+    def _states(self) -> list[FeedState]:
+        states = list_feeds(self.store)
+        return states if self.sources is None else [s for s in states if s.id in self.sources]
 
     def _store(self, result: PollResult, run_id: int, total: IngestReport) -> None:
         report = IngestReport()
