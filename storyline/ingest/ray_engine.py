@@ -6,7 +6,9 @@ Three steps:
    ``storyline ingest`` (``formats.read_path``); articles and skips come back as rows.
 2. Ray Data computes each new article's story features (``stories.featurize``, the analysis
    the local path runs before it takes the write lock) in a pool of actors, each loading
-   spaCy and the sentence encoder once and using one thread.
+   spaCy and the sentence encoder once and using one thread. The articles are grouped as
+   the local path groups them (its batches of 500), one featurize call per group, so the
+   features are bit for bit the local path's.
 3. The driver stores the articles in publication order through the local ``Ingestor``
    (duplicates, batch transactions, the write lock), its story assigner reading the
    features computed in step 2 instead of computing them: story assignment is the one
@@ -25,8 +27,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from storyline.ingest.dedup import text_hash
 from storyline.ingest.records import InputError, Skip
-from storyline.ingest.runner import Ingestor, IngestReport, _skip, publication_order
+from storyline.ingest.runner import BATCH_SIZE, Ingestor, IngestReport, _skip, publication_order
 from storyline.model import Article
 from storyline.store.database import Store
 
@@ -37,7 +40,6 @@ class RayOptions:
 
     address: str | None = None  # None: start a local Ray
     num_cpus: int | None = None  # a local Ray's CPUs (None: all of this machine's)
-    batch_size: int = 32  # articles per featurize call in an actor
     actors: int | None = None  # analysis actors (None: one per CPU of the Ray cluster)
 
 
@@ -63,6 +65,7 @@ def _start_ray(options: RayOptions):
 
 
 def _article_row(article: Article) -> dict:
+    """A reader's article as a Ray Data row (pickled: dates and extra fields kept as they are)."""
     return {"kind": "article", "data": pickle.dumps(article), "where": "", "reason": "",
             "detail": ""}
 
@@ -111,7 +114,7 @@ class _Featurizer:
     def __call__(self, batch: dict) -> dict:
         import numpy as np
 
-        articles = [pickle.loads(blob) for blob in batch["data"]]
+        articles = [a for blob in batch["data"] for a in pickle.loads(blob)]
         features = self._featurize(articles)
         return {"id": np.array([f.id for f in features], dtype=object),
                 "features": np.array([pickle.dumps(f) for f in features], dtype=object)}
@@ -137,22 +140,57 @@ def read_with_ray(paths: Sequence[Path | str], fmt: str | None, report: IngestRe
     return articles
 
 
-def featurize_with_ray(articles: Sequence[Article], options: RayOptions) -> dict:
-    """``{article id: ArticleFeatures}`` computed by a pool of Ray actors."""
-    if not articles:
+def featurize_groups_with_ray(groups: Sequence[Sequence[Article]], options: RayOptions) -> dict:
+    """``{article id: ArticleFeatures}``, each group featurized by one call in a Ray actor.
+
+    A group is what the local path featurizes in one call (see ``local_groups``): the
+    sentence encoder's float sums depend (in the last bits) on which texts share a call, so
+    the same groups give bit-identical features, and so the same stories."""
+    groups = [list(g) for g in groups if g]
+    if not groups:
         return {}
     ray = _start_ray(options)
     actors = options.actors or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    dataset = ray.data.from_items([_article_row(a) for a in articles],
-                                  override_num_blocks=max(actors, len(articles)
-                                                          // options.batch_size or 1))
-    done = dataset.map_batches(_Featurizer, batch_size=options.batch_size, num_cpus=1,
+    actors = min(actors, len(groups))
+    rows = [{"data": pickle.dumps(group)} for group in groups]
+    dataset = ray.data.from_items(rows, override_num_blocks=len(rows))
+    done = dataset.map_batches(_Featurizer, batch_size=1, num_cpus=1,
                                compute=ray.data.ActorPoolStrategy(size=actors),
                                batch_format="numpy")
     out = {}
     for row in done.iter_rows():
         out[row["id"]] = pickle.loads(row["features"])
     return out
+
+
+def local_groups(store: Store, articles: Sequence[Article],
+                 batch_size: int = BATCH_SIZE) -> list[list[Article]]:
+    """The articles the local path would featurize, grouped as it would: per batch of
+    ``batch_size`` (in the order given), those whose id, url and text are not stored yet,
+    nor earlier in the run, nor earlier in the batch (``Ingestor._prepare``)."""
+    hashes = [text_hash(a.text) for a in articles]
+    with store.engine.connect() as conn:
+        have, by_url, by_hash = store.existing(conn, [a.id for a in articles],
+                                               [a.url for a in articles if a.url], hashes)
+    ids, urls, texts = set(have), set(by_url), set(by_hash)
+    groups = []
+    for start in range(0, len(articles), batch_size):
+        batch = list(zip(articles[start:start + batch_size],
+                         hashes[start:start + batch_size], strict=True))
+        seen: set[str] = set()
+        group = []
+        for article, digest in batch:
+            if article.id in ids or article.url in urls or digest in texts or digest in seen:
+                continue
+            seen.add(digest)
+            group.append(article)
+        groups.append(group)
+        for article, digest in batch:  # stored by this batch: known to the next
+            ids.add(article.id)
+            texts.add(digest)
+            if article.url:
+                urls.add(article.url)
+    return groups
 
 
 class PrecomputedAssigner:
@@ -203,10 +241,8 @@ def ingest_with_ray(store: Store, paths: Sequence[Path | str], *, fmt: str | Non
     clock = time.perf_counter()
     run_id = store.start_run([str(p) for p in paths] + ["(engine ray)"])
     if assigner is not None:
-        with store.engine.connect() as conn:
-            have, _, _ = store.existing(conn, [a.id for a in articles], [], [])
-        fresh = list({a.id: a for a in articles if a.id not in have}.values())
-        assigner = PrecomputedAssigner(assigner, featurize_with_ray(fresh, options))
+        groups = local_groups(store, articles)
+        assigner = PrecomputedAssigner(assigner, featurize_groups_with_ray(groups, options))
     timings["analyze"] = time.perf_counter() - clock
     clock = time.perf_counter()
     ingestor = Ingestor(store, assigner)
@@ -229,5 +265,5 @@ def shutdown() -> None:
         ray.shutdown()
 
 
-__all__ = ["PrecomputedAssigner", "RayOptions", "featurize_with_ray", "ingest_with_ray",
-           "read_with_ray", "shutdown"]
+__all__ = ["PrecomputedAssigner", "RayOptions", "featurize_groups_with_ray", "ingest_with_ray",
+           "local_groups", "read_with_ray", "shutdown"]
