@@ -32,14 +32,28 @@ from storyline.store.database import normalize_db_url  # noqa: E402
 
 def timed_store(url: str, articles) -> dict:
     store = open_store(url)
+    before = _size(store)
     wall, cpu = time.perf_counter(), time.process_time()
     report = IngestReport()
     Ingestor(store).store_articles(publication_order(articles), report)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    grown = _size(store) - before
     store.close()
     return {"articles": len(articles), "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
             "articles_per_s": round(len(articles) / wall), "ms_per_article_cpu":
-            round(1000 * cpu / len(articles), 2), "summary": report.summary()}
+            round(1000 * cpu / len(articles), 2), "summary": report.summary(),
+            "kb_per_article_on_disk": round(grown / 1024 / len(articles), 1)}
+
+
+def _size(store) -> int:
+    """Bytes the database takes on disk (SQLite: the file and its WAL)."""
+    if store.dialect == "postgresql":
+        with store.engine.connect() as conn:
+            return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar())
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = Path(store.engine.url.database)
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
 
 
 def main() -> None:

@@ -358,3 +358,34 @@ def test_each_watch_polls_only_its_own_sources(tmp_path, monkeypatch):
     assert states[first]["error_count"] == 1 and states[second]["error_count"] == 1
     again = run_cli("watch", first, "--db", db, "--once", "--no-stories", "--interval", "0")
     assert again.stderr.count("watch http") == 0  # backing off: 60 s after one failure
+
+
+def test_a_page_that_fails_for_now_is_taken_on_a_later_poll(tmp_path, allow_loopback, sites):
+    """A sitemap entry (no text in the source) whose page answers 503: not taken, and the
+    next poll asks for the whole sitemap again (no conditional request) and takes it."""
+    state = {"page_up": False}
+
+    def answer(handler, path):
+        if path == "/sitemap.xml":
+            if handler.headers.get("If-None-Match") == '"s1"':
+                return 304, {"ETag": '"s1"'}, b""
+            return 200, {"Content-Type": "application/xml", "ETag": '"s1"'}, (
+                f"<urlset><url><loc>{site.base}/late.html</loc></url></urlset>").encode()
+        if path == "/late.html":
+            if not state["page_up"]:
+                return 503, {}, b"busy"
+            return 200, {"Content-Type": "text/html"}, PAGE.format(
+                title="Late", body=BODIES["s1"]).encode()
+        return 404, {}, b""
+
+    site = sites(answer)
+    db = f"sqlite:///{tmp_path / 'watch.db'}"
+    options = ["--db", db, "--once", "--interval", "0", "--delay", "0", "--no-stories", "-v"]
+    first = run_cli("watch", f"{site.base}/sitemap.xml", *options)
+    assert "HTTP 503" in first.stderr and "ingested 0" in first.stderr
+    state["page_up"] = True
+    second = run_cli("watch", f"{site.base}/sitemap.xml", *options)
+    assert "ingested 1" in second.stderr, second.stderr
+    assert site.not_modified["/sitemap.xml"] == 0 and site.requests["/late.html"] == 2
+    [source] = json.loads(run_cli("sources", "--db", db, "--format", "json").stdout)
+    assert source["health"] == "ok" and source["articles_stored"] == 1

@@ -69,6 +69,7 @@ class PollResult:
     skips: list[Skip] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # for --verbose
     complete: bool = True  # False: more new entries than one poll takes
+    retry: bool = False  # an entry's page failed for now: ask for the whole source next time
     seconds: float = 0.0
 
 
@@ -143,6 +144,8 @@ def _take_entries(client: PoliteClient, store: Store, result: PollResult,
             result.taken[entry.key] = article.id
         elif permanent:
             result.taken[entry.key] = None
+        else:
+            result.retry = True
 
 
 def _entry_article(client: PoliteClient, entry: Entry,
@@ -289,8 +292,10 @@ class Watcher:
             state.error_count, state.last_error = 0, None
             state.last_success = now
             state.title = result.title or state.title
-            if result.complete:  # else the next poll must see the whole feed again
+            if result.complete and not result.retry:
                 state.etag, state.last_modified = result.etag, result.last_modified
+            else:  # the next poll must see the whole source again, not a 304
+                state.etag = state.last_modified = None
             state.entries_seen += len(result.taken)
             state.articles_stored += report.ingested
         delay = next_delay(self.settings.interval, state.error_count, result.retry_after)
