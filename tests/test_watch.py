@@ -389,3 +389,29 @@ def test_a_page_that_fails_for_now_is_taken_on_a_later_poll(tmp_path, allow_loop
     assert site.not_modified["/sitemap.xml"] == 0 and site.requests["/late.html"] == 2
     [source] = json.loads(run_cli("sources", "--db", db, "--format", "json").stdout)
     assert source["health"] == "ok" and source["articles_stored"] == 1
+
+
+def test_a_page_over_the_size_cap_falls_back_to_the_feed_text(tmp_path, allow_loopback, sites,
+                                                              monkeypatch):
+    from storyline import limits
+
+    monkeypatch.setattr(limits, "WATCH_MAX_BYTES", 4096)
+
+    def answer(handler, path):
+        if path == "/feed.xml":
+            return 200, {"Content-Type": "application/rss+xml"}, rss("Big", [
+                ("big", f"{site.base}/big.html", "A short summary of a very long page.")])
+        if path == "/big.html":
+            return 200, {"Content-Type": "text/html"}, PAGE.format(
+                title="Big", body="word " * 5000).encode()
+        return 404, {}, b""
+
+    site = sites(answer)
+    db = f"sqlite:///{tmp_path / 'watch.db'}"
+    result = run_cli("watch", f"{site.base}/feed.xml", "--db", db, "--once", "--delay", "0",
+                     "--no-stories", "-v")
+    assert "more than 4096" in result.stderr and "used the feed's text" in result.stderr
+    from storyline.store import open_store
+
+    [row] = open_store(db).list_articles(limit=None)
+    assert row.article.text == "A short summary of a very long page."

@@ -35,12 +35,13 @@ class RobotsForbidden(InputError):
 
 @dataclass(slots=True)
 class FetchSettings:
-    """Time-outs, size cap and delay of one watcher (defaults from ``storyline.limits``)."""
+    """Time-outs, size cap and delay of one watcher; None: ``storyline.limits``'s value,
+    read at each request."""
 
-    read_timeout: float = limits.URL_READ_TIMEOUT_S
-    total_seconds: float = limits.URL_TOTAL_SECONDS
-    max_bytes: int = limits.WATCH_MAX_BYTES
-    host_delay: float = limits.WATCH_HOST_DELAY_S
+    read_timeout: float | None = None  # limits.URL_READ_TIMEOUT_S
+    total_seconds: float | None = None  # limits.URL_TOTAL_SECONDS
+    max_bytes: int | None = None  # limits.WATCH_MAX_BYTES
+    host_delay: float | None = None  # limits.WATCH_HOST_DELAY_S
 
 
 @dataclass(slots=True)
@@ -96,7 +97,8 @@ class PoliteClient:
             return self._request(url, host, headers)
 
     def _request(self, url: str, host: _Host, headers: dict[str, str] | None) -> urls.Fetched:
-        delay = self.settings.host_delay
+        settings = self.settings
+        delay = limits.WATCH_HOST_DELAY_S if settings.host_delay is None else settings.host_delay
         if host.robots is not None:
             delay = max(delay, float(host.robots.crawl_delay(ROBOTS_AGENT) or 0))
         wait = host.last_request + delay - self._clock()
@@ -104,9 +106,10 @@ class PoliteClient:
             time.sleep(wait)
         try:
             self.requests += 1
-            return urls.fetch(url, headers=headers, read_timeout=self.settings.read_timeout,
-                              total_seconds=self.settings.total_seconds,
-                              max_bytes=self.settings.max_bytes)
+            max_bytes = limits.WATCH_MAX_BYTES if settings.max_bytes is None else \
+                settings.max_bytes
+            return urls.fetch(url, headers=headers, read_timeout=settings.read_timeout,
+                              total_seconds=settings.total_seconds, max_bytes=max_bytes)
         finally:
             host.last_request = self._clock()
 
