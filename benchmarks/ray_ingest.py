@@ -6,9 +6,11 @@ Takes ``--articles`` Timeline17 articles from ``../shared/data/timeline17`` (a f
 the articles sorted by id, which is a hash), writes them to 8 JSON Lines files in a
 temporary folder (never into the repository), then ingests them with stories into fresh
 SQLite stores: once with the local engine, once with Ray per ``--cpus`` value (a local Ray
-started with that many CPUs, one analysis actor per CPU). Prints the seconds of each step,
-the speed-up from the first ``--cpus`` value to the others, and whether each run's stories
-(as sets of article ids) are identical to the local path's.
+started with that many CPUs, one analysis actor per CPU). Prints the seconds of each step
+(and the CPU seconds the actors spent featurizing: on a machine shared with other jobs,
+CPU seconds over wall seconds says how many cores the actors actually got), the speed-up
+from the first ``--cpus`` value to the others, and whether each run's stories (as sets of
+article ids) are identical to the local path's (with ``--skip-local``: to the first run's).
 """
 
 from __future__ import annotations
@@ -106,11 +108,13 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), flush=True)
     base = next(r for r in rows if r["engine"] == f"ray, {args.cpus[0]} CPU")
-    print("\n| engine | total s | read s | analyze s | store s | stories | identical |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| engine | total s | read s | analyze s (wall) | analyze CPU s (actors) | "
+          "store s | stories | identical |")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(f"| {row['engine']} | {row['seconds']:.1f} | {row.get('read', '-')} | "
-              f"{row.get('analyze', '-')} | {row.get('store', '-')} | {row.get('stories', '-')} "
+              f"{row.get('analyze', '-')} | {row.get('analyze_cpu', '-')} | "
+              f"{row.get('store', '-')} | {row.get('stories', '-')} "
               f"| {row.get('identical_stories', '-')} |")
     for row in rows:
         if row["engine"].startswith("ray") and row is not base:

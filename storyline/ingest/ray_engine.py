@@ -114,10 +114,13 @@ class _Featurizer:
     def __call__(self, batch: dict) -> dict:
         import numpy as np
 
+        clock = time.process_time()
         articles = [a for blob in batch["data"] for a in pickle.loads(blob)]
         features = self._featurize(articles)
+        cpu = (time.process_time() - clock) / max(1, len(features))
         return {"id": np.array([f.id for f in features], dtype=object),
-                "features": np.array([pickle.dumps(f) for f in features], dtype=object)}
+                "features": np.array([pickle.dumps(f) for f in features], dtype=object),
+                "cpu": np.full(len(features), cpu)}
 
 
 def read_with_ray(paths: Sequence[Path | str], fmt: str | None, report: IngestReport,
@@ -140,8 +143,10 @@ def read_with_ray(paths: Sequence[Path | str], fmt: str | None, report: IngestRe
     return articles
 
 
-def featurize_groups_with_ray(groups: Sequence[Sequence[Article]], options: RayOptions) -> dict:
-    """``{article id: ArticleFeatures}``, each group featurized by one call in a Ray actor.
+def featurize_groups_with_ray(groups: Sequence[Sequence[Article]], options: RayOptions,
+                              timings: dict[str, float] | None = None) -> dict:
+    """``{article id: ArticleFeatures}``, each group featurized by one call in a Ray actor
+    (``timings["analyze_cpu"]``: the CPU seconds the actors spent in those calls).
 
     A group is what the local path featurizes in one call (see ``local_groups``): the
     sentence encoder's float sums depend (in the last bits) on which texts share a call, so
@@ -157,9 +162,12 @@ def featurize_groups_with_ray(groups: Sequence[Sequence[Article]], options: RayO
     done = dataset.map_batches(_Featurizer, batch_size=1, num_cpus=1,
                                compute=ray.data.ActorPoolStrategy(size=actors),
                                batch_format="numpy")
-    out = {}
+    out, cpu = {}, 0.0
     for row in done.iter_rows():
         out[row["id"]] = pickle.loads(row["features"])
+        cpu += float(row["cpu"])
+    if timings is not None:
+        timings["analyze_cpu"] = cpu
     return out
 
 
@@ -226,8 +234,8 @@ def ingest_with_ray(store: Store, paths: Sequence[Path | str], *, fmt: str | Non
     """``ingest_paths`` with reading and analysis on Ray (see the module); the same result.
 
     ``timings``, when given, receives the seconds of each step: ``read``, ``analyze``
-    (features on the actors, their model loading included) and ``store`` (duplicates and
-    story assignment, in order)."""
+    (features on the actors, their model loading included; ``analyze_cpu``: the actors'
+    CPU seconds in featurization) and ``store`` (duplicates and story assignment, in order)."""
     options = options or RayOptions()
     report = IngestReport()
     timings = {} if timings is None else timings
@@ -242,7 +250,8 @@ def ingest_with_ray(store: Store, paths: Sequence[Path | str], *, fmt: str | Non
     run_id = store.start_run([str(p) for p in paths] + ["(engine ray)"])
     if assigner is not None:
         groups = local_groups(store, articles)
-        assigner = PrecomputedAssigner(assigner, featurize_groups_with_ray(groups, options))
+        assigner = PrecomputedAssigner(assigner,
+                                       featurize_groups_with_ray(groups, options, timings))
     timings["analyze"] = time.perf_counter() - clock
     clock = time.perf_counter()
     ingestor = Ingestor(store, assigner)
