@@ -90,6 +90,10 @@ def _read_input(row: dict) -> list[dict]:
         detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         out.append({"kind": "failed", "data": b"", "where": path, "reason": "unreadable input",
                     "detail": detail})
+    # Ray returns the inputs' rows in the order the tasks finish: keep where each came from,
+    # so that articles published at the same moment are ordered as the local path orders them.
+    for position, item in enumerate(out):
+        item["input"], item["position"] = row["input"], position
     return out
 
 
@@ -112,6 +116,8 @@ class _Featurizer:
         featurize([Article(text="Models load once per actor. This is the warm-up.", id="w")])
 
     def __call__(self, batch: dict) -> dict:
+        import os
+
         import numpy as np
 
         clock = time.process_time()
@@ -120,7 +126,8 @@ class _Featurizer:
         cpu = (time.process_time() - clock) / max(1, len(features))
         return {"id": np.array([f.id for f in features], dtype=object),
                 "features": np.array([pickle.dumps(f) for f in features], dtype=object),
-                "cpu": np.full(len(features), cpu)}
+                "cpu": np.full(len(features), cpu),
+                "pid": np.full(len(features), os.getpid())}
 
 
 def read_with_ray(paths: Sequence[Path | str], fmt: str | None, report: IngestReport,
@@ -128,9 +135,10 @@ def read_with_ray(paths: Sequence[Path | str], fmt: str | None, report: IngestRe
                   strict: bool = False) -> list[Article]:
     """Every input read by Ray tasks; skips and failed inputs recorded in ``report``."""
     ray = _start_ray(options)
-    items = [{"path": str(p), "format": fmt or ""} for p in paths]
+    items = [{"path": str(p), "format": fmt or "", "input": k} for k, p in enumerate(paths)]
     dataset = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
-    rows = dataset.flat_map(_read_input).take_all()
+    rows = sorted(dataset.flat_map(_read_input).take_all(),
+                  key=lambda r: (r["input"], r["position"]))
     articles = []
     for row in rows:
         if row["kind"] == "article":
@@ -159,15 +167,19 @@ def featurize_groups_with_ray(groups: Sequence[Sequence[Article]], options: RayO
     actors = min(actors, len(groups))
     rows = [{"data": pickle.dumps(group)} for group in groups]
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows))
-    done = dataset.map_batches(_Featurizer, batch_size=1, num_cpus=1,
-                               compute=ray.data.ActorPoolStrategy(size=actors),
+    # One group in flight per actor: otherwise the first actor ready takes several groups
+    # while the others are still loading their models.
+    pool = ray.data.ActorPoolStrategy(size=actors, max_tasks_in_flight_per_actor=1)
+    done = dataset.map_batches(_Featurizer, batch_size=1, num_cpus=1, compute=pool,
                                batch_format="numpy")
-    out, cpu = {}, 0.0
+    out, cpu, workers = {}, 0.0, set()
     for row in done.iter_rows():
         out[row["id"]] = pickle.loads(row["features"])
         cpu += float(row["cpu"])
+        workers.add(int(row["pid"]))
     if timings is not None:
         timings["analyze_cpu"] = cpu
+        timings["actors_used"] = len(workers)
     return out
 
 
