@@ -56,3 +56,10 @@ MAX_DIGEST_WAITERS = 64  # requests waiting (?wait=) for digests at once; more a
 # a message (the CLI says it is waiting after a few seconds); the API answers 503 sooner.
 WRITE_WAIT_SECONDS = 1800.0
 API_WRITE_WAIT_SECONDS = 30.0
+
+# -- storyline watch ----------------------------------------------------------------------------
+WATCH_MAX_BYTES = 10 * MiB  # one feed, sitemap or page fetched by watch
+WATCH_HOST_DELAY_S = 1.0  # at least this long between two requests to one host
+WATCH_BACKOFF_MIN_S = 60.0  # a failing source waits this long (at least), doubled per failure
+WATCH_BACKOFF_MAX_S = 6 * 3600.0  # ... and never longer than this (nor than a Retry-After)
+WATCH_MAX_NEW_ENTRIES = 200  # entries taken from one source in one poll; the rest the next

@@ -28,6 +28,13 @@ def ingest(
     stories: Annotated[bool, typer.Option(
         help="Assign articles to stories (--no-stories: store only, which is faster for a "
              "bulk load; the next ingest with stories assigns them).")] = True,
+    engine: Annotated[str, typer.Option(
+        help="local: read and analyze in this process; ray: read and analyze on Ray Data "
+             "actors (pip install 'storyline[ray]'), then store here in publication order.")]
+    = "local",
+    address: Annotated[str | None, typer.Option(
+        help="With --engine ray: the Ray cluster to join (ray://host:10001, or auto); "
+             "without it a local Ray starts.", show_default=False)] = None,
 ) -> None:
     """Read articles into the store, recognizing duplicates and assigning stories.
 
@@ -41,6 +48,13 @@ def ingest(
 
     if input_format and input_format not in READERS:
         fail(f"--format {input_format}: unknown format (known: {', '.join(sorted(READERS))})")
+    if engine not in ("local", "ray"):
+        fail(f"--engine {engine}: unknown engine (known: local, ray)")
+    if address and engine != "ray":
+        fail("--address: only with --engine ray")
+    run = ingest_paths
+    if engine == "ray":
+        run = _ray_runner(address)
     store = open_store_or_fail(db)
     shown = 0
 
@@ -57,8 +71,8 @@ def ingest(
     assigner = _story_assigner(store) if stories else None
     try:
         with progress_bar("ingesting") as factory:
-            report = ingest_paths(store, paths, fmt=input_format, assigner=assigner,
-                                  on_skip=on_skip, progress_factory=factory, strict=strict)
+            report = run(store, paths, fmt=input_format, assigner=assigner,
+                         on_skip=on_skip, progress_factory=factory, strict=strict)
     except StrictStop as exc:
         fail(f"{exc} (--strict: nothing stored)", code=1)
     if shown > MAX_SHOWN_SKIPS and not quiet:
@@ -69,6 +83,20 @@ def ingest(
         typer.echo(report.summary())
     if report.read == 0:
         fail("nothing could be read from " + ", ".join(str(p) for p in paths), code=1)
+
+
+def _ray_runner(address: str | None):
+    """``ingest_with_ray`` bound to ``address``; a one-line error when Ray is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        fail("--engine ray: Ray is not installed (pip install 'storyline[ray]')")
+    from storyline.ingest.ray_engine import RayOptions, ingest_with_ray
+
+    def run(store, paths, **kwargs):
+        return ingest_with_ray(store, paths, options=RayOptions(address=address), **kwargs)
+
+    return run
 
 
 def _story_assigner(store):

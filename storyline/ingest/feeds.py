@@ -50,18 +50,30 @@ def read_feed_bytes(data: bytes, name: str) -> Iterator[Article | Skip]:
         return
     outlet = (parsed.feed.get("title") or "").strip() or None
     for number, entry in enumerate(parsed.entries, start=1):
-        where = f"{name}: entry {number}"
-        fields = {
-            "id": None,
-            "url": entry.get("link"),
-            "title": html_to_text(entry.get("title") or "") or None,
-            "text": _entry_text(entry),
-            "source": outlet,
-            "published": _entry_date(entry),
-        }
-        if entry.get("id") and entry.get("id") != entry.get("link"):
-            fields["guid"] = entry["id"]
-        yield make_article(fields, where)
+        yield make_article(entry_fields(entry, outlet), f"{name}: entry {number}")
+
+
+def entry_fields(entry, outlet: str | None) -> dict:
+    """The article fields of one feedparser entry (for ``records.make_article``).
+
+    >>> import feedparser
+    >>> feed = feedparser.parse(b'<rss><channel><item><title>Rain</title>'
+    ...     b'<link>https://x.org/a</link><description>It rained.</description></item>'
+    ...     b'</channel></rss>')
+    >>> entry_fields(feed.entries[0], "X News")["text"]
+    'It rained.'
+    """
+    fields = {
+        "id": None,
+        "url": entry.get("link"),
+        "title": html_to_text(entry.get("title") or "") or None,
+        "text": _entry_text(entry),
+        "source": outlet,
+        "published": _entry_date(entry),
+    }
+    if entry.get("id") and entry.get("id") != entry.get("link"):
+        fields["guid"] = entry["id"]
+    return fields
 
 
 def _entry_text(entry) -> str:

@@ -40,6 +40,16 @@ class UnsafeURL(InputError):
     """The URL points at an address storyline will not fetch from."""
 
 
+class HTTPStatusError(InputError):
+    """The server answered with an error status (``status``; ``retry_after`` in seconds when
+    it said when to come back, as 429 and 503 answers may)."""
+
+    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
 class TooSlow(InputError):
     """Fetching the URL took longer than ``limits.URL_TOTAL_SECONDS``."""
 
@@ -51,6 +61,9 @@ class Fetched:
     url: str  # after redirects
     content_type: str  # lower case, without parameters ("text/html")
     data: bytes
+    status: int = 200  # 304 (and no data) when a conditional request found nothing new
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def as_url(value: object) -> str | None:
@@ -152,23 +165,36 @@ def _guarded_transport():
     return transport
 
 
-def fetch(url: str) -> Fetched:
+def fetch(url: str, *, headers: dict[str, str] | None = None,
+          read_timeout: float | None = None, total_seconds: float | None = None,
+          max_bytes: int | None = None) -> Fetched:
     """GET ``url`` following at most URL_MAX_REDIRECTS redirects, each target checked first.
 
-    The whole fetch, redirects included, ends within ``limits.URL_TOTAL_SECONDS``.
+    The whole fetch, redirects included, ends within ``total_seconds`` (default
+    ``limits.URL_TOTAL_SECONDS``); each wait for bytes within ``read_timeout``; the body is
+    at most ``max_bytes``. ``headers`` are sent with every request: a conditional request
+    (``If-None-Match``, ``If-Modified-Since``) answered 304 returns ``status=304`` and no data.
+    An error status raises ``HTTPStatusError``.
     """
     import httpx
 
-    deadline = time.monotonic() + limits.URL_TOTAL_SECONDS
+    read_timeout = limits.URL_READ_TIMEOUT_S if read_timeout is None else read_timeout
+    total = limits.URL_TOTAL_SECONDS if total_seconds is None else total_seconds
+    cap = limits.URL_MAX_BYTES if max_bytes is None else max_bytes
+    deadline = time.monotonic() + total
     current = url
-    with httpx.Client(follow_redirects=False, timeout=limits.URL_READ_TIMEOUT_S,
+    with httpx.Client(follow_redirects=False, timeout=read_timeout,
                       transport=_guarded_transport(),
-                      headers={"User-Agent": USER_AGENT}) as client:
+                      headers={"User-Agent": USER_AGENT, **(headers or {})}) as client:
         for _ in range(limits.URL_MAX_REDIRECTS + 1):
             check_url(current)
             try:
-                with client.stream("GET", current,
-                                   timeout=_timeout(deadline, url)) as response:
+                with client.stream("GET", current, timeout=_timeout(deadline, url, read_timeout,
+                                                                    total)) as response:
+                    validators = (response.headers.get("etag"),
+                                  response.headers.get("last-modified"))
+                    if response.status_code == 304:  # a 3xx that is not a redirect
+                        return Fetched(str(response.url), "", b"", 304, *validators)
                     if response.is_redirect:
                         location = response.headers.get("location", "")
                         if not location:
@@ -176,38 +202,64 @@ def fetch(url: str) -> Fetched:
                         current = urljoin(current, location)
                         continue
                     if response.status_code >= 400:
-                        raise InputError(f"{current}: HTTP {response.status_code}")
-                    data = _read_capped(response, current, deadline)
+                        raise HTTPStatusError(f"{current}: HTTP {response.status_code}",
+                                              response.status_code,
+                                              retry_after_seconds(
+                                                  response.headers.get("retry-after")))
+                    data = _read_capped(response, current, deadline, cap, read_timeout, total)
                     content_type = response.headers.get("content-type", "")
                     return Fetched(str(response.url), content_type.split(";")[0].strip().lower(),
-                                   data)
+                                   data, response.status_code, *validators)
             except httpx.TimeoutException as exc:
                 if time.monotonic() >= deadline - 0.05:
-                    raise _too_slow(url) from exc
+                    raise _too_slow(url, total) from exc
                 raise InputError(f"{current}: fetch failed ({type(exc).__name__}: no answer "
-                                 f"within {limits.URL_READ_TIMEOUT_S:g} s)") from exc
+                                 f"within {read_timeout:g} s)") from exc
             except httpx.HTTPError as exc:
                 raise InputError(f"{current}: fetch failed ({type(exc).__name__}: {exc})") from exc
     raise InputError(f"{url}: more than {limits.URL_MAX_REDIRECTS} redirects")
 
 
-def _timeout(deadline: float, url: str):
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or an HTTP date).
+
+    >>> retry_after_seconds("120"), retry_after_seconds(None), retry_after_seconds("soon")
+    (120.0, None, None)
+    >>> retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT")  # in the past: no wait
+    0.0
+    """
+    from email.utils import parsedate_to_datetime
+
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment is None:
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def _timeout(deadline: float, url: str, read_timeout: float, total: float):
     """Each wait for bytes: the read timeout, or less when the whole fetch is due sooner."""
     import httpx
 
     left = deadline - time.monotonic()
     if left <= 0:
-        raise _too_slow(url)
-    return httpx.Timeout(min(limits.URL_READ_TIMEOUT_S, left))
+        raise _too_slow(url, total)
+    return httpx.Timeout(min(read_timeout, left))
 
 
-def _too_slow(url: str) -> TooSlow:
-    return TooSlow(f"{url}: took longer than {limits.URL_TOTAL_SECONDS:g} s "
-                    "(the most one URL may take)")
+def _too_slow(url: str, total: float) -> TooSlow:
+    return TooSlow(f"{url}: took longer than {total:g} s (the most one URL may take)")
 
 
-def _read_capped(response, url: str, deadline: float) -> bytes:
-    limit = limits.URL_MAX_BYTES
+def _read_capped(response, url: str, deadline: float, limit: int, read_timeout: float,
+                 total: float) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise TooLarge(f"{url}: response of {int(declared)} bytes, more than "
@@ -222,11 +274,11 @@ def _read_capped(response, url: str, deadline: float) -> bytes:
         chunks.append(chunk)
         left = deadline - time.monotonic()
         if left <= 0:
-            raise _too_slow(url)
+            raise _too_slow(url, total)
         if isinstance(timeouts, dict):
             # httpcore reads this before each wait for bytes: the next wait ends by the
             # deadline, not a whole read timeout later.
-            timeouts["read"] = min(limits.URL_READ_TIMEOUT_S, left)
+            timeouts["read"] = min(read_timeout, left)
     return b"".join(chunks)
 
 

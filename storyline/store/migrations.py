@@ -82,8 +82,15 @@ def _v5_run_status(conn: Connection) -> None:
         "UPDATE ingest_runs SET status = 'finished' WHERE finished_at IS NOT NULL"))
 
 
+def _v6_watched_feeds(conn: Connection) -> None:
+    # ``storyline watch``: the state of each polled source, the entries it has taken, and
+    # the robots.txt rules of the hosts it fetches from.
+    schema.metadata.create_all(conn, tables=[schema.feeds, schema.feed_entries,
+                                             schema.robots_rules])
+
+
 STEPS: list[Step] = [_v1_base, _v2_analyses, _v3_digests, _v4_live_stories_index,
-                     _v5_run_status]
+                     _v5_run_status, _v6_watched_feeds]
 LATEST = len(STEPS)
 
 

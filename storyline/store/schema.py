@@ -113,3 +113,47 @@ digests = Table(
     Column("data", LargeBinary, nullable=False),  # compressed JSON of model.Digest
     Column("computed_at", DateTime(timezone=True)),
 )
+
+# Sources that ``storyline watch`` polls (feeds and sitemaps), with what it knows of each:
+# the validators for conditional requests, when it fetched last, how it went, and when the
+# source is due again (later after errors: exponential backoff). Added by migration 6.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", String(40), primary_key=True),  # sha1 of the URL (URLs can be long)
+    Column("url", Text, nullable=False),
+    Column("title", Text),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("last_fetch", DateTime(timezone=True)),
+    Column("last_success", DateTime(timezone=True)),
+    Column("last_status", String(32)),  # "200", "304", "error"
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("error_count", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("next_due", DateTime(timezone=True)),
+    Column("entries_seen", Integer, nullable=False, default=0),
+    Column("articles_stored", Integer, nullable=False, default=0),
+)
+
+# Entries of a watched source already taken (their page fetched, or their feed text used):
+# never fetched again. ``entry`` is a sha1 of the entry's guid, else its link.
+feed_entries = Table(
+    "feed_entries",
+    metadata,
+    Column("feed_id", String(40), primary_key=True),
+    Column("entry", String(40), primary_key=True),
+    Column("article_id", String(64)),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+# robots.txt of each host watch fetched from, kept a day so that ``watch --once`` from cron
+# does not ask for it on every run. Added by migration 6.
+robots_rules = Table(
+    "robots_rules",
+    metadata,
+    Column("host", String(300), primary_key=True),  # "https://example.org:8443"
+    Column("body", Text),  # None: no rules (or unreadable, see error)
+    Column("error", Text),  # why it could not be read (then everything is forbidden for now)
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+)
