@@ -65,7 +65,10 @@ PAIRS: dict[str, tuple[Callable, float]] = {
 # two is scored with the model that saw neither).
 HELD_OUT: tuple[tuple[str, ...], ...] = (("duc2003",), ("multinews",), ("duc2003", "multinews"))
 JOIN_BARS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-MERGE_MARGIN = 0.15  # the merge bar sits this far above the join bar (at most 0.95)
+# Merges: the model is fitted on article-story decisions, and a wrong merge mixes two whole
+# stories, so a merge needs a probability of at least MERGE_BAR (and above the join bar).
+MERGE_MARGIN = 0.15
+MERGE_BAR = 0.9
 PRECISION_FLOOR = 0.95  # bars whose mean B-cubed precision falls below are not chosen
 
 
@@ -208,7 +211,16 @@ def fit(parts: dict[str, tuple[Rows, float]], trained_on: Sequence[str]) -> Deci
     model.fit((x - mean) / scale, y, sample_weight=w)
     return Decision(names=FEATURES, mean=tuple(map(float, mean)), scale=tuple(map(float, scale)),
                     coef=tuple(map(float, model.coef_[0])), intercept=float(model.intercept_[0]),
-                    join_bar=0.5, merge_bar=0.5 + MERGE_MARGIN, trained_on=tuple(trained_on))
+                    join_bar=0.5, merge_bar=merge_bar(0.5), trained_on=tuple(trained_on))
+
+
+def merge_bar(join_bar: float) -> float:
+    """The bar a merge must clear, given the join bar.
+
+    >>> merge_bar(0.5), merge_bar(0.8)
+    (0.9, 0.95)
+    """
+    return round(min(0.99, max(MERGE_BAR, join_bar + MERGE_MARGIN)), 4)
 
 
 def score_online(decision: Decision, stream: Stream):
@@ -222,7 +234,7 @@ def choose_bars(decision: Decision, streams: Sequence[Stream], say) -> Decision:
     """The join bar with the best mean B-cubed F1 on ``streams`` (precision-first)."""
     best, best_key = decision, None
     for bar in JOIN_BARS:
-        trial = replace(decision, join_bar=bar, merge_bar=min(0.95, bar + MERGE_MARGIN))
+        trial = replace(decision, join_bar=bar, merge_bar=merge_bar(bar))
         scores = [score_online(trial, s) for s in streams]
         p = float(np.mean([s.precision for s in scores]))
         f1 = float(np.mean([s.f1 for s in scores]))
