@@ -246,11 +246,14 @@ class OnlineClusterer:
         """What speaks for ``article`` joining ``candidate`` (``others``: the rest judged)."""
         rival = max((c.blend for c in others if c is not candidate), default=self.params.floor)
         state = candidate.state
+        names = shared_count(article.entity_ids, state.entity_ids)
+        words = shared_count(article.word_ids, state.word_ids)
         return Evidence(candidate.dense, candidate.words, candidate.entities,
-                        candidate.statements, candidate.gap, state.size,
-                        shared_count(article.entity_ids, state.entity_ids),
+                        candidate.statements, candidate.gap, state.size, names,
                         title_overlap(article.headline, state.title), candidate.blend,
-                        candidate.blend - rival)
+                        candidate.blend - rival,
+                        names / len(article.entity_ids) if len(article.entity_ids) else 0.0,
+                        words / len(article.word_ids) if len(article.word_ids) else 0.0)
 
     def _decide(self, article: ArticleFeatures, candidates: list[Candidate]
                 ) -> tuple[StoryState | None, float]:
@@ -284,13 +287,17 @@ class OnlineClusterer:
         overlap = (statement_overlap(a.statements, b.statements)
                    if a.statements is not None and b.statements is not None
                    and len(a.statements) and len(b.statements) else None)
+        small, large = (a, b) if a.size <= b.size else (b, a)
+        names = shared_count(small.entity_ids, large.entity_ids)
+        words = shared_count(small.word_ids, large.word_ids)
         return Evidence(float(np.dot(a.centroid, b.centroid)),
                         sorted_dot(a.word_ids, a.word_w, b.word_ids, b.word_w),
                         sorted_dot(a.entity_ids, a.entity_w, b.entity_ids, b.entity_w),
                         overlap, span_gap_days(a.first, a.last, b.first, b.last),
-                        max(a.size, b.size), shared_count(a.entity_ids, b.entity_ids),
-                        title_overlap(a.title, b.title), similarity,
-                        similarity - self.params.floor)
+                        large.size, names, title_overlap(small.title, large.title),
+                        similarity, similarity - self.params.floor,
+                        names / len(small.entity_ids) if len(small.entity_ids) else 0.0,
+                        words / len(small.word_ids) if len(small.word_ids) else 0.0)
 
     def _merge_neighbours(self, state: StoryState, moment: float | None,
                           near: list[str] | None = None) -> StoryState:

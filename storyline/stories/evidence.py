@@ -28,6 +28,7 @@ FEATURES = (
     "dense", "words", "entities", "statements", "no_statements", "gap", "log_gap", "undated",
     "log_size", "log_shared_names", "one_shared_name", "no_shared_name", "title_words",
     "blend", "margin", "words_x_entities", "statements_x_words", "dense_x_words",
+    "names_known", "words_known",
 )
 GAP_CAP_DAYS = 30.0
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -50,7 +51,11 @@ class Evidence:
     shared_entities: int  # distinct names the two have in common
     title_words: float  # share of the headline's content words in the story's title
     blend: float  # the blended similarity (``similarity.blend``) the candidates are ranked by
-    margin: float  # blend minus the best blend of the other candidates (1.0: no other)
+    margin: float  # blend minus the best blend of the other candidates (or of the floor)
+    # Novelty, as first-story detection measures it: the share of the article's names and
+    # words the story already has (a new event on a known subject brings new names).
+    names_known: float = 0.0
+    words_known: float = 0.0
 
 
 def vector(e: Evidence) -> np.ndarray:
@@ -63,7 +68,7 @@ def vector(e: Evidence) -> np.ndarray:
         math.log(max(e.size, 1)), math.log1p(e.shared_entities),
         float(e.shared_entities == 1), float(e.shared_entities == 0), e.title_words,
         e.blend, max(-1.0, min(1.0, e.margin)), math.sqrt(max(e.words, 0.0) * max(e.entities, 0.0)),
-        statements * e.words, e.dense * e.words,
+        statements * e.words, e.dense * e.words, e.names_known, e.words_known,
     ], np.float64)
 
 
