@@ -13,11 +13,11 @@ import numpy as np
 
 from storyline.stories import decision as decisions
 from storyline.stories.cluster import OnlineClusterer, Params, cluster_bulk
+from storyline.stories.decision import model_name
 from storyline.stories.features import ArticleFeatures, quantize
 from storyline.stories.index import EXACT_UP_TO, StoryIndex
 from storyline.stories.similarity import DAY
 from storyline.stories.state import StoryState
-from storyline.stories.train import model_name
 
 DIM = 16
 START = datetime(2025, 3, 1, tzinfo=UTC)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from test_stories_cluster import article, stream
 
+from storyline.evaluate.train_stories import Rows, fit, merge_bar, policy_rows, replay_rows
 from storyline.stories.evidence import FEATURES
-from storyline.stories.train import Rows, fit, merge_bar, policy_rows, replay_rows
 
 
 def _gold(items, per_event):

@@ -3,7 +3,7 @@
 Labelled event clusters are fed in stream order (DUC 2003 by publication date; Multi-News,
 which has no dates, in a fixed shuffled order; and both interleaved). Each data set is
 scored with the decision model fitted without it (``storyline/stories/models/
-decision-without-<set>.json``, built by ``python -m storyline.stories.train``): the
+decision-without-<set>.json``, built by ``python -m storyline.evaluate.train_stories``): the
 "held out" rows, the only ones that count. Beside them, in the same command: the shipped
 model (which saw the data: "in-sample"), the hand-set blend rule it replaced, single-pass
 TF-IDF (each article joins the most similar story by TF-IDF cosine over words when it
@@ -44,7 +44,7 @@ def eval_stories(
     from storyline.evaluate import clusters
     from storyline.evaluate.stories_eval import HELD_OUT_ONLINE, evaluate
     from storyline.stories import decision as decisions
-    from storyline.stories.train import model_name
+    from storyline.stories.decision import model_name
 
     chosen = dataset or list(SETS)
     for name in chosen:

@@ -1,7 +1,7 @@
 """The learned join decision: how likely an article (or story) is to belong to a story.
 
 A logistic model over :func:`storyline.stories.evidence.vector`, fitted by
-``python -m storyline.stories.train`` on labelled data under ../shared/data and shipped as
+``python -m storyline.evaluate.train_stories`` on labelled data under ../shared/data and shipped as
 plain numbers (``storyline/stories/models/*.json``, a few KB), loaded offline. An article
 joins its best candidate only when the probability clears ``join_bar``; two stories merge
 only when theirs clears the higher ``merge_bar``: a wrong join costs more than a split.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -70,11 +71,20 @@ class Decision:
                        trained_on=tuple(data.get("trained_on", ())))
         if decision.names != FEATURES:
             raise ValueError("decision model: its features are not this storyline's "
-                             "(rebuild it: python -m storyline.stories.train)")
+                             "(rebuild it: python -m storyline.evaluate.train_stories)")
         return decision
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+
+
+def model_name(without: Sequence[str] = ()) -> str:
+    """The file of the decision fitted without the sets ``without``.
+
+    >>> model_name(), model_name(["multinews", "duc2003"])
+    ('decision.json', 'decision-without-duc2003-multinews.json')
+    """
+    return f"decision-without-{'-'.join(sorted(without))}.json" if without else "decision.json"
 
 
 def models_dir() -> Path:
@@ -90,8 +100,8 @@ def load(name: str = SHIPPED) -> Decision:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: decision model not found (rebuild it: "
-                                "python -m storyline.stories.train)") from None
+                                "python -m storyline.evaluate.train_stories)") from None
     return Decision.from_json(data)
 
 
-__all__ = ["SHIPPED", "Decision", "load", "models_dir"]
+__all__ = ["SHIPPED", "Decision", "load", "model_name", "models_dir"]

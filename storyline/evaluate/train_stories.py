@@ -1,6 +1,6 @@
-"""Fit the join decision from labelled data: ``python -m storyline.stories.train``.
+"""Fit the join decision from labelled data: ``python -m storyline.evaluate.train_stories``.
 
-    python -m storyline.stories.train [--data ../shared/data] [--out storyline/stories/models]
+    python -m storyline.evaluate.train_stories [--data ../shared/data] [--out FOLDER]
 
 Writes ``decision.json`` (fitted on every set) and one ``decision-without-<set>.json`` per
 evaluation set (DUC 2003, Multi-News), the leave-one-data-set-out models that
@@ -39,7 +39,7 @@ from storyline.evaluate.bcubed import bcubed
 from storyline.evaluate.clusters import LabelledArticles, MissingData
 from storyline.evaluate.feature_cache import cached_features, default_cache_dir
 from storyline.stories.cluster import OnlineClusterer, Params
-from storyline.stories.decision import Decision, models_dir
+from storyline.stories.decision import Decision, model_name, models_dir
 from storyline.stories.evidence import FEATURES, vector
 from storyline.stories.features import ArticleFeatures
 from storyline.stories.state import StoryState, posix
@@ -248,15 +248,6 @@ def choose_bars(decision: Decision, streams: Sequence[Stream], say) -> Decision:
     return best
 
 
-def model_name(without: Sequence[str] = ()) -> str:
-    """The file of the decision fitted without the sets ``without``.
-
-    >>> model_name(), model_name(["multinews", "duc2003"])
-    ('decision.json', 'decision-without-duc2003-multinews.json')
-    """
-    return f"decision-without-{'-'.join(sorted(without))}.json" if without else "decision.json"
-
-
 def train(streams: dict[str, Stream], pair_sets: dict[str, tuple[Rows, float]],
           without: Sequence[str], say) -> Decision:
     """The decision fitted on every set but those in ``without``, bars chosen on the rest."""
@@ -300,7 +291,7 @@ def load_pairs(data: Path, cache: Path | None, say) -> dict[str, tuple[Rows, flo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m storyline.stories.train",
+    parser = argparse.ArgumentParser(prog="python -m storyline.evaluate.train_stories",
                                      description="Fit storyline's join decision.")
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=models_dir())
