@@ -32,6 +32,7 @@ import os
 import resource
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -136,7 +137,11 @@ def main() -> None:
                         "real sentence vectors")
     parser.add_argument("--baseline-articles", type=int, default=10_000,
                         help="articles the brute-force baseline assigns (0: none)")
+    parser.add_argument("--hand-set", action="store_true",
+                        help="decide with the hand-set blend threshold instead of the learned "
+                        "decision model (the rule before issue 14), for comparison")
     args = parser.parse_args()
+    chosen = Params(decision=None) if args.hand_set else Params()
     if args.shortlist_check:
         shortlist_check()
         return
@@ -148,12 +153,12 @@ def main() -> None:
           f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, "
           f"cores={os.cpu_count()}", flush=True)
     base_rss = rss_mb()
-    ours = run("storyline", features, gold, marks, Params(), base_rss)
+    ours = run("storyline", features, gold, marks, chosen, base_rss)
     n_base = min(args.baseline_articles, len(features))
     if n_base:
         first = features[:n_base]
         base = run("baseline: every open story scored", first,
-                   {f.id: gold[f.id] for f in first}, [n_base], Params(candidates=10**9),
+                   {f.id: gold[f.id] for f in first}, [n_base], replace(chosen, candidates=10**9),
                    base_rss)
         ours_first = ours["per_article"][:n_base].mean()
         print(f"\nsame run, first {n_base:,} articles: storyline "

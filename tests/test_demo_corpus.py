@@ -136,3 +136,28 @@ def test_demo_command_prints_the_outlets(tmp_path, articles):
     assert result.returncode == 0, result.stderr[-2000:]
     for outlet in {a.source for a in articles}:
         assert outlet in result.stdout, outlet
+
+
+@pytest.fixture(scope="module")
+def demo_features(request, articles):
+    """Story features of the demo corpus, computed once per machine (pytest's cache folder
+    keeps them, keyed by the texts and the sentence encoder)."""
+    from storyline.evaluate.feature_cache import cached_features
+
+    folder = Path(request.config.cache.mkdir("storyline-demo-features"))
+    return cached_features(articles, folder, name="demo corpus")
+
+
+def test_demo_stories_are_exactly_its_nine_events(articles, demo_features):
+    """README: 9 events, among them two people called Alvarez (an embezzlement trial and a
+    marathon win) in one city: online assignment in publication order, with the shipped
+    decision model, must give each event its own story and nothing else (B-cubed 1.0)."""
+    from storyline.evaluate.bcubed import bcubed
+    from storyline.stories.cluster import OnlineClusterer, publication_order
+
+    clusterer = OnlineClusterer()
+    clusterer.add_all(publication_order(demo_features))
+    gold = {a.id: a.extra["event"] for a in articles}
+    scores = bcubed(clusterer.assignments(), gold)
+    assert len(set(gold.values())) == 9
+    assert (scores.precision, scores.recall) == (1.0, 1.0), scores

@@ -6,11 +6,14 @@ the articles share.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from storyline.stories import decision as decisions
 from storyline.stories.cluster import OnlineClusterer, Params, cluster_bulk
+from storyline.stories.decision import model_name
 from storyline.stories.features import ArticleFeatures, quantize
 from storyline.stories.index import EXACT_UP_TO, StoryIndex
 from storyline.stories.similarity import DAY
@@ -89,7 +92,9 @@ def test_a_story_closes_after_its_window():
 
 
 def test_two_stories_that_turn_out_to_be_one_are_merged():
-    clusterer = OnlineClusterer(Params(threshold=0.99, merge_threshold=0.3), dim=DIM)
+    """The hand-set rule (no decision model): a high join threshold, a lower merge one."""
+    clusterer = OnlineClusterer(Params(threshold=0.99, merge_threshold=0.3, decision=None),
+                                dim=DIM)
     a = [article(i, 2, i * 0.1) for i in range(4)]
     for f in a:
         clusterer.add(f)
@@ -102,6 +107,22 @@ def test_two_stories_that_turn_out_to_be_one_are_merged():
     merged = [s for s in changes.stories if s.id == gone][0]
     assert merged.merged_into == into
     assert {clusterer.story_of(f.id) for f in a} <= set(clusterer.stories)
+
+
+def test_with_a_model_merges_need_their_own_bar():
+    """A decision whose join bar no article can clear keeps every article alone; the
+    merge sweep then merges only where the model's probability clears the merge bar."""
+    shipped = decisions.load()
+    never_join = replace(shipped, join_bar=1.01, merge_bar=0.5)
+    clusterer = OnlineClusterer(Params(decision=never_join, merge_threshold=0.0), dim=DIM)
+    for f in [article(i, 2, i * 0.1) for i in range(4)]:
+        clusterer.add(f)
+    assert len(set(clusterer.assignments().values())) == 4
+    assert clusterer.merge_sweep() > 0
+    strict = OnlineClusterer(Params(decision=replace(never_join, merge_bar=1.01)), dim=DIM)
+    for f in [article(i, 2, i * 0.1) for i in range(4)]:
+        strict.add(f)
+    assert strict.merge_sweep() == 0
 
 
 def unit(v: np.ndarray) -> np.ndarray:
@@ -140,11 +161,48 @@ def test_a_shared_statement_joins_and_no_common_statement_keeps_apart():
     decisions = {}
     for name, rows, lead in [("unlike leads, a shared statement", shared, unlike),
                              ("alike leads, no common statement", other, alike)]:
-        clusterer = OnlineClusterer(dim=DIM)
+        clusterer = OnlineClusterer(Params(decision=None), dim=DIM)  # the blend's own rule
         decisions[name] = clusterer.add(first) == clusterer.add(
             reported("second", words, entities, rows, lead))
     assert decisions == {"unlike leads, a shared statement": True,
                          "alike leads, no common statement": False}
+
+
+def test_one_shared_name_alone_never_joins_and_agreeing_evidence_does():
+    """The shipped decision: two reports that share only a name (the demo's two people
+    called Alvarez) stay apart even with alike leads on the same day; a report that shares
+    words, names and a statement with the story joins it. (The demo corpus test shows the
+    real case, which the hand-set blend got wrong.)"""
+    rng = np.random.default_rng(11)
+    said = np.vstack([unit(rng.normal(size=DIM)) for _ in range(3)])
+    other = np.vstack([unit(v - (v @ said.T) @ said) for v in rng.normal(size=(3, DIM))])
+    lead = unit(np.ones(DIM))
+    day = START
+    first = reported("trial", list(range(1, 13)), [10, 11, 12], said, lead)
+    first.published = day
+    alike = unit(lead + 0.9 * unit(rng.normal(size=DIM)))  # leads of one city's news
+    name_only = reported("marathon", list(range(50, 62)), [10, 40, 41], other, alike)
+    name_only.published = day
+    follow_up = reported("verdict", list(range(1, 10)) + [70, 71], [10, 11, 12],
+                         np.vstack([said[1], other[0]]), lead)
+    follow_up.published = day + timedelta(days=1)
+    clusterer = OnlineClusterer(dim=DIM)
+    trial = clusterer.add(first)
+    assert clusterer.add(name_only) != trial
+    assert clusterer.add(follow_up) == trial
+
+
+def test_shipped_decisions_load_and_say_what_they_saw():
+    """The held-out models never saw the set they are scored on; merges need more than
+    joins."""
+    shipped = decisions.load()
+    assert {"duc2003", "multinews"} <= set(shipped.trained_on)
+    for held in (["duc2003"], ["multinews"], ["duc2003", "multinews"]):
+        model = decisions.load(model_name(held))
+        assert not set(held) & set(model.trained_on), model.trained_on
+        assert model.trained_on
+    for model in (shipped, decisions.load(model_name(["duc2003"]))):
+        assert 0.0 < model.join_bar < model.merge_bar <= 1.0
 
 
 def test_state_survives_storage_bit_for_bit():

@@ -96,3 +96,39 @@ def _labelled(name: str, articles: list[Article], prefix: str) -> LabelledArticl
         out.articles.append(article)
         out.gold[article.id] = prefix + str(article.extra["cluster"])
     return out
+
+
+def duc2006(data: Path) -> LabelledArticles:
+    """DUC 2006 topic clusters (50 topics, 25 articles each), in publication order.
+
+    Topics are subjects followed for months or years, not single events: weak labels.
+    """
+    from storyline.ingest.datasets import read_duc_folder
+
+    folder = Path(data) / "duc2006" / "docs"
+    if not folder.is_dir():
+        raise MissingData(f"{folder}: DUC 2006 documents not found")
+    articles = _articles(read_duc_folder(folder))
+    articles.sort(key=lambda a: (a.published is None, a.published or 0, a.id))
+    return _labelled("DUC 2006", articles, prefix="duc6:")
+
+
+def timeline17(data: Path, per_folder: int = 24, seed: int = SEED) -> LabelledArticles:
+    """A fixed sample of Timeline17 (``per_folder`` articles of each topic-outlet folder),
+    in publication order, labelled by topic ("bpoil", "H1N1", ...): coarse labels, since
+    one topic holds many events over months."""
+    from storyline.ingest.datasets import read_timeline17
+
+    folder = Path(data) / "timeline17"
+    if not folder.is_dir():
+        raise MissingData(f"{folder}: Timeline17 not found")
+    rng = random.Random(seed)
+    articles: list[Article] = []
+    for topic in sorted(p for p in folder.iterdir() if (p / "InputDocs").is_dir()):
+        items = _articles(read_timeline17(topic))
+        picked = rng.sample(items, min(per_folder, len(items)))
+        for article in picked:
+            article.extra["cluster"] = topic.name.rsplit("_", 1)[0].lower()
+        articles.extend(picked)
+    articles.sort(key=lambda a: (a.published is None, a.published or 0, a.id))
+    return _labelled("Timeline17", articles, prefix="t17:")
