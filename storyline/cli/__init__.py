@@ -22,5 +22,6 @@ from storyline.cli import stories_cmd
 from storyline.cli import eval_stories
 from storyline.cli import eval_stance
 from storyline.cli import stance_cmd
+from storyline.cli import eval_update
 
 __all__ = ["app", "main"]
