@@ -69,6 +69,19 @@ def show(
     output: FormatOption = OutputFormat.text,
     summary: Annotated[bool, typer.Option(help="Include the story's summary "
                                           "(runs the analysis).")] = True,
+    # -- issue 21: update summaries and the outlet view (storyline/cli/show_updates.py) --
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Only what articles published after this date (YYYY-MM-DD: after "
+        "that day) add: an update summary instead of the full one.",
+        show_default=False)] = None,
+    since_last: Annotated[bool, typer.Option(
+        "--since-last", help="Only what arrived since the last 'show' of this story on this "
+        "store (every show is remembered in the store).")] = False,
+    outlets: Annotated[bool, typer.Option(
+        "--outlets", help="Outlet by outlet: headline and first report of each, who "
+        "reported first, republications, and which outlet carries which statement.")]
+    = False,
+    # -- end issue 21 --
 ) -> None:
     """Print one story: title, outlets, dates, key entities, summary, timeline and articles."""
     store = open_store_or_fail(db)
@@ -77,15 +90,30 @@ def show(
         fail(f"story {story_id}: no such story (or the prefix is not unique); "
              "see storyline stories")
     rows = store.get_articles(story.articles)
-    digest = _digest(store, story.id) if summary else None
+    # -- issue 21: an update replaces the full summary; the outlet view needs the digest --
+    from storyline.cli import show_updates
+
+    update = show_updates.story_update(store, story, rows, since=since, since_last=since_last)
+    want_digest = (summary and update is None) or outlets
+    # -- end issue 21 --
+    digest = _digest(store, story.id) if want_digest else None
+    # -- issue 21 --
+    view = show_updates.outlet_view(store, story.id, digest) if outlets else None
+    # -- end issue 21 --
     if output is OutputFormat.json:
         value = {**story.to_json(), "size": len(rows),
                  "articles": [r.article.to_json() for r in rows]}
         for item in value["articles"]:
             item.pop("text", None)
-        if digest is not None:
+        if digest is not None and update is None and summary:
             value["summary"] = [c.to_json() for c in digest.summary]
             value["timeline"] = [entry.to_json() for entry in digest.timeline]
+        # -- issue 21 --
+        if update is not None:
+            value["update"] = show_updates.update_json(update)
+        if view is not None:
+            value["outlets"] = view.to_json()
+        # -- end issue 21 --
         print_json(value)
         return
     out.print(f"[bold]{safe(story.title or '(untitled)')}[/bold]")
@@ -96,8 +124,15 @@ def show(
         out.print("outlets: " + safe(", ".join(story.sources)))
     if story.entities:
         out.print("key entities: " + safe(", ".join(story.entities)))
-    if digest is not None:
+    if digest is not None and update is None and summary:
         _print_digest(digest, {r.article.id: r.article for r in rows})
+    # -- issue 21 --
+    if update is not None:
+        show_updates.print_update(update, {r.article.id: r.article for r in rows},
+                                  since_last=since_last)
+    if view is not None:
+        show_updates.print_outlets(view)
+    # -- end issue 21 --
     out.print("")
     table = Table("published", "outlet", "title", "id", box=None, pad_edge=False)
     for row in rows:
