@@ -7,7 +7,6 @@ Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from importlib import resources
@@ -16,8 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 from test_serve_browser import ARGS, ARTIFACTS, CHROMIUM, free_port
+from updates_support import FIRST, SECOND, write_rows
 
-from storyline.ingest.jsonl import read_jsonl
+from storyline.ingest.jsonl import readwrite_rows
 from storyline.ingest.runner import ingest_paths
 from storyline.model import Citation, Digest
 from storyline.serve import ServeConfig, create_app
@@ -29,35 +29,6 @@ pytestmark = pytest.mark.browser
 CORPUS = Path(str(resources.files("storyline.demo") / "articles.jsonl"))
 FLOOD_WIRE = "https://northgatewire.example/2025/03/10/lake-harmon-floods-brandon-millbrook"
 REPUBLISHERS = ("Harbor Ledger", "Valecrest Times", "Riverside Courier")
-
-FIRST = [
-    ("Carrow Weekly", "2031-04-08T08:00:00Z",
-     "The Brennick Dam on the river Orla broke early on Monday and flooded the town of "
-     "Carrowmere. At least fourteen people were killed, the regional police said. About "
-     "3,000 residents were taken to emergency shelters in schools and sports halls."),
-    ("North Wire", "2031-04-08T10:00:00Z",
-     "Floodwater from the broken Brennick Dam swept through Carrowmere on Monday morning. "
-     "Police said at least fourteen people died in the flood in Carrowmere. Thousands of "
-     "residents spent the night in emergency shelters set up in local schools."),
-]
-SECOND = [
-    ("Vale Times", "2031-04-09T09:00:00Z",
-     "The Brennick Dam gave way early on Monday, and the water flooded Carrowmere, police "
-     "said. An independent inquiry will examine why the gate of the Brennick Dam failed, the "
-     "interior ministry said on Tuesday."),
-    ("Harbor Post", "2031-04-09T11:00:00Z",
-     "The European Union offered twenty million euros in emergency aid to rebuild homes and "
-     "bridges in Carrowmere after the Brennick Dam flood. An inquiry into the failure of the "
-     "dam gate was announced by the interior ministry."),
-]
-
-
-def _jsonl(path: Path, rows) -> Path:
-    path.write_text("".join(json.dumps({"source": s, "published": p, "text": t,
-                                        "title": t.split(".")[0][:60]}) + "\n"
-                            for s, p, t in rows), encoding="utf-8")
-    return path
-
 
 def _serve(app):
     import uvicorn
@@ -94,7 +65,7 @@ def dam(tmp_path_factory):
     folder = tmp_path_factory.mktemp("dam")
     url = f"sqlite:///{folder / 'store.db'}"
     store = open_store(url)
-    ingest_paths(store, [_jsonl(folder / "first.jsonl", FIRST)], assigner=make_assigner(store))
+    ingest_paths(store, [write_rows(folder / "first.jsonl", FIRST)], assigner=make_assigner(store))
     app = create_app(ServeConfig(db_url=url, cache_seconds=0, digest_wait=120), store=store)
     srv, thread, base = _serve(app)
     yield store, folder, base
@@ -118,7 +89,7 @@ def test_new_since_your_last_visit_after_a_second_ingest(dam, browser):
     assert page.locator("#new-since").is_hidden()  # a first visit: nothing to compare with
     assert page.evaluate(f"localStorage.getItem('storyline.visit.{story.id}')")
 
-    ingest_paths(store, [_jsonl(folder / "second.jsonl", SECOND)],
+    ingest_paths(store, [write_rows(folder / "second.jsonl", SECOND)],
                  assigner=make_assigner(store))
     (after,) = store.list_stories()
     assert after.id == story.id and len(after.articles) == 4
@@ -150,7 +121,7 @@ def demo(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'store.db'}"
     store = open_store(url)
     ingest_paths(store, [CORPUS])
-    flood = [a for a in read_jsonl(CORPUS) if a.extra["event"] == "lake-harmon-flood"]
+    flood = [a for a in readwrite_rows(CORPUS) if a.extra["event"] == "lake-harmon-flood"]
     rows = store.get_articles([a.id for a in flood])
     originals = [r.article for r in rows if not r.duplicate_of]
     with store.begin() as conn:
