@@ -17,7 +17,7 @@ from sqlalchemy import insert
 from test_serve_browser import ARGS, ARTIFACTS, CHROMIUM, free_port
 from updates_support import FIRST, SECOND, write_rows
 
-from storyline.ingest.jsonl import readwrite_rows
+from storyline.ingest.jsonl import read_jsonl
 from storyline.ingest.runner import ingest_paths
 from storyline.model import Citation, Digest
 from storyline.serve import ServeConfig, create_app
@@ -121,7 +121,7 @@ def demo(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'store.db'}"
     store = open_store(url)
     ingest_paths(store, [CORPUS])
-    flood = [a for a in readwrite_rows(CORPUS) if a.extra["event"] == "lake-harmon-flood"]
+    flood = [a for a in read_jsonl(CORPUS) if a.extra["event"] == "lake-harmon-flood"]
     rows = store.get_articles([a.id for a in flood])
     originals = [r.article for r in rows if not r.duplicate_of]
     with store.begin() as conn:
@@ -168,7 +168,7 @@ def test_outlet_matrix_on_the_demo_flood_story(demo, browser):
 
     def marks(row: int) -> dict[str, str]:
         found = {}
-        cells = section.locator(f"svg.matrix circle[data-row='{row}']")
+        cells = section.locator(f"svg.matrix rect[data-row='{row}']")
         for i in range(cells.count()):
             cell = cells.nth(i)
             found[cell.get_attribute("data-outlet")] = cell.get_attribute("class").split()[-1]

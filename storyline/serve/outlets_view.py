@@ -46,7 +46,7 @@ class Matrix:
     width: int
     height: int
     header: float
-    radius: float
+    half: float  # half the side of a cell's square mark
     columns: list[Column]
     rows: list[Row]
 
