@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -130,7 +130,3 @@ def remember_visit(store, story_id: str, seq: int) -> None:
         done = conn.execute(update(meta).where(meta.c.key == key).values(value=value))
         if done.rowcount == 0:
             conn.execute(insert(meta).values(key=key, value=value))
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
