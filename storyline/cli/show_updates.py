@@ -3,11 +3,67 @@ and how each outlet covered it. ``stories_cmd.show`` calls these."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from storyline.cli.app import err, fail, out
 from storyline.cli.terminal import plain, safe
+
+
+@dataclass(slots=True)
+class ShowExtras:
+    """What ``--since``/``--since-last`` and ``--outlets`` add to ``storyline show``."""
+
+    store: Any
+    story: Any
+    update: Any = None  # story_updates.StoryUpdate, when asked for
+    outlets: bool = False
+    since_last: bool = False
+    _view: Any = None
+
+    @classmethod
+    def read(cls, store, story, *, since: str | None, since_last: bool,
+             outlets: bool) -> ShowExtras:
+        """The update asked for (this look is remembered for ``--since-last``)."""
+        rows = store.get_articles(story.articles)
+        update = story_update(store, story, rows, since=since, since_last=since_last)
+        return cls(store, story, update, outlets, since_last)
+
+    def view(self, digest):
+        """The outlet view (None unless ``--outlets``); builds the digest when not given."""
+        if not self.outlets:
+            return None
+        if self._view is None:
+            self._view = outlet_view(self.store, self.story.id,
+                                     digest if digest is not None else self._digest())
+        return self._view
+
+    def _digest(self):
+        from storyline.digest.compose import build_digest
+
+        try:
+            return build_digest(self.store, self.story.id)
+        except Exception as exc:  # noqa: BLE001 - the outlets still show without statements
+            err.print(f"storyline: statements unavailable: {exc}", markup=False,
+                      highlight=False)
+            return None
+
+    def to_json(self, digest) -> dict[str, Any]:
+        value: dict[str, Any] = {}
+        if self.update is not None:
+            value["update"] = self.update.to_json()
+        view = self.view(digest)
+        if view is not None:
+            value["outlets"] = view.to_json()
+        return value
+
+    def print(self, digest, articles: dict) -> None:
+        if self.update is not None:
+            print_update(self.update, articles, since_last=self.since_last)
+        view = self.view(digest)
+        if view is not None:
+            print_outlets(view)
 
 
 def parse_since(value: str) -> datetime:
@@ -75,10 +131,6 @@ def print_update(update, articles: dict, *, since_last: bool) -> None:
         out.print("  the new articles repeat what was already reported")
     for c in update.summary:
         out.print(f"  - {safe(c.text)}{_cites(c.sources, articles)}")
-
-
-def update_json(update) -> dict[str, Any]:
-    return update.to_json()
 
 
 def outlet_view(store, story_id: str, digest):

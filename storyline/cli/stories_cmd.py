@@ -67,8 +67,6 @@ def show(
     story_id: Annotated[str, typer.Argument(metavar="STORY", help="Story id or a unique prefix.")],
     db: DbOption = None,
     output: FormatOption = OutputFormat.text,
-    summary: Annotated[bool, typer.Option(help="Include the story's summary "
-                                          "(runs the analysis).")] = True,
     # -- issue 21: update summaries and the outlet view (storyline/cli/show_updates.py) --
     since: Annotated[str | None, typer.Option(
         "--since", help="Only what articles published after this date (YYYY-MM-DD: after "
@@ -82,6 +80,8 @@ def show(
         "reported first, republications, and which outlet carries which statement.")]
     = False,
     # -- end issue 21 --
+    summary: Annotated[bool, typer.Option(help="Include the story's summary "
+                                          "(runs the analysis).")] = True,
 ) -> None:
     """Print one story: title, outlets, dates, key entities, summary, timeline and articles."""
     store = open_store_or_fail(db)
@@ -89,31 +89,24 @@ def show(
     if story is None:
         fail(f"story {story_id}: no such story (or the prefix is not unique); "
              "see storyline stories")
-    rows = store.get_articles(story.articles)
-    # -- issue 21: an update replaces the full summary; the outlet view needs the digest --
+    # -- issue 21: an update replaces the full summary --
     from storyline.cli import show_updates
 
-    update = show_updates.story_update(store, story, rows, since=since, since_last=since_last)
-    want_digest = (summary and update is None) or outlets
+    extra = show_updates.ShowExtras.read(store, story, since=since, since_last=since_last,
+                                         outlets=outlets)
+    summary = summary and extra.update is None
     # -- end issue 21 --
-    digest = _digest(store, story.id) if want_digest else None
-    # -- issue 21 --
-    view = show_updates.outlet_view(store, story.id, digest) if outlets else None
-    # -- end issue 21 --
+    rows = store.get_articles(story.articles)
+    digest = _digest(store, story.id) if summary else None
     if output is OutputFormat.json:
         value = {**story.to_json(), "size": len(rows),
                  "articles": [r.article.to_json() for r in rows]}
         for item in value["articles"]:
             item.pop("text", None)
-        if digest is not None and update is None and summary:
+        value.update(extra.to_json(digest))  # issue 21: "update", "outlets"
+        if digest is not None:
             value["summary"] = [c.to_json() for c in digest.summary]
             value["timeline"] = [entry.to_json() for entry in digest.timeline]
-        # -- issue 21 --
-        if update is not None:
-            value["update"] = show_updates.update_json(update)
-        if view is not None:
-            value["outlets"] = view.to_json()
-        # -- end issue 21 --
         print_json(value)
         return
     out.print(f"[bold]{safe(story.title or '(untitled)')}[/bold]")
@@ -124,15 +117,9 @@ def show(
         out.print("outlets: " + safe(", ".join(story.sources)))
     if story.entities:
         out.print("key entities: " + safe(", ".join(story.entities)))
-    if digest is not None and update is None and summary:
+    if digest is not None:
         _print_digest(digest, {r.article.id: r.article for r in rows})
-    # -- issue 21 --
-    if update is not None:
-        show_updates.print_update(update, {r.article.id: r.article for r in rows},
-                                  since_last=since_last)
-    if view is not None:
-        show_updates.print_outlets(view)
-    # -- end issue 21 --
+    extra.print(digest, {r.article.id: r.article for r in rows})  # issue 21
     out.print("")
     table = Table("published", "outlet", "title", "id", box=None, pad_edge=False)
     for row in rows:
