@@ -16,7 +16,7 @@ def _show(runner, db, story, *options):
     return json.loads(result.stdout)
 
 
-def test_since_last_is_remembered_per_store_and_since_takes_a_date(tmp_path):
+def test_since_last_since_and_outlets(tmp_path):
     db = f"sqlite:///{tmp_path / 's.db'}"
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(write_rows(tmp_path / "a.jsonl", FIRST)),
@@ -49,14 +49,7 @@ def test_since_last_is_remembered_per_store_and_since_takes_a_date(tmp_path):
     assert text.exit_code == 0 and "new since 2031-04-08" in text.stdout
     assert "2 new article(s)" in text.stdout
 
-
-def test_outlets_and_bad_since(tmp_path):
-    db = f"sqlite:///{tmp_path / 's.db'}"
-    runner = CliRunner()
-    path = write_rows(tmp_path / "a.jsonl", FIRST + SECOND)
-    assert runner.invoke(app, ["ingest", str(path), "--db", db]).exit_code == 0
-    (story,) = json.loads(runner.invoke(app, ["stories", "--db", db, "--format",
-                                              "json"]).stdout)
+    # --outlets (the same store, to pay for one analysis only)
     view = _show(runner, db, story["id"], "--outlets", "--no-summary")["outlets"]
     assert view["first_reporters"] == ["Carrow Weekly"]
     assert [o["outlet"] for o in view["outlets"]] == ["Carrow Weekly", "North Wire",
@@ -66,6 +59,8 @@ def test_outlets_and_bad_since(tmp_path):
         assert set(s["outlets"].values()) <= {"reports", "republishes"}
     text = runner.invoke(app, ["show", story["id"], "--db", db, "--outlets", "--no-summary"])
     assert "reported first: Carrow Weekly" in text.stdout
+
+    # Bad input: one line naming the option and the problem.
     bad = runner.invoke(app, ["show", story["id"], "--db", db, "--since", "yesterday-ish"])
     assert bad.exit_code != 0
     assert "--since 'yesterday-ish': not a date" in bad.output
