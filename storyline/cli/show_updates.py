@@ -82,16 +82,20 @@ def parse_since(value: str) -> datetime:
 
 def story_update(store, story, rows, *, since: str | None, since_last: bool):
     """The update asked for (None when neither option was given); remembers this look."""
-    from storyline.digest import story_updates
+    from storyline.store.visits import last_visit
 
     if since is not None and since_last:
         fail("--since and --since-last: give one of them")
     newest = max((r.seq for r in rows), default=0)
     update = None
     if since is not None:
+        from storyline.digest import story_updates
+
         update = story_updates.story_update(store, story.id, since=parse_since(since))
     elif since_last:
-        last = story_updates.last_visit(store, story.id)
+        from storyline.digest import story_updates
+
+        last = last_visit(store, story.id)
         seen = {r.article.id for r in rows if last is not None and r.seq <= last}
         update = story_updates.story_update(store, story.id, seen=seen)
     _remember(store, story.id, newest)
@@ -102,12 +106,12 @@ def _remember(store, story_id: str, seq: int) -> None:
     """Remember this look; a busy or read-only store only costs the memory of it."""
     from sqlalchemy.exc import OperationalError
 
-    from storyline.digest import story_updates
     from storyline.store.errors import StoreError
+    from storyline.store.visits import remember_visit
 
     wait, store.write_wait = store.write_wait, 2.0
     try:
-        story_updates.remember_visit(store, story_id, seq)
+        remember_visit(store, story_id, seq)
     except (StoreError, OperationalError) as exc:
         err.print(f"storyline: this look was not remembered ({str(exc).splitlines()[0]})",
                   markup=False, highlight=False)

@@ -10,17 +10,12 @@ the story feeds call these; ``updates.update_summary`` does the summarizing.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-
-from storyline.digest.updates import update_summary
 from storyline.model import Article, Citation
-from storyline.store import schema
 
 UPDATE_WORDS = 100
 
@@ -52,6 +47,8 @@ def update_of(story_id: str, articles: Sequence[Article], seen: set[str], analyz
 
     ``analyzed`` (the articles' analyses, any order) is computed when not given.
     """
+    from storyline.digest.updates import update_summary
+
     new = [a.id for a in articles if a.id not in seen]
     old = [a.id for a in articles if a.id in seen]
     summary: list[Citation] = []
@@ -104,29 +101,3 @@ def updates_by_day(story_id: str, articles: Sequence[Article], analyzed, *,
         item.day = day
         out.append(item)
     return out
-
-
-# -- the last look, per store and story (``storyline show --since-last``) -----------------
-
-
-def _visit_key(story_id: str) -> str:
-    return "visit." + hashlib.sha1(story_id.encode("utf-8")).hexdigest()[:24]
-
-
-def last_visit(store, story_id: str) -> int | None:
-    """The arrival number (``seq``) of the newest article shown at the last ``show``."""
-    meta = schema.meta
-    with store.engine.connect() as conn:
-        value = conn.execute(select(meta.c.value)
-                             .where(meta.c.key == _visit_key(story_id))).scalar()
-    return int(value) if value and value.isdigit() else None
-
-
-def remember_visit(store, story_id: str, seq: int) -> None:
-    """Remember that every article of the story up to arrival number ``seq`` was shown."""
-    meta = schema.meta
-    key, value = _visit_key(story_id), str(int(seq))
-    with store.begin() as conn:
-        done = conn.execute(update(meta).where(meta.c.key == key).values(value=value))
-        if done.rowcount == 0:
-            conn.execute(insert(meta).values(key=key, value=value))
