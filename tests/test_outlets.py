@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from storyline.digest.outlets import REPORTS, REPUBLISHES, copies_of, outlet_view
+from storyline.digest.outlets import REPORTS, REPUBLISHES, outlet_view
 from storyline.ingest.jsonl import read_jsonl
 from storyline.ingest.runner import ingest_paths
 from storyline.model import Citation
+from storyline.store.copies import copies_of
 from storyline.store.database import open_store
 
 CORPUS = Path(str(resources.files("storyline.demo") / "articles.jsonl"))

@@ -13,6 +13,7 @@ from storyline.cli import eval_cmd
 from storyline.cli import eval_quotes
 from storyline.cli import eval_summarize
 from storyline.cli import eval_timeline
+from storyline.cli import eval_update
 from storyline.cli import ingest_cmd
 from storyline.cli import quotes_cmd
 from storyline.cli import serve_cmd
@@ -22,6 +23,5 @@ from storyline.cli import stories_cmd
 from storyline.cli import eval_stories
 from storyline.cli import eval_stance
 from storyline.cli import stance_cmd
-from storyline.cli import eval_update
 
 __all__ = ["app", "main"]

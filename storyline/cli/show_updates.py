@@ -138,7 +138,8 @@ def print_update(update, articles: dict, *, since_last: bool) -> None:
 
 
 def outlet_view(store, story_id: str, digest):
-    from storyline.digest.outlets import digest_statements, story_outlets
+    from storyline.digest.outlets import digest_statements
+    from storyline.store.copies import story_outlets
 
     return story_outlets(store, story_id, digest_statements(digest) if digest else [])
 

@@ -31,10 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from storyline.model import Article, Citation
-from storyline.store import schema
 
 REPORTS = "reports"
 REPUBLISHES = "republishes"
@@ -151,31 +148,6 @@ def outlet_view(story_id: str, articles: Sequence[Article], copies: Sequence[Cop
         rows.append(Statement(citation, {o.outlet: marks[o.outlet] for o in order
                                          if o.outlet in marks}))
     return OutletView(story_id, first_reporters, order, rows, republications)
-
-
-def story_outlets(store, story_id: str, statements: Sequence[Citation] | None = None
-                  ) -> OutletView | None:
-    """The outlet view of a stored story (None for an unknown id); ``statements`` are the
-    digest's cited sentences (none given: the view without its matrix)."""
-    story = store.get_story(story_id)
-    if story is None:
-        return None
-    articles = [row.article for row in store.get_articles(story.articles)]
-    return outlet_view(story.id, articles, copies_of(store, story.articles), statements or [])
-
-
-def copies_of(store, article_ids: Sequence[str]) -> list[Copy]:
-    """Stored copies (exact or near duplicates) of these articles."""
-    if not article_ids:
-        return []
-    a = schema.articles
-    found = []
-    with store.engine.connect() as conn:
-        for start in range(0, len(article_ids), 500):
-            chunk = list(article_ids[start:start + 500])
-            found += conn.execute(select(a.c.id).where(a.c.duplicate_of.in_(chunk))).scalars()
-    rows = store.get_articles(found) if found else []
-    return [Copy(r.article, r.duplicate_of, r.duplicate_kind) for r in rows if r.duplicate_of]
 
 
 def digest_statements(digest) -> list[Citation]:

@@ -98,8 +98,9 @@ def page_view(view: OutletView) -> PageOutlets:
 
 def for_story(store, bundle) -> PageOutlets | None:
     """The story page's outlet view of a loaded story (``reading.StoryBundle``)."""
-    from storyline.digest.outlets import copies_of, digest_statements, outlet_view
+    from storyline.digest.outlets import digest_statements, outlet_view
     from storyline.serve.digests import digest_from_json
+    from storyline.store.copies import copies_of
 
     if bundle is None or not bundle.articles:
         return None

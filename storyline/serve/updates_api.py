@@ -90,7 +90,8 @@ def api_story_outlets(request: Request, story_id: str) -> dict[str, Any]:
     republications with their original, and which outlet carries which cited statement
     (``statements[].outlets``: outlet -> "reports" or "republishes"; the statements are
     the digest's, empty while it is being built: see ``digest_status``)."""
-    from storyline.digest.outlets import digest_statements, story_outlets
+    from storyline.digest.outlets import digest_statements
+    from storyline.store.copies import story_outlets
 
     state = request.app.state
     bundle = load_story(state.store, state.digests, story_id, 0.0)
