@@ -67,6 +67,19 @@ def show(
     story_id: Annotated[str, typer.Argument(metavar="STORY", help="Story id or a unique prefix.")],
     db: DbOption = None,
     output: FormatOption = OutputFormat.text,
+    # -- issue 21: update summaries and the outlet view (storyline/cli/show_updates.py) --
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Only what articles published after this date (YYYY-MM-DD: after "
+        "that day) add: an update summary instead of the full one.",
+        show_default=False)] = None,
+    since_last: Annotated[bool, typer.Option(
+        "--since-last", help="Only what arrived since the last 'show' of this story on this "
+        "store (every show is remembered in the store).")] = False,
+    outlets: Annotated[bool, typer.Option(
+        "--outlets", help="Outlet by outlet: headline and first report of each, who "
+        "reported first, republications, and which outlet carries which statement.")]
+    = False,
+    # -- end issue 21 --
     summary: Annotated[bool, typer.Option(help="Include the story's summary "
                                           "(runs the analysis).")] = True,
     why: Annotated[bool, typer.Option("--why", help="Explain each article's place: the "
@@ -80,6 +93,13 @@ def show(
     if story is None:
         fail(f"story {story_id}: no such story (or the prefix is not unique); "
              "see storyline stories")
+    # -- issue 21: an update replaces the full summary --
+    from storyline.cli import show_updates
+
+    extra = show_updates.ShowExtras.read(store, story, since=since, since_last=since_last,
+                                         outlets=outlets)
+    summary = summary and extra.update is None
+    # -- end issue 21 --
     rows = store.get_articles(story.articles)
     digest = _digest(store, story.id, story.articles) if summary else None
     evidence = _why(store, story.id, [r.article for r in rows]) if why else None
@@ -88,6 +108,7 @@ def show(
                  "articles": [r.article.to_json() for r in rows]}
         for item in value["articles"]:
             item.pop("text", None)
+        value.update(extra.to_json(digest))  # issue 21: "update", "outlets"
         if digest is not None:
             value["summary"] = [c.to_json() for c in digest.summary]
             value["timeline"] = [entry.to_json() for entry in digest.timeline]
@@ -105,6 +126,7 @@ def show(
         out.print("key entities: " + safe(", ".join(story.entities)))
     if digest is not None:
         _print_digest(digest, {r.article.id: r.article for r in rows})
+    extra.print(digest, {r.article.id: r.article for r in rows})  # issue 21
     out.print("")
     table = Table("published", "outlet", "title", "id", box=None, pad_edge=False)
     for row in rows:

@@ -64,6 +64,8 @@ def read_clusters(path: Path) -> list[Cluster]:
                 here = f"{where}: article {n}"
                 if not isinstance(fields, dict):
                     fail(f"{here}: not a JSON object")
+                if "seen" in fields and not isinstance(fields["seen"], bool):
+                    fail(f"{here}: 'seen' must be true or false")
                 article = make_article(fields, here)
                 if isinstance(article, Skip):
                     fail(article.message())
@@ -113,7 +115,8 @@ def summarize(
     "article_id", "start", "end", "sources"}]}. Sentences are whole and quoted exactly as
     they stand in their article at [start, end); "sources" starts with "article_id" and
     lists every article of the cluster that reports the same content. Without --words or
-    --sentences the budget is 100 words.
+    --sentences the budget is 100 words. Articles marked "seen": true were read before:
+    the summary then tells only what the other articles add (an update summary).
     """
     if words is not None and words < 1:
         fail(f"--words {words}: must be at least 1")
@@ -122,7 +125,7 @@ def summarize(
     processes = workers_or_fail(workers)
     loaded = read_clusters(clusters)
     from storyline.analyze.pipeline import analyze_groups, workers_for
-    from storyline.digest.summary import summarize as summarize_story
+    from storyline.digest.updates import is_seen, update_summary
 
     total = sum(len(c.articles) for c in loaded)
     processes = workers_for(total, processes)
@@ -134,6 +137,8 @@ def summarize(
         for cluster in loaded:
             summary = []
             if cluster.articles:
-                summary = summarize_story(next(analyzed), words=words, sentences=sentences)
+                seen = {a.id for a in cluster.articles if is_seen(a)}
+                summary = update_summary(next(analyzed), seen, words=words,
+                                         sentences=sentences)
             print_json({"id": cluster.id, "summary": [c.to_json() for c in summary]})
             advance(1)

@@ -135,17 +135,30 @@ def summarize(analyzed: Sequence[AnalyzedArticle], *, words: int | None = None,
 
 
 def select(scored: Scored, *, words: int | None, sentences: int | None,
-           config: SummaryConfig, fill: bool = False) -> list[int]:
-    """Greedy cost-scaled maximisation of coverage + importance under the budgets."""
+           config: SummaryConfig, fill: bool = False, allowed: np.ndarray | None = None,
+           focus: np.ndarray | None = None) -> list[int]:
+    """Greedy cost-scaled maximisation of coverage + importance under the budgets.
+
+    ``allowed`` (a boolean mask over the candidates) limits what may be picked, and
+    ``focus`` what the coverage term counts (an update summary covers only what is new);
+    both default to every candidate.
+    """
     pool, n = scored.pool, len(scored.pool)
     if n == 0:
         return []
     word_budget = words if words is not None else 10**9
     sentence_budget = sentences if sentences is not None else 10**9
     cost = np.asarray([c.words for c in pool.candidates], np.float32)
-    eligible = np.argsort(-scored.importance)[:config.pool_size]
+    ranked = np.argsort(-scored.importance)
+    if allowed is not None:
+        ranked = ranked[np.asarray(allowed, bool)[ranked]]
+    eligible = ranked[:config.pool_size]
+    if not len(eligible):
+        return []
     weights = scored.similarity[:, eligible]  # how well each eligible sentence covers each one
     cap = config.coverage_cap * scored.similarity.sum(axis=1)
+    if focus is not None:
+        cap = np.where(np.asarray(focus, bool), cap, 0.0).astype(np.float32)
     covered = np.zeros(n, np.float32)
     total_cap = float(cap.sum()) or 1.0
     importance = scored.importance / (float(scored.importance.max()) or 1.0)
@@ -175,7 +188,7 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
         blocked[pick] = True
         if chosen and _redundant(scored, k, chosen, config):
             continue
-        bundle = [k, *_counter_statements(scored, k, chosen, contested)]
+        bundle = [k, *_counter_statements(scored, k, chosen, contested, allowed)]
         bundle_words = int(sum(cost[b] for b in bundle))
         if bundle_words > word_budget - used_words:
             if not fill or overflowed or len(bundle) > 1:
@@ -255,10 +268,13 @@ def _contested(scored: Scored) -> dict[tuple, dict[float, list[int]]]:
 
 
 def _counter_statements(scored: Scored, k: int, chosen: Sequence[int],
-                        contested: dict[tuple, dict[float, list[int]]]) -> list[int]:
+                        contested: dict[tuple, dict[float, list[int]]],
+                        allowed: np.ndarray | None = None) -> list[int]:
     """For each contested figure of ``k``, the best sentence stating each other value.
 
-    Values the summary already states (in ``chosen``) need no new sentence.
+    Values the summary already states (in ``chosen``) need no new sentence; with ``allowed``,
+    a value stated only by sentences that may not be picked (an update summary: the reader
+    has read them) needs none either.
     """
     extra: list[int] = []
     for f in scored.figures[k]:
@@ -268,7 +284,9 @@ def _counter_statements(scored: Scored, k: int, chosen: Sequence[int],
         stated = {g.value for i in [*chosen, *extra, k] for g in scored.figures[i]
                   if g.key == f.key}
         for value, ids in by_value.items():
-            if value in stated:
+            if allowed is not None:
+                ids = [i for i in ids if allowed[i]]
+            if value in stated or not ids:
                 continue
             best = max(ids, key=lambda i: scored.importance[i])
             extra.append(best)

@@ -66,6 +66,12 @@ class StoryDetail(BaseModel):
                     "can be made.")
     digest_status: str = Field(description='"ready", "pending" (being built: ask again) '
                                'or "none".')
+    # -- issue 21 --
+    update: dict[str, Any] | None = Field(
+        None, description="With ?since=: what the articles published after it add "
+        "(seen_articles, new_articles, and a cited update summary that repeats nothing a "
+        "seen article said).")
+    # -- end issue 21 --
 
 
 class EvidenceOut(BaseModel):
@@ -191,6 +197,8 @@ async def api_story(
     request: Request, story_id: str,
     wait: float | None = Query(None, ge=0, le=600, description="Seconds to wait for a digest "
                                "that is being built (default: the server's setting)."),
+    since: str | None = Query(None, description="YYYY-MM-DD or an ISO date-time: add the "
+                              "update since then (articles published after it are new)."),
 ) -> Any:
     """One story: its articles and its digest (built on the first request)."""
     state = request.app.state
@@ -207,12 +215,21 @@ async def api_story(
     if bundle.moved_to:
         return RedirectResponse(f"/api/stories/{quote(bundle.moved_to)}", status_code=301)
     rows = await run_in_threadpool(state.store.get_articles, bundle.story.articles)
-    return {
+    answer = {
         "story": bundle.story.to_json(),
         "articles": [_article_json(r, with_text=False) for r in rows],
         "digest": bundle.digest,
         "digest_status": bundle.digest_status,
     }
+    # -- issue 21: ?since= adds the update summary (storyline/serve/updates_api.py) --
+    if since is not None:
+        from storyline.serve.updates_api import parse_since, update_json
+
+        answer["update"] = await run_in_threadpool(
+            update_json, state.store, bundle.story.id, bundle.story.articles,
+            parse_since(since))
+    # -- end issue 21 --
+    return answer
 
 
 @router.get("/articles", response_model=list[ArticleOut],

@@ -234,6 +234,13 @@ def create_app(config: ServeConfig | None = None, store: Store | None = None) ->
     app.state.ingestor = None
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    # -- issue 21: routes with {story_id} go before the {story_id:path} routes --
+    from storyline.serve import feeds_out, updates_api
+
+    app.include_router(updates_api.api_router)
+    app.include_router(updates_api.page_router)
+    app.include_router(feeds_out.router)
+    # -- end issue 21 --
     app.include_router(api.router)
     app.include_router(pages.router)
     # Each one added wraps those before it: HEAD becomes GET before anything else sees it,

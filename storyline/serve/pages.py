@@ -60,6 +60,11 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
         return "/?" + urlencode({**kept, "page": n})
 
     pages = max(1, -(-result.total // PAGE_SIZE))
+    # -- issue 21: a lead under each story card (storyline/serve/leads.py) --
+    from storyline.serve.leads import leads
+
+    story_leads = leads(store, result.stories)
+    # -- end issue 21 --
     return _render(
         request, "stories.html", f=f, error=error, result=result, page=page, pages=pages,
         prev_href=page_href(page - 1) if page > 1 else None,
@@ -67,6 +72,7 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
         order_href={o: "/?" + urlencode({**kept, "order": o}) for o in ("recent", "size")},
         form={"q": q, "source": source, "entity": entity, "from": since, "to": until},
         outlets=_outlets(request), date_span=views.date_span,
+        leads=story_leads,  # issue 21
         status=400 if error else 200,
     )
 
@@ -145,10 +151,18 @@ def _story_response(request: Request, story_id: str, bundle) -> Response:
         articles=articles, why=why,
         outlets=sorted({a["outlet"] for a in articles}, key=str.lower),
         span=views.date_span(bundle.story.first_published, bundle.story.last_published),
+        **_issue21_context(request, bundle),  # issue 21: outlet view
     )
     if bundle.pending:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _issue21_context(request: Request, bundle) -> dict[str, Any]:
+    """issue 21: the outlet view of the story page (storyline/serve/outlets_view.py)."""
+    from storyline.serve.outlets_view import for_story
+
+    return {"outlet_view": for_story(request.app.state.store, bundle)}
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
