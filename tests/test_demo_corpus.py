@@ -139,12 +139,15 @@ def test_demo_command_prints_the_outlets(tmp_path, articles):
 
 
 @pytest.fixture(scope="module")
-def demo_features(request, articles):
+def demo_features(request, articles, tmp_path_factory):
     """Story features of the demo corpus, computed once per machine (pytest's cache folder
-    keeps them, keyed by the texts and the sentence encoder)."""
+    keeps them, keyed by the texts and the sentence encoder; a run without the cache plugin
+    computes them in a temporary folder)."""
     from storyline.evaluate.feature_cache import cached_features
 
-    folder = Path(request.config.cache.mkdir("storyline-demo-features"))
+    cache = getattr(request.config, "cache", None)
+    folder = (Path(cache.mkdir("storyline-demo-features")) if cache is not None
+              else tmp_path_factory.mktemp("demo-features"))
     return cached_features(articles, folder, name="demo corpus")
 
 
