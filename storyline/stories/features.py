@@ -213,8 +213,11 @@ def _sparse_row(matrix, i: int, keep: int | None) -> tuple[np.ndarray, np.ndarra
 
 
 def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    from storyline.analyze.datelines import dateline_end
+
     _, ents = _vectorizers()
     keys, shown = [], {}
+    filed_at = dateline_end(doc.text)
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
@@ -222,6 +225,11 @@ def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
         if len(key) < 2:
             continue
         keys.append(key)
+        if ent.end_char <= filed_at:
+            # A dateline ("VALECREST, March 19 (Wire) -") counts as evidence as the decision
+            # model was trained with it, but names no key entity of the story: the place
+            # is shown only when the text itself names it.
+            continue
         display = _SPACE.sub(" ", ent.text).strip()
         # The longest form is the most informative name ("Augusto Pinochet").
         if len(display) > len(shown.get(key, "")):
