@@ -217,7 +217,7 @@ def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
 
     _, ents = _vectorizers()
     keys, shown = [], {}
-    filed_at = dateline_end(doc.text)
+    filed_at = dateline_end(getattr(doc, "text", ""))  # why.py passes the entities alone
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
@@ -225,7 +225,7 @@ def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
         if len(key) < 2:
             continue
         keys.append(key)
-        if ent.end_char <= filed_at:
+        if filed_at and ent.end_char <= filed_at:
             # A dateline ("VALECREST, March 19 (Wire) -") counts as evidence as the decision
             # model was trained with it, but names no key entity of the story: the place
             # is shown only when the text itself names it.
