@@ -66,6 +66,12 @@ class SummaryConfig:
     dependent_penalty: float = 0.7  # factor for sentences that lean on context (see score)
     quote_penalty: float = 0.7  # factor for sentences quoting someone in quotation marks
     balance_figures: bool = True  # point 5 above
+    method: str = "concepts"  # "concepts" (exact concept coverage) or "coverage" (greedy)
+    ilp_sentences: int = 120  # the concept program considers this many best sentences
+    ilp_seconds: float = 0.5  # time limit of the solver (the best solution found is used)
+    position_bonus: float = 0.0  # per-sentence objective term: weight x 1/sqrt(1 + position)
+    concept_floor: float = 0.05  # concept weights below this count nothing
+    standalone: bool = True  # only sentences that stand alone compete (when enough do)
 
 
 @dataclass(slots=True)
@@ -129,8 +135,93 @@ def summarize(analyzed: Sequence[AnalyzedArticle], *, words: int | None = None,
     if words is None and sentences is None:
         words = DEFAULT_WORDS
     scored = score(analyzed, config)
-    chosen = select(scored, words=words, sentences=sentences, config=config, fill=fill)
+    chooser = select_concepts if config.method == "concepts" else select
+    chosen = chooser(scored, words=words, sentences=sentences, config=config, fill=fill)
     return to_citations(scored, chosen)
+
+
+def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
+                    config: SummaryConfig, fill: bool = False) -> list[int]:
+    """Exact maximisation of covered concept weight under the budgets (:mod:`cover`).
+
+    Only sentences that stand alone (:func:`candidates.stands_alone`, not a bare quotation)
+    compete, unless too few do. Contested figures are balanced as in :func:`select`: a
+    sentence whose figure others report differently comes with those, or is dropped.
+    ``fill`` then adds the sentence that covers most of what is left, past the budget.
+    """
+    from storyline.digest.candidates import stands_alone
+    from storyline.digest.concepts import concept_table
+    from storyline.digest.cover import best_cover
+
+    pool, n = scored.pool, len(scored.pool)
+    if n == 0:
+        return []
+    word_budget = words if words is not None else 20 * (sentences or 5)
+    analyzed = pool.analyzed
+    table = concept_table(
+        [(c.article, c.position, c.text) for c in pool.candidates], len(analyzed),
+        titles=[a.article.title or "" for a in analyzed],
+        outlets=[a.article.source for a in analyzed])
+    if config.concept_floor:
+        table.weights = np.where(table.weights >= config.concept_floor, table.weights, 0.0)
+    cost = np.asarray([c.words for c in pool.candidates], np.float64)
+    value = np.asarray([table.weights[ids].sum() if ids else 0.0 for ids in table.of_sentence])
+    alone = np.asarray([not c.quote_only and stands_alone(c.text) for c in pool.candidates])
+    if not config.standalone or alone.sum() * 20 < word_budget:
+        alone[:] = True
+    # The program sees the sentences with most concept weight per word (and their concepts).
+    density = np.where(alone, value / np.sqrt(cost), -1.0)
+    shortlist = [int(j) for j in np.argsort(-density)[:config.ilp_sentences] if density[j] > 0]
+    if not shortlist:
+        shortlist = [int(j) for j in np.argsort(-scored.importance)[:config.ilp_sentences]]
+    local: dict[int, int] = {}
+    concepts_of = [[local.setdefault(i, len(local)) for i in table.of_sentence[j]]
+                   for j in shortlist]
+    weights = np.zeros(len(local))
+    for i, k in local.items():
+        weights[k] = table.weights[i]
+    bonus = None
+    if config.position_bonus:
+        bonus = [config.position_bonus / np.sqrt(1.0 + pool.candidates[j].position)
+                 for j in shortlist]
+    picked = best_cover(concepts_of, weights, cost[shortlist], word_budget,
+                        time_limit=config.ilp_seconds, sentence_bonus=bonus,
+                        max_sentences=sentences)
+    chosen = [shortlist[p] for p in sorted(picked, key=lambda p: -value[shortlist[p]])]
+    chosen = _balanced(scored, chosen, cost, word_budget, sentences, config)
+    if fill and (sentences is None or len(chosen) < sentences):
+        covered = {i for j in chosen for i in table.of_sentence[j]}
+        left = [j for j in shortlist if j not in chosen
+                and not (chosen and _redundant(scored, j, chosen, config))]
+        if left:
+            gain = [sum(table.weights[i] for i in set(table.of_sentence[j]) - covered)
+                    for j in left]
+            best = int(np.argmax(gain))
+            if gain[best] > 0:
+                chosen.append(left[best])
+    return chosen
+
+
+def _balanced(scored: Scored, chosen: list[int], cost: np.ndarray, budget: int,
+              sentences: int | None, config: SummaryConfig) -> list[int]:
+    """``chosen`` with each contested figure's other values stated, or its sentence dropped."""
+    if not config.balance_figures:
+        return chosen
+    contested = _contested(scored)
+    if not contested:
+        return chosen
+    out: list[int] = []
+    used = 0.0
+    for k in chosen:
+        bundle = [k, *[b for b in _counter_statements(scored, k, out, contested)
+                       if b not in out]]
+        words = float(sum(cost[b] for b in bundle))
+        if used + words > budget or (sentences is not None
+                                     and len(out) + len(bundle) > sentences):
+            continue
+        out.extend(bundle)
+        used += words
+    return out
 
 
 def select(scored: Scored, *, words: int | None, sentences: int | None,
