@@ -23,7 +23,8 @@ def best_cover(concepts_of: Sequence[Sequence[int]], weights: Sequence[float],
     """Indexes of the sentences that cover the most concept weight within ``budget`` words.
 
     ``max_sentences`` caps how many are chosen. ``sentence_bonus`` (optional) adds a
-    per-sentence term to the objective. Sentences longer than the budget are never chosen. On a time-out the best solution found is used.
+    per-sentence term to the objective. Sentences longer than the budget are never chosen.
+    On a time-out the best solution found is used.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix, hstack, identity, vstack
