@@ -83,14 +83,14 @@ def tuning_cases(root: Path, *, workers: int = 1) -> list[Case]:
 
 def write(coefficients: Sequence[float], path: Path) -> None:
     """Rewrite the shipped coefficients module."""
-    numbers = ", ".join(f"{v:.4f}" for v in coefficients)
+    numbers = "".join(f"\n    {v:.4f}," for v in coefficients)
     path.write_text(
         '"""Coefficients of the concept-weight model (:mod:`storyline.digest.concepts`).\n\n'
         "Fitted by ``python -m storyline.evaluate.train_concepts ../shared/data --write`` on "
         "the tuning\nparts of DUC 2003, DUC 2006 and Multi-News "
         "(:mod:`storyline.evaluate.splits`); the reporting\nparts were never read. "
         "Order: :data:`storyline.digest.concepts.FEATURES`.\n\"\"\"\n\n"
-        f"COEFFICIENTS = ({numbers})\n", encoding="utf-8")
+        f"COEFFICIENTS = ({numbers}\n)\n", encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
