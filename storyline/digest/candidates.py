@@ -125,7 +125,7 @@ _LEANING = re.compile(
     r"^\(?(?:He|She|It|They|We|I|You|This|That|These|Those|His|Her|Its|Their|Our|Him|Them"
     r"|But|And|Or|So|Also|However|Still|Yet|Instead|Meanwhile|Moreover|Furthermore|Nevertheless"
     r"|Then|Thus|Therefore|Besides|Otherwise|Such|Another|Neither)\b")
-_COMMENT = re.compile(r"(?i)\b(?:posted by|reply|report abuse|recommend|comments?)\b\s*[:|]"
+_COMMENT = re.compile(r"(?i)^\s*(?:posted by|reply|report abuse|recommend|comments?)\b"
                       r"|^\s*@\w|https?://|www\.|\b(?:click here|sign up|subscribe)\b")
 _PTB = re.compile(r"-[LR][RSC]B-")
 

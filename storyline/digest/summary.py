@@ -68,10 +68,11 @@ class SummaryConfig:
     balance_figures: bool = True  # point 5 above
     method: str = "concepts"  # "concepts" (exact concept coverage) or "coverage" (greedy)
     ilp_sentences: int = 120  # the concept program considers this many best sentences
-    ilp_seconds: float = 0.5  # time limit of the solver (the best solution found is used)
+    ilp_seconds: float = 5.0  # safety time limit of the solver (best solution so far is used)
     position_bonus: float = 0.0  # per-sentence objective term: weight x 1/sqrt(1 + position)
     concept_floor: float = 0.05  # concept weights below this count nothing
     standalone: bool = True  # only sentences that stand alone compete (when enough do)
+    concept_coefficients: tuple[float, ...] | None = None  # None: the shipped concept model
 
 
 @dataclass(slots=True)
@@ -161,7 +162,8 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     table = concept_table(
         [(c.article, c.position, c.text) for c in pool.candidates], len(analyzed),
         titles=[a.article.title or "" for a in analyzed],
-        outlets=[a.article.source for a in analyzed])
+        outlets=[a.article.source for a in analyzed],
+        coefficients=config.concept_coefficients)
     if config.concept_floor:
         table.weights = np.where(table.weights >= config.concept_floor, table.weights, 0.0)
     cost = np.asarray([c.words for c in pool.candidates], np.float64)
