@@ -15,9 +15,7 @@ the tuning parts of DUC 2003, DUC 2006 and Multi-News only
 
 from __future__ import annotations
 
-import math
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -96,45 +94,53 @@ def concept_table(sentences: Sequence[tuple[int, int, str]], n_articles: int,
 
         coefficients = COEFFICIENTS
     index: dict[str, int] = {}
-    docs: dict[int, set[int]] = defaultdict(set)
-    tf: dict[int, int] = defaultdict(int)
-    positions: dict[int, list[int]] = defaultdict(list)
+    occ_concept: list[int] = []
+    occ_article: list[int] = []
+    occ_position: list[int] = []
     of_sentence: list[list[int]] = []
     for article, position, text in sentences:
-        ids = []
-        for name in sentence_concepts(text):
-            k = index.setdefault(name, len(index))
-            docs[k].add(article)
-            tf[k] += 1
-            positions[k].append(position)
-            ids.append(k)
+        ids = [index.setdefault(name, len(index)) for name in sentence_concepts(text)]
+        occ_concept += ids
+        occ_article += [article] * len(ids)
+        occ_position += [position] * len(ids)
         of_sentence.append(ids)
     names = list(index)
+    m = len(names)
+    concept = np.asarray(occ_concept, np.int64)
+    article_of = np.asarray(occ_article, np.int64)
+    inverse = 1.0 / (1.0 + np.asarray(occ_position, np.float64))
+    tf = np.bincount(concept, minlength=m).astype(np.float64)
+    pairs = np.unique(concept * (len(titles) + n_articles + 1) + article_of) if m else concept
+    df = np.bincount(pairs // (len(titles) + n_articles + 1), minlength=m).astype(np.float64)
+    first = np.zeros(m)
+    np.maximum.at(first, concept, inverse)  # 1 / (1 + earliest position)
+    mean_position = np.bincount(concept, weights=inverse, minlength=m) / np.maximum(tf, 1)
     title_concepts = {c for title in titles if title for c in sentence_concepts(title)}
     n = max(1, n_articles)
-    outlet_count = len({o for o in outlets if o}) or 1
-    rows = np.zeros((len(names), len(FEATURES)), np.float64)
-    for k, name in enumerate(names):
-        df = len(docs[k])
-        first = min(positions[k])
-        a, b = name.split(" ", 1)
-        sources = len({outlets[d] for d in docs[k] if d < len(outlets) and outlets[d]}) or 1
-        rows[k] = (
-            1.0,
-            df / n,
-            math.log1p(df),
-            math.log1p(tf[k]),
-            1.0 / (1.0 + first),
-            float(np.mean([1.0 / (1.0 + p) for p in positions[k]])),
-            1.0 if name in title_concepts else 0.0,
-            sources / outlet_count,
-            1.0 if (a in ENGLISH_STOP_WORDS or b in ENGLISH_STOP_WORDS) else 0.0,
-            1.0 if (_NUMBER.match(a) or _NUMBER.match(b)) else 0.0,
-            1.0 if n_articles <= 1 else 0.0,
-        )
+    known_outlets = any(outlets)
+    if known_outlets:
+        outlet_id = {o: i for i, o in enumerate(sorted({o for o in outlets if o}))}
+        outlet_of = np.asarray([outlet_id.get(outlets[a], -1) if a < len(outlets) else -1
+                                for a in range(n_articles)] or [-1], np.int64)
+        outlet_count = len(outlet_id)
+        occ_outlet = outlet_of[article_of] if m else article_of
+        named = occ_outlet >= 0
+        keyed = np.unique(concept[named] * (outlet_count + 1) + occ_outlet[named])
+        sources = np.maximum(np.bincount(keyed // (outlet_count + 1), minlength=m), 1)
+    else:  # no outlet named: each article counts as its own
+        outlet_count, sources = n, df
+    stop = np.asarray([any(w in ENGLISH_STOP_WORDS for w in name.split(" ", 1))
+                       for name in names], np.float64)
+    number = np.asarray([any(_NUMBER.match(w) for w in name.split(" ", 1)) for name in names],
+                        np.float64)
+    in_title = np.asarray([name in title_concepts for name in names], np.float64)
+    rows = np.column_stack([
+        np.ones(m), df / n, np.log1p(df), np.log1p(tf), first, mean_position, in_title,
+        sources / max(1, outlet_count), stop, number,
+        np.full(m, 1.0 if n_articles <= 1 else 0.0),
+    ]) if m else np.zeros((0, len(FEATURES)))
     coef = np.asarray(coefficients, np.float64)
     weights = 1.0 / (1.0 + np.exp(-(rows @ coef))) if len(names) else np.zeros(0)
     if n_articles > 1 and len(names):
-        singles = np.asarray([tf[k] < 2 for k in range(len(names))])
-        weights = np.where(singles, 0.0, weights)
+        weights = np.where(tf < 2, 0.0, weights)
     return ConceptTable(names, rows, weights, of_sentence)

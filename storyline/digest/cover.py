@@ -19,12 +19,13 @@ import numpy as np
 def best_cover(concepts_of: Sequence[Sequence[int]], weights: Sequence[float],
                costs: Sequence[float], budget: float, *, time_limit: float = 1.0,
                sentence_bonus: Sequence[float] | None = None,
-               max_sentences: int | None = None) -> list[int]:
+               max_sentences: int | None = None, gap: float = 0.0) -> list[int]:
     """Indexes of the sentences that cover the most concept weight within ``budget`` words.
 
     ``max_sentences`` caps how many are chosen. ``sentence_bonus`` (optional) adds a
     per-sentence term to the objective. Sentences longer than the budget are never chosen.
-    On a time-out the best solution found is used.
+    On a time-out the best solution found is used; ``gap`` > 0 stops the search once the
+    solution is provably within that share of the optimum.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix, hstack, identity, vstack
@@ -58,7 +59,7 @@ def best_cover(concepts_of: Sequence[Sequence[int]], weights: Sequence[float],
     high[:n][cost > budget] = 0.0
     result = milp(objective, constraints=LinearConstraint(matrix, lower, upper),
                   integrality=np.ones(n + m), bounds=Bounds(np.zeros(n + m), high),
-                  options={"time_limit": time_limit, "disp": False})
+                  options={"time_limit": time_limit, "disp": False, "mip_rel_gap": gap})
     if result.x is None:
         return []
     return [j for j in range(n) if result.x[j] > 0.5]
