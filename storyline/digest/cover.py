@@ -19,13 +19,15 @@ import numpy as np
 def best_cover(concepts_of: Sequence[Sequence[int]], weights: Sequence[float],
                costs: Sequence[float], budget: float, *, time_limit: float = 1.0,
                sentence_bonus: Sequence[float] | None = None,
-               max_sentences: int | None = None, gap: float = 0.0) -> list[int]:
+               max_sentences: int | None = None, gap: float = 0.0,
+               requires: Sequence[tuple[int, Sequence[int]]] = ()) -> list[int]:
     """Indexes of the sentences that cover the most concept weight within ``budget`` words.
 
     ``max_sentences`` caps how many are chosen. ``sentence_bonus`` (optional) adds a
     per-sentence term to the objective. Sentences longer than the budget are never chosen.
     On a time-out the best solution found is used; ``gap`` > 0 stops the search once the
-    solution is provably within that share of the optimum.
+    solution is provably within that share of the optimum. ``requires``: pairs
+    ``(j, alternatives)``: sentence ``j`` may be chosen only with one of ``alternatives``.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix, hstack, identity, vstack
@@ -49,6 +51,12 @@ def best_cover(concepts_of: Sequence[Sequence[int]], weights: Sequence[float],
     link = hstack([cover, identity(m, format="csr")])  # c_i - sum s_j <= 0
     length = coo_matrix(np.concatenate([cost, np.zeros(m)])[None, :])
     parts, upper = [link, length], [np.zeros(m), [budget]]
+    for j, alternatives in requires:  # s_j - sum s_alternatives <= 0
+        row = np.zeros(n + m)
+        row[j] += 1.0
+        row[list(alternatives)] -= 1.0
+        parts.append(coo_matrix(row[None, :]))
+        upper.append([0.0])
     if max_sentences is not None:
         parts.append(coo_matrix(np.concatenate([np.ones(n), np.zeros(m)])[None, :]))
         upper.append([max_sentences])

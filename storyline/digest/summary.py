@@ -73,6 +73,7 @@ class SummaryConfig:
     ilp_seconds: float = 5.0  # safety time limit of the solver (best solution so far is used)
     ilp_gap: float = 0.01  # stop once provably within 1% of the best coverage
     position_bonus: float = 0.0  # per-sentence objective term: weight x 1/sqrt(1 + position)
+    contested_bonus: float = 0.5  # objective term for a sentence stating a disputed figure
     concept_floor: float = 0.05  # concept weights below this count nothing
     standalone: bool = True  # only sentences that stand alone compete (when enough do)
     concept_coefficients: tuple[float, ...] | None = None  # None: the shipped concept model
@@ -150,8 +151,9 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     """Exact maximisation of covered concept weight under the budgets (:mod:`cover`).
 
     Only sentences that stand alone (:func:`candidates.stands_alone`, not a bare quotation)
-    compete, unless too few do. Contested figures are balanced as in :func:`select`: a
-    sentence whose figure others report differently comes with those, or is dropped.
+    compete, unless too few do. Contested figures are balanced inside the program: a
+    sentence whose figure others report differently is chosen only with a sentence stating
+    each other value.
     ``fill`` then adds the sentence that covers most of what is left, past the budget.
     """
     from storyline.digest.candidates import stands_alone
@@ -181,24 +183,40 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     shortlist = [int(j) for j in np.argsort(-density)[:size] if density[j] > 0]
     if not shortlist:
         shortlist = [int(j) for j in np.argsort(-scored.importance)[:size]]
+    # A figure others report differently is stated with each other value, or not at all:
+    # the program itself must choose a sentence stating each other value along with it.
+    contested = _contested(scored) if config.balance_figures else {}
+    requires_global: list[tuple[int, list[int]]] = []
+    for by_value in contested.values():
+        for figure, ids in by_value.items():
+            for other, alternatives in by_value.items():
+                if other != figure:
+                    requires_global += [(j, list(alternatives)) for j in ids]
+    for j, alternatives in requires_global:
+        if j in shortlist:
+            shortlist += [a for a in alternatives if a not in shortlist]
+    position = {j: p for p, j in enumerate(shortlist)}
+    requires = [(position[j], [position[a] for a in alternatives])
+                for j, alternatives in requires_global if j in position]
     local: dict[int, int] = {}  # only concepts that count enter the program
     concepts_of = [[local.setdefault(i, len(local)) for i in table.of_sentence[j]
                     if table.weights[i] > 0] for j in shortlist]
     weights = np.zeros(len(local))
     for i, k in local.items():
         weights[k] = table.weights[i]
-    bonus = None
+    # A disputed figure is news several outlets report: worth stating (with its rivals).
+    contested_ids = {j for j, _ in requires_global}
+    bonus = [config.contested_bonus if j in contested_ids else 0.0 for j in shortlist]
     if config.position_bonus:
-        bonus = [config.position_bonus / np.sqrt(1.0 + pool.candidates[j].position)
-                 for j in shortlist]
+        bonus = [b + config.position_bonus / np.sqrt(1.0 + pool.candidates[j].position)
+                 for b, j in zip(bonus, shortlist, strict=True)]
     picked = best_cover(concepts_of, weights, cost[shortlist], word_budget,
                         time_limit=config.ilp_seconds, sentence_bonus=bonus,
-                        max_sentences=sentences, gap=config.ilp_gap)
+                        max_sentences=sentences, gap=config.ilp_gap, requires=requires)
     chosen = [shortlist[p] for p in sorted(picked, key=lambda p: -value[shortlist[p]])]
-    chosen = _balanced(scored, chosen, cost, word_budget, sentences, config)
     if fill and (sentences is None or len(chosen) < sentences):
         covered = {i for j in chosen for i in table.of_sentence[j]}
-        left = [j for j in shortlist if j not in chosen
+        left = [j for j in shortlist if j not in chosen and j not in contested_ids
                 and not (chosen and _redundant(scored, j, chosen, config))]
         if left:
             gain = [sum(table.weights[i] for i in set(table.of_sentence[j]) - covered)
@@ -207,28 +225,6 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
             if gain[best] > 0:
                 chosen.append(left[best])
     return chosen
-
-
-def _balanced(scored: Scored, chosen: list[int], cost: np.ndarray, budget: int,
-              sentences: int | None, config: SummaryConfig) -> list[int]:
-    """``chosen`` with each contested figure's other values stated, or its sentence dropped."""
-    if not config.balance_figures:
-        return chosen
-    contested = _contested(scored)
-    if not contested:
-        return chosen
-    out: list[int] = []
-    used = 0.0
-    for k in chosen:
-        bundle = [k, *[b for b in _counter_statements(scored, k, out, contested)
-                       if b not in out]]
-        words = float(sum(cost[b] for b in bundle))
-        if used + words > budget or (sentences is not None
-                                     and len(out) + len(bundle) > sentences):
-            continue
-        out.extend(bundle)
-        used += words
-    return out
 
 
 def select(scored: Scored, *, words: int | None, sentences: int | None,
