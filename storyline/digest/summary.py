@@ -67,7 +67,7 @@ class SummaryConfig:
     quote_penalty: float = 0.7  # factor for sentences quoting someone in quotation marks
     balance_figures: bool = True  # point 5 above
     method: str = "concepts"  # "concepts" (exact concept coverage) or "coverage" (greedy)
-    concepts_from: int = 4  # stories of fewer articles use "coverage" (df means little there)
+    concepts_from: int = 8  # stories of fewer articles use "coverage" (df means little there)
     ilp_sentences: int = 120  # the concept program considers this many best sentences...
     ilp_sentences_large: int = 60  # ...or this many in a story of more than 40 articles
     ilp_seconds: float = 5.0  # safety time limit of the solver (best solution so far is used)
