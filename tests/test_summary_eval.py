@@ -92,3 +92,21 @@ def test_eval_summarize_bad_options(args, problem):
     assert done.returncode != 0 and done.stdout == ""
     message = done.stderr.strip()
     assert len(message.splitlines()) == 1 and problem in message
+
+
+def test_rouge155_duc_recall_orders_systems_and_cuts_at_the_budget():
+    from storyline.evaluate import tls
+    from storyline.evaluate.rouge155 import duc_recall
+
+    try:
+        tls.rouge_home()
+    except tls.MetricUnavailable as exc:
+        pytest.skip(str(exc))
+    refs = [["the dam burst on tuesday and flooded the town",
+             "floodwater from the dam swept through the town on tuesday"]]
+    scores = duc_recall({"copy": [refs[0][0]], "other": ["a baker sold umbrellas"],
+                         "late": ["a baker sold umbrellas while the dam burst on tuesday"]},
+                        refs, words=4)
+    assert scores["copy"]["rouge2"] > scores["late"]["rouge2"] >= 0.0
+    assert scores["other"]["rouge1"] == 0.0
+    assert scores["late"]["rouge1"] == 0.0  # the matching words come after the 4-word cut

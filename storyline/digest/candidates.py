@@ -120,6 +120,41 @@ def is_quote_only(text: str) -> bool:
     return len(stripped) > 2 and stripped[0] in _QUOTE_CHARS
 
 
+# Words that open a sentence leaning on the one before it ("He said...", "But the...").
+_LEANING = re.compile(
+    r"^\(?(?:He|She|It|They|We|I|You|This|That|These|Those|His|Her|Its|Their|Our|Him|Them"
+    r"|But|And|Or|So|Also|However|Still|Yet|Instead|Meanwhile|Moreover|Furthermore|Nevertheless"
+    r"|Then|Thus|Therefore|Besides|Otherwise|Such|Another|Neither)\b")
+_COMMENT = re.compile(r"(?i)^\s*(?:posted by|reply|report abuse|recommend|comments?)\b"
+                      r"|^\s*@\w|https?://|www\.|\b(?:click here|sign up|subscribe)\b")
+_PTB = re.compile(r"-[LR][RSC]B-")
+
+
+def stands_alone(text: str) -> bool:
+    """Can this sentence be read with nothing around it?
+
+    Not when it opens with a pronoun or connective that points back ("He said...", "But..."),
+    ends a quotation opened in an earlier sentence, is a reader comment or a link, or keeps
+    the tokenizer's brackets (``-LRB-``).
+
+    >>> stands_alone("Floods displaced 40,000 people in the north on Monday.")
+    True
+    >>> stands_alone("It is never easy,” he said."), stands_alone("But the river kept rising.")
+    (False, False)
+    >>> stands_alone('"The river kept rising all night," the mayor said.')
+    True
+    """
+    stripped = text.strip()
+    if _LEANING.match(stripped) or _COMMENT.search(stripped) or _PTB.search(stripped):
+        return False
+    opened = stripped.count("“")
+    closed = stripped.count("”")
+    if closed > opened or stripped.count('"') % 2 == 1:
+        return False  # a quotation that began in an earlier sentence (or never ends)
+    first_close = stripped.find("”")
+    return not (first_close >= 0 and first_close < stripped.find("“"))
+
+
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 
 

@@ -67,6 +67,17 @@ class SummaryConfig:
     dependent_penalty: float = 0.7  # factor for sentences that lean on context (see score)
     quote_penalty: float = 0.7  # factor for sentences quoting someone in quotation marks
     balance_figures: bool = True  # point 5 above
+    method: str = "concepts"  # "concepts" (exact concept coverage) or "coverage" (greedy)
+    concepts_from: int = 8  # stories of fewer articles use "coverage" (df means little there)
+    ilp_sentences: int = 120  # the concept program considers this many best sentences...
+    ilp_sentences_large: int = 60  # ...or this many in a story of more than 40 articles
+    ilp_seconds: float = 5.0  # safety time limit of the solver (best solution so far is used)
+    ilp_gap: float = 0.01  # stop once provably within 1% of the best coverage
+    position_bonus: float = 0.0  # per-sentence objective term: weight x 1/sqrt(1 + position)
+    contested_bonus: float = 0.5  # objective term for a sentence stating a disputed figure
+    concept_floor: float = 0.05  # concept weights below this count nothing
+    standalone: bool = True  # only sentences that stand alone compete (when enough do)
+    concept_coefficients: tuple[float, ...] | None = None  # None: the shipped concept model
 
 
 @dataclass(slots=True)
@@ -130,8 +141,91 @@ def summarize(analyzed: Sequence[AnalyzedArticle], *, words: int | None = None,
     if words is None and sentences is None:
         words = DEFAULT_WORDS
     scored = score(analyzed, config)
-    chosen = select(scored, words=words, sentences=sentences, config=config, fill=fill)
+    concepts = config.method == "concepts" and len(analyzed) >= config.concepts_from
+    chooser = select_concepts if concepts else select
+    chosen = chooser(scored, words=words, sentences=sentences, config=config, fill=fill)
     return to_citations(scored, chosen)
+
+
+def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
+                    config: SummaryConfig, fill: bool = False) -> list[int]:
+    """Exact maximisation of covered concept weight under the budgets (:mod:`cover`).
+
+    Only sentences that stand alone (:func:`candidates.stands_alone`, not a bare quotation)
+    compete, unless too few do. Contested figures are balanced inside the program: a
+    sentence whose figure others report differently is chosen only with a sentence stating
+    each other value.
+    ``fill`` then adds the sentence that covers most of what is left, past the budget.
+    """
+    from storyline.digest.candidates import stands_alone
+    from storyline.digest.concepts import concept_table
+    from storyline.digest.cover import best_cover
+
+    pool, n = scored.pool, len(scored.pool)
+    if n == 0:
+        return []
+    word_budget = words if words is not None else 20 * (sentences or 5)
+    analyzed = pool.analyzed
+    table = concept_table(
+        [(c.article, c.position, c.text) for c in pool.candidates], len(analyzed),
+        titles=[a.article.title or "" for a in analyzed],
+        outlets=[a.article.source for a in analyzed],
+        coefficients=config.concept_coefficients)
+    if config.concept_floor:
+        table.weights = np.where(table.weights >= config.concept_floor, table.weights, 0.0)
+    cost = np.asarray([c.words for c in pool.candidates], np.float64)
+    value = np.asarray([table.weights[ids].sum() if ids else 0.0 for ids in table.of_sentence])
+    alone = np.asarray([not c.quote_only and stands_alone(c.text) for c in pool.candidates])
+    if not config.standalone or alone.sum() * 20 < word_budget:
+        alone[:] = True
+    # The program sees the sentences with most concept weight per word (and their concepts).
+    density = np.where(alone, value / np.sqrt(cost), -1.0)
+    size = config.ilp_sentences if len(analyzed) <= 40 else config.ilp_sentences_large
+    shortlist = [int(j) for j in np.argsort(-density)[:size] if density[j] > 0]
+    if not shortlist:
+        shortlist = [int(j) for j in np.argsort(-scored.importance)[:size]]
+    # A figure others report differently is stated with each other value, or not at all:
+    # the program itself must choose a sentence stating each other value along with it.
+    contested = _contested(scored) if config.balance_figures else {}
+    requires_global: list[tuple[int, list[int]]] = []
+    for by_value in contested.values():
+        for figure, ids in by_value.items():
+            for other, alternatives in by_value.items():
+                if other != figure:
+                    requires_global += [(j, list(alternatives)) for j in ids]
+    for j, alternatives in requires_global:
+        if j in shortlist:
+            shortlist += [a for a in alternatives if a not in shortlist]
+    position = {j: p for p, j in enumerate(shortlist)}
+    requires = [(position[j], [position[a] for a in alternatives])
+                for j, alternatives in requires_global if j in position]
+    local: dict[int, int] = {}  # only concepts that count enter the program
+    concepts_of = [[local.setdefault(i, len(local)) for i in table.of_sentence[j]
+                    if table.weights[i] > 0] for j in shortlist]
+    weights = np.zeros(len(local))
+    for i, k in local.items():
+        weights[k] = table.weights[i]
+    # A disputed figure is news several outlets report: worth stating (with its rivals).
+    contested_ids = {j for j, _ in requires_global}
+    bonus = [config.contested_bonus if j in contested_ids else 0.0 for j in shortlist]
+    if config.position_bonus:
+        bonus = [b + config.position_bonus / np.sqrt(1.0 + pool.candidates[j].position)
+                 for b, j in zip(bonus, shortlist, strict=True)]
+    picked = best_cover(concepts_of, weights, cost[shortlist], word_budget,
+                        time_limit=config.ilp_seconds, sentence_bonus=bonus,
+                        max_sentences=sentences, gap=config.ilp_gap, requires=requires)
+    chosen = [shortlist[p] for p in sorted(picked, key=lambda p: -value[shortlist[p]])]
+    if fill and (sentences is None or len(chosen) < sentences):
+        covered = {i for j in chosen for i in table.of_sentence[j]}
+        left = [j for j in shortlist if j not in chosen and j not in contested_ids
+                and not (chosen and _redundant(scored, j, chosen, config))]
+        if left:
+            gain = [sum(table.weights[i] for i in set(table.of_sentence[j]) - covered)
+                    for j in left]
+            best = int(np.argmax(gain))
+            if gain[best] > 0:
+                chosen.append(left[best])
+    return chosen
 
 
 def select(scored: Scored, *, words: int | None, sentences: int | None,

@@ -57,6 +57,7 @@ class Settings:
     redundancy: float = 0.5  # word-overlap cosine above which a sentence repeats another
     neighbour_days: int = 2  # how far apart two days may be for their sentences to compete
     same_source: float = 0.7  # word-overlap cosine above which two sentences say the same
+    learned: bool = False  # rank days by the learned date model (see rank_dates)
 
 
 DEFAULT = Settings()
@@ -188,7 +189,15 @@ def build_timeline(analyzed_or_articles: Iterable, *, dates: int, per_date: int,
 
 def rank_dates(collection: Collection, settings: Settings = DEFAULT, *,
                since: date | None = None, until: date | None = None) -> list[date]:
-    """Days by evidence, best first: articles and sentences mentioning them, then publications.
+    """Days by evidence, best first.
+
+    By default a day's evidence is the number of articles mentioning it, plus
+    ``published_weight`` per article published then. With ``settings.learned`` it is the
+    score of the date model (:mod:`storyline.digest.date_weights`, fitted on the Timeline17
+    tuning topics) on :func:`date_features`: articles referring back to the day from later
+    days, sentences doing so, articles published that day, each also relative to the busiest
+    day. On the tuning topics the learned model picked the reference days less well than the
+    count (date F1 0.627 vs 0.638; docs/results/timeline.md), so it is not the default.
 
     >>> from datetime import datetime
     >>> from storyline.model import Article
@@ -198,22 +207,77 @@ def rank_dates(collection: Collection, settings: Settings = DEFAULT, *,
     >>> [d.isoformat() for d in rank_dates(prepare(arts))]
     ['2020-01-05', '2020-01-09', '2020-01-07']
     """
-    doc_mentions: dict[date, set[int]] = defaultdict(set)
-    sent_mentions: Counter[date] = Counter()
-    for s in collection.sentences:
-        if s.mentioned:
-            doc_mentions[s.day].add(s.doc)
-            sent_mentions[s.day] += 1
-    published = Counter(a.published_date for a in collection.articles if a.published_date)
-    score: Counter[date] = Counter()
-    for day, docs in doc_mentions.items():
-        score[day] += settings.mention_doc_weight * len(docs) + settings.mention_sent_weight * (
-            sent_mentions[day] - len(docs))
-    for day, n in published.items():
-        score[day] += settings.published_weight * n
-    days = [d for d in score if (since is None or d >= since) and (until is None or d <= until)]
+    days, features = date_features(collection)
+    if settings.learned:
+        from storyline.digest.date_weights import COEFFICIENTS
+
+        score = dict(zip(days, (features @ np.asarray(COEFFICIENTS)).tolist(), strict=True))
+    else:
+        score = {d: settings.mention_doc_weight * f[_F_MENTION_DOCS]
+                 + settings.mention_sent_weight * (f[_F_MENTION_SENTS] - f[_F_MENTION_DOCS])
+                 + settings.published_weight * f[_F_PUBLISHED]
+                 for d, f in zip(days, _raw_counts(collection, days), strict=True)}
+    days = [d for d in days if (since is None or d >= since) and (until is None or d <= until)]
     # Ties: the earlier day first (stable and independent of input order).
     return sorted(days, key=lambda d: (-score[d], d))
+
+
+DATE_FEATURES = ("bias", "log_mention_docs", "log_later_docs", "log_mention_sents",
+                 "log_published", "mention_docs_rel", "later_docs_rel", "published_rel",
+                 "mentioned_at_all", "published_at_all", "log_span_days", "lead_mentions_rel")
+_F_MENTION_DOCS, _F_MENTION_SENTS, _F_PUBLISHED = 0, 1, 2
+
+
+def _raw_counts(collection: Collection, days: Sequence[date]) -> list[tuple[float, ...]]:
+    """Per day: (articles mentioning it, sentences mentioning it, articles published then,
+    articles published later that mention it, days from it to the last such article,
+    mentions within the first five sentences of an article)."""
+    doc_mentions: dict[date, set[int]] = defaultdict(set)
+    later: dict[date, set[int]] = defaultdict(set)
+    sent_mentions: Counter[date] = Counter()
+    lead: Counter[date] = Counter()
+    last_seen: dict[date, int] = {}
+    for s in collection.sentences:
+        if not s.mentioned:
+            continue
+        doc_mentions[s.day].add(s.doc)
+        sent_mentions[s.day] += 1
+        if s.position < 5:
+            lead[s.day] += 1
+        pub = collection.articles[s.doc].published_date
+        if pub is not None and pub > s.day:
+            later[s.day].add(s.doc)
+            last_seen[s.day] = max(last_seen.get(s.day, 0), (pub - s.day).days)
+    published = Counter(a.published_date for a in collection.articles if a.published_date)
+    return [(float(len(doc_mentions[d])), float(sent_mentions[d]), float(published[d]),
+             float(len(later[d])), float(last_seen.get(d, 0)), float(lead[d])) for d in days]
+
+
+def date_features(collection: Collection) -> tuple[list[date], np.ndarray]:
+    """Every day mentioned or published in ``collection`` and its :data:`DATE_FEATURES` row.
+
+    Counts enter as logarithms and as shares of the busiest day's count, so a model fitted on
+    topics of one size reads topics of another size alike.
+
+    >>> from datetime import datetime
+    >>> from storyline.model import Article
+    >>> arts = [Article(id="1", published=datetime(2020, 1, 9), text="It began on January 5.")]
+    >>> days, rows = date_features(prepare(arts))
+    >>> [d.isoformat() for d in days], rows.shape
+    (['2020-01-05', '2020-01-09'], (2, 12))
+    """
+    days = sorted({s.day for s in collection.sentences if s.mentioned}
+                  | {a.published_date for a in collection.articles if a.published_date})
+    raw = np.asarray(_raw_counts(collection, days), np.float64).reshape(len(days), 6)
+    top = np.maximum(raw.max(axis=0), 1.0) if len(days) else np.ones(6)
+    mention_docs, sents, published, later_docs, span, lead = raw.T
+    rows = np.column_stack([
+        np.ones(len(days)), np.log1p(mention_docs), np.log1p(later_docs), np.log1p(sents),
+        np.log1p(published), mention_docs / top[0], later_docs / top[3], published / top[2],
+        (mention_docs > 0).astype(float), (published > 0).astype(float), np.log1p(span),
+        lead / top[5],
+    ]) if len(days) else np.zeros((0, len(DATE_FEATURES)))
+    return days, rows
 
 
 def _tfidf(sents: Sequence[DatedSentence]) -> tuple[sparse.csr_matrix, Counter[str]]:

@@ -125,6 +125,15 @@ def storyline_system(task: Task) -> Predicted:
     return {e.date: [c.text for c in e.sentences] for e in entries}
 
 
+def storyline_no_query_system(task: Task) -> Predicted:
+    """storyline's timeline without the topic keyword (as a user who gives no ``--query``)."""
+    from storyline.digest.timeline import build_timeline
+
+    entries = build_timeline(task.articles, dates=task.dates, per_date=task.per_date,
+                             since=task.start, until=task.end)
+    return {e.date: [c.text for c in e.sentences] for e in entries}
+
+
 def most_published_system(task: Task) -> Predicted:
     """The L days with the most articles published; each day's first article leads."""
     from collections import Counter
@@ -170,6 +179,7 @@ def random_system(task: Task, seed: int = 42) -> Predicted:
 
 SYSTEMS = {
     "storyline": storyline_system,
+    "storyline-noquery": storyline_no_query_system,
     "most-published": most_published_system,
     "random": random_system,
 }
