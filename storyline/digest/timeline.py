@@ -39,6 +39,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from storyline.digest.candidates import is_quote_only, stands_alone
 from storyline.digest.timeline_dates import days_by_sentence, light_analysis_many, sentence_days
 from storyline.model import Article, Citation, TimelineEntry
 
@@ -163,9 +164,12 @@ def build_timeline(analyzed_or_articles: Iterable, *, dates: int, per_date: int,
         return []
     matrix, document_counts = _tfidf(sents)
     matcher = QueryMatcher(query, [s.text for s in sents], document_counts) if query else None
+    # A timeline line is read alone, like a summary sentence: no "He said ...", no
+    # quotation without its speaker, no reader comment (issue 15).
     eligible = np.array([
         settings.min_words <= s.words <= settings.max_words
         and (matcher is None or matcher.matches(s.text))
+        and stands_alone(s.text) and not is_quote_only(s.text)
         for s in sents
     ], dtype=bool)
     if not eligible.any():
