@@ -24,6 +24,7 @@ import numpy as np
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.digest.candidates import build_pool
 from storyline.digest.concepts import FEATURES, concept_table, sentence_concepts
+from storyline.evaluate.coefficients import write_coefficients
 
 Case = tuple[str, Sequence[AnalyzedArticle], Sequence[str]]
 
@@ -83,14 +84,12 @@ def tuning_cases(root: Path, *, workers: int = 1) -> list[Case]:
 
 def write(coefficients: Sequence[float], path: Path) -> None:
     """Rewrite the shipped coefficients module."""
-    numbers = "".join(f"\n    {v:.4f}," for v in coefficients)
-    path.write_text(
-        '"""Coefficients of the concept-weight model (:mod:`storyline.digest.concepts`).\n\n'
+    write_coefficients(path, (
+        "Coefficients of the concept-weight model (:mod:`storyline.digest.concepts`).\n\n"
         "Fitted by ``python -m storyline.evaluate.train_concepts ../shared/data --write`` on "
         "the tuning\nparts of DUC 2003 and DUC 2006 "
         "(:mod:`storyline.evaluate.splits`); the reporting\nparts were never read. "
-        "Order: :data:`storyline.digest.concepts.FEATURES`.\n\"\"\"\n\n"
-        f"COEFFICIENTS = ({numbers}\n)\n", encoding="utf-8")
+        "Order: :data:`storyline.digest.concepts.FEATURES`."), coefficients)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

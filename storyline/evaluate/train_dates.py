@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from storyline.digest.timeline import DATE_FEATURES, date_features, prepare
+from storyline.evaluate.coefficients import write_coefficients
 from storyline.evaluate.timeline17 import Task
 
 
@@ -59,14 +60,12 @@ def tuning_tasks(root: Path) -> list[Task]:
 
 def write(coefficients: Sequence[float], path: Path) -> None:
     """Rewrite the shipped coefficients module."""
-    numbers = "".join(f"\n    {v:.4f}," for v in coefficients)
-    path.write_text(
-        '"""Coefficients of the date model (:func:`storyline.digest.timeline.date_features`).'
+    write_coefficients(path, (
+        "Coefficients of the date model (:func:`storyline.digest.timeline.date_features`)."
         "\n\nFitted by ``python -m storyline.evaluate.train_dates ../shared/data/timeline17 "
         "--write`` on the\nTimeline17 tuning topics (:mod:`storyline.evaluate.splits`); the "
         "reporting topics were never\nread. Order: "
-        ":data:`storyline.digest.timeline.DATE_FEATURES`.\n\"\"\"\n\n"
-        f"COEFFICIENTS = ({numbers}\n)\n", encoding="utf-8")
+        ":data:`storyline.digest.timeline.DATE_FEATURES`."), coefficients)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
