@@ -254,7 +254,10 @@ def test_watch_refuses_loopback_without_the_setting(tmp_path, sites, monkeypatch
     news = news_site(sites, {"news": 1})
     db = f"sqlite:///{tmp_path / 'watch.db'}"
     result = run_cli("watch", f"{news.base}/news.xml", "--db", db, "--once", "--no-stories")
-    assert result.exit_code == 0
+    # every source polled failed: --once says so in one line and exits 1 (for cron)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "storyline: error: watch: all 1 source(s) polled failed; see storyline sources")
     assert sum(news.requests.values()) == 0  # not even robots.txt
     [state] = json.loads(run_cli("sources", "--db", db, "--format", "json").stdout)
     assert state["health"] == "failing" and "non-public address" in state["last_error"]

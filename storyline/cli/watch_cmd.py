@@ -86,8 +86,12 @@ def watch(
     watcher = Watcher(store, settings, assigner, log=say, verbose=say if verbose else None,
                       sources=[s.id for s in watched])
     while True:
-        watcher.poll_due()
+        polled = watcher.poll_due()
         if once:
+            if polled and all(r.status == "error" for r in polled):
+                # cron mails a failing job: every source down is worth a non-zero exit
+                fail(f"watch: all {len(polled)} source(s) polled failed; see storyline "
+                     "sources", code=1)
             return
         time.sleep(max(1.0, min(watcher.seconds_to_next(), interval or 1.0)))
 
