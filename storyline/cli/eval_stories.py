@@ -23,7 +23,12 @@ import typer
 from platformdirs import user_cache_dir
 
 from storyline.cli.app import FormatOption, OutputFormat, err, fail, out, print_json
-from storyline.cli.eval_cmd import DucMultiNewsData, default_data_dir, eval_app
+from storyline.cli.eval_cmd import (
+    DucMultiNewsData,
+    datasets_or_fail,
+    default_data_dir,
+    eval_app,
+)
 
 SETS = ("duc", "multinews", "pooled")
 
@@ -46,10 +51,7 @@ def eval_stories(
     from storyline.stories import decision as decisions
     from storyline.stories.decision import model_name
 
-    chosen = dataset or list(SETS)
-    for name in chosen:
-        if name not in SETS:
-            fail(f"--dataset {name}: unknown (choose from {', '.join(SETS)})")
+    chosen = datasets_or_fail(dataset, SETS)
     folder = data or default_data_dir()
     try:
         duc = clusters.duc2003(folder) if {"duc", "pooled"} & set(chosen) else None

@@ -18,7 +18,13 @@ from storyline.cli.app import (
     progress_bar,
     workers_or_fail,
 )
-from storyline.cli.eval_cmd import DucMultiNewsData, default_data_dir, eval_app
+from storyline.cli.eval_cmd import (
+    DucMultiNewsData,
+    datasets_or_fail,
+    default_data_dir,
+    duc_cases_or_fail,
+    eval_app,
+)
 
 DATASETS = ("duc", "duc2006", "multinews")
 
@@ -65,35 +71,22 @@ def eval_summarize(
     column), beside NIST's published figures. Multi-News: F1 at --multinews-words words
     (rouge-score). Every system is cut at the budget the same way.
     """
-    from storyline.evaluate.summaries import duc_cases, multinews_cases
+    from storyline.evaluate.summaries import multinews_cases
     from storyline.evaluate.summary_eval import Setting
 
     if limit is not None and limit < 1:
         fail(f"--limit {limit}: must be at least 1")
     processes = workers_or_fail(workers)
-    chosen = dataset or list(DATASETS)
-    for name in chosen:
-        if name not in DATASETS:
-            fail(f"--dataset {name}: unknown (choose from {', '.join(DATASETS)})")
+    chosen = datasets_or_fail(dataset, DATASETS)
     root = data or default_data_dir()
     jobs = []
     if "duc" in chosen:
         path = duc or root / "duc2003"
-        if not path.is_dir():
-            fail(f"{path}: no DUC folder (expected docs/ and models/)")
-        try:
-            cases = duc_cases(path, limit=limit)
-        except FileNotFoundError as exc:
-            fail(str(exc))
+        cases = duc_cases_or_fail(path, limit)
         jobs.append((Setting("duc", duc_words, "recall"), cases, path))
     if "duc2006" in chosen:
         path = duc2006 or root / "duc2006"
-        if not path.is_dir():
-            fail(f"{path}: no DUC 2006 folder (expected docs/ and models/)")
-        try:
-            cases = duc_cases(path, limit=limit)
-        except FileNotFoundError as exc:
-            fail(str(exc))
+        cases = duc_cases_or_fail(path, limit, "DUC 2006")
         from storyline.evaluate.tls import MetricUnavailable, rouge_home
 
         try:

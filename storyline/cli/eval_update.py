@@ -18,7 +18,7 @@ from storyline.cli.app import (
     progress_bar,
     workers_or_fail,
 )
-from storyline.cli.eval_cmd import default_data_dir, eval_app
+from storyline.cli.eval_cmd import datasets_or_fail, default_data_dir, duc_cases_or_fail, eval_app
 
 DATASETS = {"duc2003": "duc2003", "duc2006": "duc2006"}
 
@@ -46,27 +46,18 @@ def eval_update(
     later part summarized as if nothing had been read, and its first sentences. See
     storyline/evaluate/updates_eval.py for the protocol.
     """
-    from storyline.evaluate.summaries import duc_cases
 
     if limit is not None and limit < 1:
         fail(f"--limit {limit}: must be at least 1")
     if words < 1:
         fail(f"--words {words}: must be at least 1")
     processes = workers_or_fail(workers)
-    chosen = dataset or list(DATASETS)
-    for name in chosen:
-        if name not in DATASETS:
-            fail(f"--dataset {name}: unknown (choose from {', '.join(DATASETS)})")
+    chosen = datasets_or_fail(dataset, DATASETS)
     root = data or default_data_dir()
     reports = []
     for name in chosen:
         path = root / DATASETS[name]
-        if not path.is_dir():
-            fail(f"{path}: no DUC folder (expected docs/ and models/)")
-        try:
-            cases = duc_cases(path, limit=limit)
-        except FileNotFoundError as exc:
-            fail(str(exc))
+        cases = duc_cases_or_fail(path, limit)
         if not cases:
             fail(f"{path}: no cluster with both articles and a reference summary")
         reports.append(_run(name, cases, path, words, processes))
