@@ -175,6 +175,13 @@ def locate_sources(digest: Digest, articles: dict[str, Article]) -> dict[str, di
 
 # -- the cache ------------------------------------------------------------------------------
 
+def _stored_form(digest: Digest, articles: Sequence[Article]) -> dict[str, Any]:
+    """The digest's JSON with where each cited sentence stands in every article citing it."""
+    data = digest_to_json(digest)
+    data["locations"] = locate_sources(digest, {a.id: a for a in articles})
+    return data
+
+
 RETRY_FAILED = 600.0  # seconds before a failed build is tried again
 
 
@@ -307,8 +314,7 @@ class DigestCache:
         unstored) and return its JSON; raises what the builder raises."""
         with self._build_gate:
             digest = self.builder(self.store, story_id)
-        data = digest_to_json(digest)
-        data["locations"] = locate_sources(digest, {a.id: a for a in articles})
+        data = _stored_form(digest, articles)
         try:
             self.put(story_id, story_version([a.id for a in articles]), data)
         except (OperationalError, StoreBusy) as exc:  # another writer has the store: next time
@@ -329,8 +335,7 @@ class DigestCache:
             data = {"story_id": story_id, "failed": f"{type(exc).__name__}: {exc}"[:500],
                     "failed_at": time.time()}
         else:
-            data = digest_to_json(digest)
-            data["locations"] = locate_sources(digest, {a.id: a for a in articles})
+            data = _stored_form(digest, articles)
         self.put(story_id, version, data)
         return data
 
