@@ -22,6 +22,7 @@ from datetime import datetime
 
 import numpy as np
 
+from storyline.analyze.datelines import dateline_end
 from storyline.model import Article
 
 WORD_FEATURES = 2**20
@@ -213,8 +214,6 @@ def _sparse_row(matrix, i: int, keep: int | None) -> tuple[np.ndarray, np.ndarra
 
 
 def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
-    from storyline.analyze.datelines import dateline_end
-
     _, ents = _vectorizers()
     keys, shown = [], {}
     filed_at = dateline_end(getattr(doc, "text", ""))  # why.py passes the entities alone
