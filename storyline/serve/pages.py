@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storyline import limits
 from storyline.serve import joins, views
+from storyline.serve.live import live_context
 from storyline.serve.queries import StoryFilter, list_stories
 from storyline.serve.reading import BadParameter, load_story, parse_day
 
@@ -51,6 +52,7 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
         return _render(request, "error.html", status=400, title="No such page",
                        message=f"Page {page} is past the last page any store can have.")
     store = request.app.state.store
+    live = live_context(store)  # before the list: what is stored after it is reported
     result = list_stories(store, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
                           memo=request.app.state.memo)
     kept = {k: v for k, v in {"q": q, "source": source, "entity": entity, "from": since,
@@ -73,7 +75,7 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
         form={"q": q, "source": source, "entity": entity, "from": since, "to": until},
         outlets=_outlets(request), date_span=views.date_span,
         leads=story_leads,  # issue 21
-        status=400 if error else 200,
+        status=400 if error else 200, **live,
     )
 
 
@@ -81,16 +83,18 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
 async def story_page(request: Request, story_id: str) -> Response:
     """A story: cited summary, where sources differ, timeline, quotes, names, articles."""
     state = request.app.state
+    live = await run_in_threadpool(live_context, state.store)  # before the story (see live.py)
     # As the API does: the store on a worker thread, the wait for a digest on the loop.
     bundle = await run_in_threadpool(load_story, state.store, state.digests, story_id, 0.0)
     if bundle is not None and bundle.pending and state.config.digest_wait > 0:
         if await state.digests.wait_async(bundle.story.id, state.config.digest_wait):
             bundle = await run_in_threadpool(load_story, state.store, state.digests,
                                              bundle.story.id, 0.0)
-    return await run_in_threadpool(_story_response, request, story_id, bundle)
+    return await run_in_threadpool(_story_response, request, story_id, bundle, live)
 
 
-def _story_response(request: Request, story_id: str, bundle) -> Response:
+def _story_response(request: Request, story_id: str, bundle,
+                    live: dict[str, Any] | None = None) -> Response:
     state = request.app.state
     if bundle is None:
         return _render(request, "error.html", status=404, title="No such story",
@@ -152,6 +156,7 @@ def _story_response(request: Request, story_id: str, bundle) -> Response:
         outlets=sorted({a["outlet"] for a in articles}, key=str.lower),
         span=views.date_span(bundle.story.first_published, bundle.story.last_published),
         **_issue21_context(request, bundle),  # issue 21: outlet view
+        **(live or {}),
     )
     if bundle.pending:
         response.headers["Cache-Control"] = "no-store"

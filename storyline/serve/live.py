@@ -1,0 +1,86 @@
+"""Pages that follow the store: ``GET /api/changes`` and what the pages need to poll it.
+
+A page is rendered with the store's story cursor (``live_context``), read *before* the page's
+content, so anything stored after that read is reported to it. Its script
+(``static/live.js``) asks ``/api/changes?after=CURSOR`` every few seconds; when stories
+changed it fetches the page again and puts the new parts in place (nothing is reloaded, and
+article text only ever arrives as HTML escaped by the server's templates).
+
+Many readers poll with the same cursor; the answer is kept per (store generation, cursor),
+so a poll costs one read of the generation while nothing is written.
+
+>>> from storyline.store import open_store
+>>> store = open_store("sqlite://")
+>>> changes_json(store, after=None)
+{'cursor': 0, 'stories': [], 'more': False}
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+from storyline.store.changes import changed_stories, story_cursor
+
+LIVE_ENV = "STORYLINE_LIVE_SECONDS"
+DEFAULT_LIVE_SECONDS = 15.0
+KEEP_SECONDS = 10.0  # an answer is reused at most this long, even if the generation stays
+_KEPT = 256
+
+
+def live_seconds() -> float:
+    """How often pages poll (``$STORYLINE_LIVE_SECONDS``; 0 turns it off)."""
+    try:
+        return max(0.0, float(os.environ.get(LIVE_ENV, DEFAULT_LIVE_SECONDS)))
+    except ValueError:
+        return DEFAULT_LIVE_SECONDS
+
+
+def live_context(store, every: float | None = None) -> dict[str, Any]:
+    """What a page's template needs to follow the store (read before the page's content)."""
+    return {"live_cursor": story_cursor(store),
+            "live_every": live_seconds() if every is None else every}
+
+
+class _Answers:
+    """Recent answers by (store, generation, after, limit), least recent out."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple, tuple[float, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> dict | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None or item[0] < time.monotonic():
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def put(self, key: tuple, value: dict) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + KEEP_SECONDS, value)
+            while len(self._items) > _KEPT:
+                self._items.popitem(last=False)
+
+
+ANSWERS = _Answers()
+
+
+def changes_json(store, after: int | None, limit: int = 50) -> dict[str, Any]:
+    """The answer of ``/api/changes``: without ``after`` only the current cursor."""
+    if after is None:
+        return {"cursor": story_cursor(store), "stories": [], "more": False}
+    with store.engine.connect() as conn:
+        generation = store.generation(conn)
+    key = (store.url, generation, after, limit)
+    found = ANSWERS.get(key)
+    if found is None:
+        changes = changed_stories(store, after, limit)
+        found = {"cursor": changes.cursor, "stories": [s.to_json() for s in changes.stories],
+                 "more": changes.more}
+        ANSWERS.put(key, found)
+    return found
