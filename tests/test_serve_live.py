@@ -184,3 +184,31 @@ def test_the_list_and_a_story_page_update_themselves(running, tmp_path, browser)
     listing.screenshot(path=str(ARTIFACTS / "live-story-list.png"), full_page=True)
     listing.close()
     story.close()
+
+
+def test_changed_stories_after_a_stamp_on_both_backends(store):
+    from sqlalchemy import insert
+
+    from storyline.store import schema
+    from storyline.store.changes import changed_stories, story_cursor
+
+    with store.begin() as conn:
+        # executemany takes its columns from the first row: every row names them all.
+        conn.execute(insert(schema.stories), [{"merged_into": None, **row} for row in [
+            {"id": "old", "title": "Old", "size": 2, "sources": [], "entities": [],
+             "updated_seq": 5},
+            {"id": "grown", "title": "Grown", "size": 3, "sources": ["A"], "entities": [],
+             "updated_seq": 9},
+            {"id": "gone", "title": "Gone", "size": 1, "sources": [], "entities": [],
+             "updated_seq": 9, "merged_into": "grown"},
+            {"id": "new", "title": "New", "size": 1, "sources": [], "entities": [],
+             "updated_seq": 7},
+        ]])
+    assert story_cursor(store) == 9
+    found = changed_stories(store, after=5)
+    assert found.cursor == 9 and not found.more
+    assert [(s.id, s.seq, s.merged_into) for s in found.stories] == [
+        ("gone", 9, "grown"), ("grown", 9, None), ("new", 7, None)]
+    assert changed_stories(store, after=9).stories == []
+    # A cursor from another store (or one emptied since) is answered with this one's.
+    assert changed_stories(store, after=1000).cursor == 9

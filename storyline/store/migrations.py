@@ -89,8 +89,15 @@ def _v6_watched_feeds(conn: Connection) -> None:
                                              schema.robots_rules])
 
 
+def _v7_story_changes_index(conn: Connection) -> None:
+    # Pages that follow the store ask which stories changed after a stamp
+    # (``store/changes.py``); without this index each question scans every story row.
+    conn.execute(text(
+        "CREATE INDEX IF NOT EXISTS ix_stories_updated_seq ON stories(updated_seq)"))
+
+
 STEPS: list[Step] = [_v1_base, _v2_analyses, _v3_digests, _v4_live_stories_index,
-                     _v5_run_status, _v6_watched_feeds]
+                     _v5_run_status, _v6_watched_feeds, _v7_story_changes_index]
 LATEST = len(STEPS)
 
 

@@ -84,6 +84,7 @@ stories = Table(
     Column("updated_seq", Integer, nullable=False, default=0),
 )
 Index("ix_stories_last_published", stories.c.last_published)
+Index("ix_stories_updated_seq", stories.c.updated_seq)  # migration 7
 
 memberships = Table(
     "memberships",
