@@ -13,36 +13,24 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from storyline.ingest.feeds import entry_fields
 from storyline.ingest.records import InputError
 from storyline.store.feeds import entry_key
+from storyline.watch.sitemaps import Entry, SourceContent, gunzip, read_sitemap
+
+__all__ = ["Entry", "SourceContent", "read_entries"]
 
 _SITEMAP_ROOT = re.compile(rb"<(?:\w+:)?(urlset|sitemapindex)[\s>]")
 
 
-@dataclass(slots=True)
-class Entry:
-    """One item of a source: its key (guid, else link), its page, and the feed's fields."""
-
-    key: str
-    link: str | None
-    fields: dict = field(default_factory=dict)  # article fields from the feed (may be empty)
-
-
-@dataclass(slots=True)
-class SourceContent:
-    title: str | None
-    entries: list[Entry]
-    kind: str  # "feed" or "sitemap"
-
-
 def read_entries(data: bytes, url: str) -> SourceContent:
-    """The entries of a fetched feed or sitemap; ``InputError`` when it is neither."""
+    """The entries of a fetched feed or sitemap (gzip unpacked); ``InputError`` when it is
+    neither. A sitemap index lists sitemaps (``SourceContent.sitemaps``), not entries."""
+    data = gunzip(data, url)
     if _SITEMAP_ROOT.search(data[:4096]):
-        return _sitemap(data, url)
+        return read_sitemap(data, url)
     return _feed(data, url)
 
 
@@ -65,26 +53,3 @@ def _feed(data: bytes, url: str) -> SourceContent:
         problem = str(parsed.get("bozo_exception") or "no RSS, Atom or sitemap content")
         raise InputError(f"{url}: not a feed ({problem.splitlines()[0][:200]})")
     return SourceContent(title, entries, "feed")
-
-
-def _sitemap(data: bytes, url: str) -> SourceContent:
-    import lxml.etree
-
-    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                                  recover=True)
-    try:
-        root = lxml.etree.fromstring(data, parser)
-    except lxml.etree.XMLSyntaxError as exc:
-        raise InputError(f"{url}: not a sitemap ({exc})") from exc
-    if root is None:
-        raise InputError(f"{url}: not a sitemap (no XML)")
-    if lxml.etree.QName(root).localname == "sitemapindex":
-        raise InputError(f"{url}: a sitemap index; watch its sitemaps instead")
-    entries = []
-    for node in root.iter("{*}url"):
-        loc = node.findtext("{*}loc")
-        if loc and loc.strip():
-            link = urljoin(url, loc.strip())
-            published = (node.findtext("{*}lastmod") or "").strip() or None
-            entries.append(Entry(entry_key(link), link, {"published": published}))
-    return SourceContent(None, entries, "sitemap")

@@ -91,6 +91,9 @@ class PoliteClient:
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> urls.Fetched:
         """GET ``url`` if robots.txt allows it, waiting for the host's turn first."""
+        # The SSRF guard before anything else: a refused URL costs no robots.txt request,
+        # and its error names the guard, not robots.txt.
+        urls.check_url(url)
         host = self._host(url)
         with host.lock:  # one request at a time per host
             self._check_robots(url, host)

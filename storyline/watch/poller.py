@@ -36,8 +36,9 @@ from storyline.store.feeds import (
     save_state,
     seen_entries,
 )
-from storyline.watch.entries import Entry, read_entries
+from storyline.watch.entries import Entry, SourceContent, read_entries
 from storyline.watch.polite import FetchSettings, PoliteClient, RobotsForbidden
+from storyline.watch.sitemaps import follow_index
 
 MAX_RETRY_AFTER_S = 24 * 3600.0
 
@@ -71,6 +72,9 @@ class PollResult:
     complete: bool = True  # False: more new entries than one poll takes
     retry: bool = False  # an entry's page failed for now: ask for the whole source next time
     seconds: float = 0.0
+    untaken: set[str] = field(default_factory=set)  # new entries left for a later poll
+    sitemaps_done: list[str] = field(default_factory=list)  # child sitemaps fully taken
+    warning: str | None = None  # a part failed (a child sitemap), the poll went on
 
 
 def next_delay(interval: float, errors: int, retry_after: float | None = None) -> float:
@@ -110,9 +114,13 @@ def poll_source(client: PoliteClient, store: Store, state: FeedState,
             result.status = "304"
         else:
             content = read_entries(fetched.data, fetched.url)
-            result.status, result.title = "200", content.title
-            result.entries = len(content.entries)
-            _take_entries(client, store, result, content.entries, settings)
+            result.title = content.title
+            if content.kind == "sitemapindex":
+                _read_index(client, store, result, content, settings)
+            else:
+                result.entries = len(content.entries)
+                _take_entries(client, store, result, content.entries, settings)
+            result.status = "200"
     except HTTPStatusError as exc:
         result.error, result.retry_after = _detail(exc, state.url), exc.retry_after
     except InputError as exc:
@@ -121,6 +129,38 @@ def poll_source(client: PoliteClient, store: Store, state: FeedState,
         result.error = f"unexpected {type(exc).__name__}: {exc}"
     result.seconds = time.monotonic() - started
     return result
+
+
+def _read_index(client: PoliteClient, store: Store, result: PollResult,
+                index: SourceContent, settings: WatchSettings) -> None:
+    """A sitemap index: its child sitemaps not taken whole before, then their entries.
+
+    A child is marked taken (by its URL and ``lastmod``) once every entry it lists is; a
+    child without a ``lastmod`` is read on every poll, and then so is the index (no
+    conditional request: it may not change while that child does)."""
+    done = seen_entries(store, result.state.id, [c.key for c in index.sitemaps if c.key])
+
+    def fetch(url: str) -> tuple[bytes, str]:
+        page = client.fetch(url)
+        return page.data, page.url
+
+    got = follow_index(fetch, index, done)
+    if got.problems and not got.read:
+        first = got.problems[0] if got.problems else "none listed"
+        raise InputError(f"{result.state.url}: none of its {len(index.sitemaps)} sitemaps "
+                         f"could be read ({first})")
+    if got.problems:
+        result.notes.extend(got.problems)
+        result.warning = (f"{len(got.problems)} of its sitemaps failed: {got.problems[0]}")
+        result.retry = True
+    if got.left or any(c.key is None for c in index.sitemaps):
+        result.retry = True  # the index again, whole, next poll
+    if got.left:
+        result.complete = False
+    result.entries = len(got.entries)
+    _take_entries(client, store, result, got.entries, settings)
+    result.sitemaps_done = [key for key, listed in got.listed.items()
+                            if not result.untaken.intersection(listed)]
 
 
 def _take_entries(client: PoliteClient, store: Store, result: PollResult,
@@ -136,6 +176,7 @@ def _take_entries(client: PoliteClient, store: Store, result: PollResult,
             result.taken[entry.key] = by_url[entry.link]
     fresh = [e for e in fresh if e.key not in result.taken]
     if len(fresh) > settings.max_new_entries:
+        result.untaken.update(e.key for e in fresh[settings.max_new_entries:])
         fresh, result.complete = fresh[:settings.max_new_entries], False
     for entry in fresh:
         article, permanent = _entry_article(client, entry, result)
@@ -146,6 +187,7 @@ def _take_entries(client: PoliteClient, store: Store, result: PollResult,
             result.taken[entry.key] = None
         else:
             result.retry = True
+            result.untaken.add(entry.key)
 
 
 def _entry_article(client: PoliteClient, entry: Entry,
@@ -160,7 +202,7 @@ def _entry_article(client: PoliteClient, entry: Entry,
             if format_of_response(page) == "html":
                 for item in read_html_bytes(page.data, entry.link, url=page.url):
                     if isinstance(item, Article):
-                        _fill_from_feed(item, entry.fields)
+                        _fill_from_feed(item, entry)
                         return item, True
                     problem = item.message()
             else:
@@ -186,11 +228,13 @@ def _entry_article(client: PoliteClient, entry: Entry,
     return None, permanent
 
 
-def _fill_from_feed(article: Article, fields: dict) -> None:
-    """What the page lacks and the feed says: title and publication date."""
+def _fill_from_feed(article: Article, entry: Entry) -> None:
+    """What the page lacks and the feed says: title and publication date; a news sitemap's
+    publication date (``entry.dated``) even over the page's."""
+    fields = entry.fields
     if not article.title and fields.get("title"):
         article.title = fields["title"]
-    if article.published is None and fields.get("published"):
+    if (article.published is None or entry.dated) and fields.get("published"):
         made = make_article({"text": article.text, "published": fields["published"]}, "")
         if isinstance(made, Article):
             article.published = made.published
@@ -269,7 +313,8 @@ class Watcher:
                 self._ingestor = Ingestor(self.store, self.assigner)
             self._ingestor.store_articles(publication_order(result.articles), report,
                                           run_id=run_id)
-        mark_entries(self.store, result.state.id, result.taken)
+        mark_entries(self.store, result.state.id,
+                     {**result.taken, **dict.fromkeys(result.sitemaps_done)})
         state = self._new_state(result, report)
         save_state(self.store, state)
         for key in ("ingested", "duplicates", "already_present", "skipped"):
@@ -289,7 +334,7 @@ class Watcher:
             state.error_count += 1
             state.last_error = result.error
         else:
-            state.error_count, state.last_error = 0, None
+            state.error_count, state.last_error = 0, result.warning
             state.last_success = now
             state.title = result.title or state.title
             if result.complete and not result.retry:
