@@ -50,11 +50,16 @@ def second_batch(folder: Path) -> Path:
     return path
 
 
-def serve(url: str):
+def serve(url: str, builder=None):
     import uvicorn
 
-    # No digests: the pages show stories and articles; summaries are another test's subject.
-    app = create_app(ServeConfig(db_url=url, cache_seconds=5, compute_digests=False))
+    # No digests unless a builder is given: the pages show stories and articles.
+    app = create_app(ServeConfig(db_url=url, cache_seconds=5, compute_digests=False,
+                                 digest_wait=0.5))
+    if builder is not None:
+        from storyline.serve.digests import DigestCache
+
+        app.state.digests = DigestCache(app.state.store, builder)
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(),
                                         log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -212,3 +217,59 @@ def test_changed_stories_after_a_stamp_on_both_backends(store):
     assert changed_stories(store, after=9).stories == []
     # A cursor from another store (or one emptied since) is answered with this one's.
     assert changed_stories(store, after=1000).cursor == 9
+
+
+def newest_sentence_digest(store, story_id: str):
+    """A digest whose summary is the first sentence of the story's newest article (real
+    offsets): enough to see which version of the story a page shows."""
+    from storyline.model import Citation, Digest
+
+    story = store.get_story(story_id)
+    newest = max((r.article for r in store.get_articles(story.articles)),
+                 key=lambda a: a.published)
+    end = newest.text.index(". ") + 1
+    return Digest(story_id, summary=[Citation(newest.text[:end], newest.id, 0, end,
+                                              [newest.id])])
+
+
+@pytest.mark.browser
+def test_a_story_page_shows_new_articles_at_once_and_the_new_summary_when_built(
+        tmp_path, monkeypatch, browser):
+    monkeypatch.setenv(LIVE_ENV, "1")
+    gate = threading.Event()
+
+    def builder(store, story_id):
+        if len(store.get_story(story_id).articles) > 2:
+            assert gate.wait(120), "the test never let the digest be built"
+        return newest_sentence_digest(store, story_id)
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    ingest(url, write_rows(tmp_path / "first.jsonl", FIRST))
+    [dam] = stories(url).values()
+    srv, thread, base = serve(url, builder)
+    try:
+        page = browser.new_page()
+        page.goto(f"{base}/stories/{dam['id']}")
+        page.wait_for_selector("#summary ol.summary li", timeout=30_000)
+        old_summary = page.locator("#summary").inner_text()
+        assert "Floodwater from the broken Brennick Dam" in old_summary  # FIRST's newest
+        page.evaluate("window.__same_page = 'yes'")
+
+        ingest(url, write_rows(tmp_path / "second.jsonl", SECOND))
+        # The articles at once, the summary kept while the new one is built ...
+        page.wait_for_function(
+            "document.querySelectorAll('#articles ol.articles > li').length == 4",
+            timeout=30_000)
+        assert page.locator(".live-note").inner_text() == (
+            "New articles in this story; the summary is being updated.")
+        assert page.locator("#summary").inner_text() == old_summary
+        # ... and the new summary once it is ready, still without a reload.
+        gate.set()
+        page.wait_for_selector("#summary >> text=The European Union offered", timeout=60_000)
+        assert page.locator(".live-note").inner_text() == "This story was updated just now."
+        assert page.evaluate("window.__same_page") == "yes"
+        page.close()
+    finally:
+        gate.set()
+        srv.should_exit = True
+        thread.join(timeout=10)
