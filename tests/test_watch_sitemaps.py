@@ -131,6 +131,8 @@ def test_an_index_is_followed_to_its_sitemaps_politely_and_each_page_taken_once(
     assert requests["/pages.xml.gz"] == 1  # unchanged lastmod: not fetched again
     assert requests["/latest.xml"] == 2  # no lastmod: read every poll
     assert requests["/sitemap_index.xml"] == 2 and site.not_modified["/sitemap_index.xml"] == 0
+    assert "5 sitemaps: 3 read, 0 unchanged, 2 failed; 4 entries, 4 new" in first.stderr
+    assert "5 sitemaps: 2 read, 1 unchanged, 2 failed; 4 entries, 2 new" in second.stderr
     assert "forbidden by robots.txt" in first.stderr
     assert "only http and https URLs are fetched" in first.stderr
 

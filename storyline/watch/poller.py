@@ -75,6 +75,7 @@ class PollResult:
     untaken: set[str] = field(default_factory=set)  # new entries left for a later poll
     sitemaps_done: list[str] = field(default_factory=list)  # child sitemaps fully taken
     warning: str | None = None  # a part failed (a child sitemap), the poll went on
+    index_note: str | None = None  # for a sitemap index: what came of its sitemaps
 
 
 def next_delay(interval: float, errors: int, retry_after: float | None = None) -> float:
@@ -157,6 +158,10 @@ def _read_index(client: PoliteClient, store: Store, result: PollResult,
         result.retry = True  # the index again, whole, next poll
     if got.left:
         result.complete = False
+    unchanged = sum(1 for c in index.sitemaps if c.key in done)
+    result.index_note = (f"{len(index.sitemaps)} sitemaps: {got.read} read, {unchanged} "
+                         f"unchanged, {len(got.problems)} failed"
+                         + (f", {got.left} next poll" if got.left else ""))
     result.entries = len(got.entries)
     _take_entries(client, store, result, got.entries, settings)
     result.sitemaps_done = [key for key, listed in got.listed.items()
@@ -360,7 +365,8 @@ def _line(result: PollResult, report: IngestReport, state: FeedState) -> str:
     if result.status == "304":
         return f"watch {url}: not modified {took}"
     new = len(result.taken)
-    line = (f"watch {url}: {result.entries} entries, {new} new: ingested {report.ingested}, "
+    index = f"{result.index_note}; " if result.index_note else ""
+    line = (f"watch {url}: {index}{result.entries} entries, {new} new: ingested {report.ingested}, "
             f"duplicates {report.duplicates}, skipped {report.skipped}")
     if report.already_present:
         line += f", {report.already_present} already stored"
