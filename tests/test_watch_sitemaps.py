@@ -93,7 +93,9 @@ def test_an_index_is_followed_to_its_sitemaps_politely_and_each_page_taken_once(
         if path == "/pages.xml.gz":  # a gzipped sitemap served as it is stored
             return 200, {"Content-Type": "application/x-gzip"}, gzip.compress(urlset([
                 f"<url><loc>{base}/a/p1.html</loc><lastmod>2024-01-03</lastmod></url>",
-                f"<url><loc>{base}/private/p9.html</loc></url>"]))
+                f"<url><loc>{base}/private/p9.html</loc></url>",
+                # refused by the guard for good: not retried (so this sitemap is done)
+                "<url><loc>ftp://files.example/p.html</loc></url>"]))
         if path == "/latest.xml":
             keys = ["p2"] if state["round"] == 1 else ["p2", "p3"]
             return 200, {"Content-Type": "application/xml"}, urlset(
@@ -131,7 +133,7 @@ def test_an_index_is_followed_to_its_sitemaps_politely_and_each_page_taken_once(
     assert requests["/pages.xml.gz"] == 1  # unchanged lastmod: not fetched again
     assert requests["/latest.xml"] == 2  # no lastmod: read every poll
     assert requests["/sitemap_index.xml"] == 2 and site.not_modified["/sitemap_index.xml"] == 0
-    assert "5 sitemaps: 3 read, 0 unchanged, 2 failed; 4 entries, 4 new" in first.stderr
+    assert "5 sitemaps: 3 read, 0 unchanged, 2 failed; 5 entries, 5 new" in first.stderr
     assert "5 sitemaps: 2 read, 1 unchanged, 2 failed; 4 entries, 2 new" in second.stderr
     assert "forbidden by robots.txt" in first.stderr
     assert "only http and https URLs are fetched" in first.stderr

@@ -25,7 +25,7 @@ from storyline import limits
 from storyline.ingest.pages import read_html_bytes
 from storyline.ingest.records import InputError, Skip, make_article
 from storyline.ingest.runner import Ingestor, IngestReport, StoryAssigner, publication_order
-from storyline.ingest.urls import HTTPStatusError, format_of_response
+from storyline.ingest.urls import HTTPStatusError, UnsafeURL, format_of_response
 from storyline.model import Article
 from storyline.store.database import Store
 from storyline.store.feeds import (
@@ -214,9 +214,10 @@ def _entry_article(client: PoliteClient, entry: Entry,
                 problem = f"{entry.link}: not a web page ({page.content_type or 'no type'})"
         except InputError as exc:
             problem = str(exc)
-            # A page that did not answer may answer next time; a forbidden one will not.
+            # A page that did not answer may answer next time; a forbidden one (robots.txt,
+            # or the SSRF guard: not http(s), a private address) will not.
             gone = isinstance(exc, HTTPStatusError) and exc.status in (404, 410)
-            permanent = gone or isinstance(exc, RobotsForbidden)
+            permanent = gone or isinstance(exc, RobotsForbidden | UnsafeURL)
         except Exception as exc:  # noqa: BLE001 - a page the extractor chokes on
             problem = f"{entry.link}: unreadable page ({type(exc).__name__}: {exc})"
     if entry.fields.get("text"):
