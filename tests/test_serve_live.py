@@ -273,3 +273,13 @@ def test_a_story_page_shows_new_articles_at_once_and_the_new_summary_when_built(
         gate.set()
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+def test_live_modules_examples():
+    import doctest
+
+    from storyline.serve import live
+    from storyline.store import changes
+
+    for module in (live, changes):
+        assert doctest.testmod(module).failed == 0, module.__name__

@@ -340,9 +340,9 @@ def _count(db_file) -> int:
 
 def test_watch_modules_examples():
     from storyline.store import feeds
-    from storyline.watch import entries, polite, poller, sources
+    from storyline.watch import entries, polite, poller, sitemaps, sources
 
-    for module in (feeds, entries, polite, poller, sources):
+    for module in (feeds, entries, polite, poller, sitemaps, sources):
         assert doctest.testmod(module).failed == 0, module.__name__
 
 
