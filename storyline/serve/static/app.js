@@ -43,7 +43,11 @@
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
           if (html === null) return;
-          since.innerHTML = html;  // rendered and escaped by the server
+          // Rendered and escaped by the server; parsed apart (its scripts never run) and
+          // moved in node by node, never through innerHTML.
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          since.replaceChildren.apply(since, Array.prototype.map.call(
+            doc.body.childNodes, function (n) { return document.importNode(n, true); }));
           since.hidden = false;
           local.setItem(key, current);
         })
