@@ -23,11 +23,13 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from storyline import limits
 from storyline.ingest.records import Skip, json_depth, make_article
+from storyline.serve.live import router as live_router
 from storyline.serve.queries import StoryFilter, list_stories
 from storyline.serve.reading import BadParameter, load_story, parse_day
 from storyline.store.database import StoreBusy
 
 router = APIRouter(prefix="/api")
+router.include_router(live_router)  # issue 20: GET /api/changes (storyline/serve/live.py)
 
 
 class StoryOut(BaseModel):
@@ -109,18 +111,6 @@ class StoryWhyOut(BaseModel):
     articles: list[ArticleWhyOut]
 
 
-class ChangedStoryOut(StoryOut):
-    moved_to: str | None = Field(description="The story it was merged into, if it was.")
-    seq: int = Field(description="The stamp of the change that touched it last.")
-
-
-class ChangesOut(BaseModel):
-    cursor: int = Field(description="Ask with after=cursor next time.")
-    stories: list[ChangedStoryOut] = Field(description="Stories changed after `after`: new, "
-                                           "grown or merged; newest change first.")
-    more: bool = Field(description="More stories changed than `limit`: reload everything.")
-
-
 class SearchResult(BaseModel):
     stories: list[StoryOut]
     articles: list[ArticleOut]
@@ -183,23 +173,6 @@ def api_stories(
     page = list_stories(request.app.state.store, f, limit=limit, offset=offset,
                         memo=request.app.state.memo)
     return {"total": page.total, "stories": [s.to_json() for s in page.stories]}
-
-
-@router.get("/changes", response_model=ChangesOut, tags=["read"])
-def api_changes(
-    request: Request,
-    after: int | None = Query(None, ge=0, description="The cursor of the previous answer; "
-                              "without it, only the current cursor is returned."),
-    limit: int = Query(50, ge=1, le=500),
-) -> Any:
-    """Stories changed since a cursor: what a page that follows the store polls for
-    (storyline/serve/live.py)."""
-    from fastapi.responses import JSONResponse
-
-    from storyline.serve.live import changes_json
-
-    return JSONResponse(changes_json(request.app.state.store, after, limit),
-                        headers={"Cache-Control": "no-store"})
 
 
 # Declared before /stories/{story_id:path}, which would take "ID/why" for a story id.

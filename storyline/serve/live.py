@@ -23,6 +23,10 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
 from storyline.store.changes import changed_stories, story_cursor
 
 LIVE_ENV = "STORYLINE_LIVE_SECONDS"
@@ -84,3 +88,37 @@ def changes_json(store, after: int | None, limit: int = 50) -> dict[str, Any]:
                  "more": changes.more}
         ANSWERS.put(key, found)
     return found
+
+
+class ChangedStoryOut(BaseModel):
+    id: str
+    title: str
+    size: int
+    sources: list[str]
+    first_published: str | None
+    last_published: str | None
+    entities: list[str]
+    moved_to: str | None = Field(description="The story it was merged into, if it was.")
+    seq: int = Field(description="The stamp of the change that touched it last.")
+
+
+class ChangesOut(BaseModel):
+    cursor: int = Field(description="Ask with after=cursor next time.")
+    stories: list[ChangedStoryOut] = Field(description="Stories changed after `after`: new, "
+                                           "grown or merged; newest change first.")
+    more: bool = Field(description="More stories changed than `limit`: reload everything.")
+
+
+router = APIRouter()  # included by api.router, under /api
+
+
+@router.get("/changes", response_model=ChangesOut, tags=["read"])
+def api_changes(
+    request: Request,
+    after: int | None = Query(None, ge=0, description="The cursor of the previous answer; "
+                              "without it, only the current cursor is returned."),
+    limit: int = Query(50, ge=1, le=500),
+) -> JSONResponse:
+    """Stories changed since a cursor: what a page that follows the store polls for."""
+    return JSONResponse(changes_json(request.app.state.store, after, limit),
+                        headers={"Cache-Control": "no-store"})
