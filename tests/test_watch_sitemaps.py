@@ -196,3 +196,68 @@ def test_an_index_whose_sitemaps_all_fail_is_a_failing_source(tmp_path, allow_lo
     [listed] = json.loads(run_cli("sources", "--db", db, "--format", "json").stdout)
     assert listed["health"] == "failing"
     assert listed["last_error"].startswith("none of its 2 sitemaps could be read")
+
+
+def test_sigkill_while_reading_an_index_then_restart_loses_and_duplicates_nothing(
+        tmp_path, sites):
+    """A watch of a sitemap index killed while it stores, then run again: every page
+    stored once, none fetched more than twice, every child sitemap marked taken."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    from test_watch import CLI, _count
+
+    children = {f"c{n}": [f"c{n}p{m}" for m in range(6)] for n in range(3)}
+
+    def answer(handler, path):
+        if path == "/index.xml":
+            return 200, {"Content-Type": "application/xml"}, index(
+                [(f"/{name}.xml", f"2024-01-0{i + 1}") for i, name in enumerate(children)])
+        if path[1:-4] in children:
+            return 200, {"Content-Type": "application/xml"}, urlset(
+                [f"<url><loc>{site.base}/p/{k}.html</loc></url>" for k in children[path[1:-4]]])
+        if path.startswith("/p/"):
+            time.sleep(0.05)
+            key = path[3:-5]
+            body = (f"Report {key}: the council of district {key} voted on the budget for "
+                    f"project {key}, which covers roads and schools in the {key} area.")
+            return 200, {"Content-Type": "text/html"}, \
+                PAGE.format(title=f"Report {key}", body=body).encode()
+        return 404, {}, b""
+
+    site = sites(answer)
+    db_file = tmp_path / "watch.db"
+    args = ["watch", f"{site.base}/index.xml", "--db", str(db_file), "--interval", "0",
+            "--delay", "0", "--no-stories"]
+    env = {**os.environ, urls.ALLOW_PRIVATE_ENV: "1"}
+    # Two new entries per poll (a limit lowered in the killed process): the index takes
+    # nine polls, each stored on its own, so the kill lands midway.
+    capped = [CLI[0], "-c", "from storyline import limits; limits.WATCH_MAX_NEW_ENTRIES = 2; "
+              "from storyline.cli import main; main()"]
+    process = subprocess.Popen([*capped, *args], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _count(db_file) < 3:
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    killed_at = _count(db_file)
+    assert 0 < killed_at < 18, killed_at
+    done = subprocess.run([*CLI, *args, "--once"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db_file) as conn:
+        stored = [r[0] for r in conn.execute("SELECT url FROM articles")]
+    pages = [k for keys in children.values() for k in keys]
+    assert sorted(stored) == sorted(f"{site.base}/p/{k}.html" for k in pages)
+    assert max(site.requests[f"/p/{k}.html"] for k in pages) <= 2
+    again = subprocess.run([*CLI, *args, "--once"], capture_output=True, text=True, env=env,
+                           timeout=120)
+    assert "3 sitemaps: 0 read, 3 unchanged" in again.stderr, again.stderr
