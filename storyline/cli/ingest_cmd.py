@@ -45,6 +45,7 @@ def ingest(
     from storyline.cli.terminal import clean
     from storyline.ingest.formats import READERS
     from storyline.ingest.runner import StrictStop, ingest_paths
+    from storyline.serve import digests_ahead
 
     if input_format and input_format not in READERS:
         fail(f"--format {input_format}: unknown format (known: {', '.join(sorted(READERS))})")
@@ -69,12 +70,17 @@ def ingest(
     store.on_wait = lambda why: err.print(f"storyline: {why}", markup=False, highlight=False)
 
     assigner = _story_assigner(store) if stories else None
+    since = digests_ahead.prepare(store) if stories else None
     try:
         with progress_bar("ingesting") as factory:
             report = run(store, paths, fmt=input_format, assigner=assigner,
                          on_skip=on_skip, progress_factory=factory, strict=strict)
+            if since is not None:  # the changed stories' digests, ready for show and serve
+                ahead = digests_ahead.compute_changed(store, since, progress_factory=factory)
     except StrictStop as exc:
         fail(f"{exc} (--strict: nothing stored)", code=1)
+    if since is not None and ahead.stories:
+        err.print(ahead.summary(), markup=False, highlight=False)
     if shown > MAX_SHOWN_SKIPS and not quiet:
         err.print(f"... and {shown - MAX_SHOWN_SKIPS} more skips", markup=False)
     if json_report:

@@ -1,0 +1,118 @@
+"""Digests computed when stories change, so that reading one never waits for the models.
+
+``storyline ingest`` (and ``demo``, and each ``watch`` poll) ends by computing the digest of
+every story it changed and storing it in the digest cache (``storyline.serve.digests``: the
+same table, the same stored form and version key that ``storyline show`` and the story page
+read). The articles that lack a stored analysis are analyzed first, in chunks whose analyses
+are stored as they finish; then each story's digest is composed from the stored analyses
+and stored in its own transaction.
+
+Crash safety: the store's mark (``storyline.store.digest_marks``) moves past these stories
+only when all of them are done. A run killed halfway leaves complete rows behind (analyses
+and digests are written whole or not at all) and the mark where it was: the next ingest
+computes the digests still missing, and ``show`` computes any it is asked for meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from storyline.model import Article
+from storyline.serve.digests import Builder, DigestCache, default_builder, story_version
+from storyline.store import digest_marks
+from storyline.store.database import Store
+
+log = logging.getLogger("storyline.serve")
+
+ANALYSIS_CHUNK = 64  # articles analyzed (and their analyses stored) per step
+
+ProgressFactory = Callable[[int | None, str], Callable[[int], None]]
+
+
+@dataclass(slots=True)
+class AheadReport:
+    """What one pass did: stories looked at, digests stored, failures, time taken."""
+
+    stories: int = 0  # stories changed since the mark
+    built: int = 0  # digests computed and stored now
+    current: int = 0  # already stored for the same members (by ``show``, a page, a run)
+    failed: int = 0  # the digest could not be built (stored as failed; retried later)
+    analyzed: int = 0  # articles analyzed for them
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One line for stderr.
+
+        >>> AheadReport(stories=3, built=2, current=1, seconds=4.2).summary()
+        'digests: 2 computed, 1 already current, of 3 changed stories (4.2 s)'
+        """
+        line = (f"digests: {self.built} computed, {self.current} already current, of "
+                f"{self.stories} changed stories ({self.seconds:.1f} s)")
+        if self.failed:
+            line += f"; {self.failed} failed (shown without a summary)"
+        return line
+
+
+def prepare(store: Store, *, with_stories: bool = True) -> int:
+    """Call before ingesting: the arrival number after which changed stories will owe a
+    digest (see ``digest_marks.pending_since``)."""
+    return digest_marks.pending_since(store, with_stories=with_stories)
+
+
+def compute_changed(store: Store, since: int, *,
+                    progress_factory: ProgressFactory | None = None,
+                    builder: Builder | None = None) -> AheadReport:
+    """Compute and store the digest of every story changed after arrival number ``since``
+    whose stored digest is not for its current members; then move the store's mark."""
+    started = time.perf_counter()
+    through = digest_marks.newest_seq(store)  # stories changed later are the next run's
+    report = AheadReport()
+    cache = DigestCache(store, builder or default_builder())
+    owed: list[tuple[str, list[Article]]] = []
+    for story_id in digest_marks.changed_after(store, since):
+        report.stories += 1
+        story = store.get_story(story_id)
+        if story is None or not story.articles:
+            continue
+        found = cache.cached(story.id, story_version(story.articles))
+        if found is not None and "failed" not in found:
+            report.current += 1
+            continue
+        owed.append((story.id, [r.article for r in store.get_articles(story.articles)]))
+    if owed:
+        report.analyzed = _analyze_missing(store, [a for _, arts in owed for a in arts],
+                                           progress_factory)
+        advance = progress_factory(len(owed), "digests") if progress_factory else None
+        for story_id, articles in owed:
+            data = cache.get(story_id, articles)
+            if data is None:
+                report.failed += 1
+            else:
+                report.built += 1
+            if advance:
+                advance(1)
+    digest_marks.advance(store, through)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _analyze_missing(store: Store, articles: Sequence[Article],
+                     progress_factory: ProgressFactory | None) -> int:
+    """Analyze (and store the analyses of) the articles without a current stored analysis,
+    in chunks: a run killed here keeps the chunks already done."""
+    from storyline.analyze.cache import analyze_stored, missing
+
+    todo = missing(store, list({a.id: a for a in articles}.values()))
+    if not todo:
+        return 0
+    advance = progress_factory(len(todo), "analyzing for digests") if progress_factory \
+        else None
+    for start in range(0, len(todo), ANALYSIS_CHUNK):
+        chunk = todo[start:start + ANALYSIS_CHUNK]
+        analyze_stored(store, chunk)
+        if advance:
+            advance(len(chunk))
+    return len(todo)
