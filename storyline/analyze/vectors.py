@@ -266,6 +266,9 @@ def _new_session(path: Path):
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # unused-initializer notes are not our users' concern
+    # Idle threads sleep instead of spinning: spinning doubled the CPU time of an embedding
+    # for no gain in wall time on a busy machine (3.1 vs 6.5 CPU-s for 848 sentences).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"],
                                 disabled_optimizers=DISABLED_OPTIMIZERS)
 

@@ -227,6 +227,10 @@ class Ingestor:
                 continue
             seen.add(fp.text_hash)
             fresh.append(article)
+        if fresh:
+            from storyline.analyze.nlp import import_spacy
+
+            import_spacy()  # before story features import it: without torch (see there)
         prepare(fresh)
 
     def assign_unassigned(self, progress: Callable[[int], None] | None = None) -> int:

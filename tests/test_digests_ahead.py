@@ -1,0 +1,135 @@
+"""Digests computed when stories change: ``storyline ingest`` stores the digest of every
+story it changed, ``show`` then reads it without loading a model, and a run stopped while
+computing them leaves the store consistent and the rest for the next run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from test_serve_support import fill, geneva_digest
+from test_show_stored import PROBE
+
+from storyline.model import Article, Digest
+from storyline.serve import digests_ahead
+from storyline.serve.digests import DigestCache, story_version
+from storyline.store import digest_marks, open_store, schema
+
+DEMO = Path(__file__).resolve().parents[1] / "storyline" / "demo" / "articles.jsonl"
+EVENTS = ("eastbridge-closure", "harmon-corp-earnings")
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True,
+                          text=True, timeout=600, check=False)
+
+
+def _demo_articles(tmp_path: Path) -> tuple[Path, Path]:
+    """Two events of the demo corpus; the last article of the first held back."""
+    rows = [json.loads(line) for line in DEMO.read_text().splitlines()]
+    chosen = [r for r in rows if r["event"] in EVENTS]
+    late = max((r for r in chosen if r["event"] == EVENTS[0]), key=lambda r: r["published"])
+    first, second = tmp_path / "first.jsonl", tmp_path / "late.jsonl"
+    first.write_text("".join(json.dumps(r) + "\n" for r in chosen if r is not late))
+    second.write_text(json.dumps(late) + "\n")
+    return first, second
+
+
+def _stored(store) -> dict[str, tuple[str, object]]:
+    d = schema.digests
+    with store.engine.connect() as conn:
+        return {sid: (version, at) for sid, version, at
+                in conn.execute(select(d.c.story_id, d.c.version, d.c.computed_at))}
+
+
+@pytest.mark.slow
+def test_ingest_stores_the_digests_of_the_stories_it_changed(tmp_path, sqlite_url):
+    first, late = _demo_articles(tmp_path)
+    done = _cli("ingest", str(first), "--db", sqlite_url)
+    assert done.returncode == 0, done.stderr
+    store = open_store(sqlite_url)
+    stories = store.list_stories()
+    assert len(stories) >= 2
+    stored = _stored(store)
+    for story in stories:  # every story: a digest for exactly its members
+        assert stored[story.id][0] == story_version(story.articles)
+    assert f"digests: {len(stories)} computed" in done.stderr
+
+    biggest = max(stories, key=lambda s: len(s.articles))
+    shown = _cli("show", biggest.id, "--db", sqlite_url)
+    assert shown.returncode == 0, shown.stderr
+    assert "LOADED []" in shown.stderr, shown.stderr  # read, not built
+    assert "summary" in shown.stdout
+
+    again = _cli("ingest", str(late), "--db", sqlite_url)
+    assert again.returncode == 0, again.stderr
+    after = _stored(store)
+    changed = [s for s in store.list_stories() if stored.get(s.id) != after.get(s.id)]
+    assert len(changed) == 1  # only the story that gained the article was computed again
+    assert after[changed[0].id][0] == story_version(changed[0].articles)
+    assert "digests: 1 computed" in again.stderr
+
+
+def _flood_digest(story_id: str) -> Digest:
+    return Digest(story_id, summary=[])
+
+
+def test_a_run_stopped_midway_leaves_the_rest_to_the_next(sqlite_url):
+    store = fill(sqlite_url)
+    with store.begin() as conn:  # as story assignment stamps them (Geneva changed last)
+        s = schema.stories
+        conn.execute(update(s).where(s.c.id == "s-geneva").values(updated_seq=4))
+        conn.execute(update(s).where(s.c.id == "s-floods").values(updated_seq=3))
+    digest_marks.advance(store, 2)  # an earlier run computed what changed up to seq 2
+    since = digests_ahead.prepare(store)
+    assert since == 2
+    calls: list[str] = []
+
+    def stopped(store_, story_id):
+        calls.append(story_id)
+        if story_id == "s-floods":
+            raise KeyboardInterrupt  # the process is stopped while computing this one
+        return geneva_digest(store_, story_id)
+
+    with pytest.raises(KeyboardInterrupt):
+        digests_ahead.compute_changed(store, since, builder=stopped)
+    assert calls == ["s-geneva", "s-floods"]
+    cache = DigestCache(store)
+    geneva = store.get_story("s-geneva")
+    assert cache.cached("s-geneva", story_version(geneva.articles)) is not None
+    assert "s-floods" not in _stored(store)
+    assert digest_marks.mark(store) == 2  # not moved past the stories still owed
+
+    calls.clear()
+
+    def working(store_, story_id):
+        calls.append(story_id)
+        return geneva_digest(store_, story_id) if story_id == "s-geneva" \
+            else _flood_digest(story_id)
+
+    report = digests_ahead.compute_changed(store, digests_ahead.prepare(store),
+                                           builder=working)
+    assert calls == ["s-floods"]  # Geneva's stored digest is current: not computed again
+    assert (report.built, report.current, report.failed) == (1, 1, 0)
+    assert digest_marks.mark(store) == 4
+    nothing = digests_ahead.compute_changed(store, digests_ahead.prepare(store),
+                                            builder=working)
+    assert nothing.stories == 0 and calls == ["s-floods"]
+
+
+def test_the_mark_follows_an_emptied_store_and_unassigned_articles(sqlite_url):
+    store = fill(sqlite_url)  # four articles, seq 1..4, all in stories
+    assert digests_ahead.prepare(store) == 4  # never computed ahead: from now on
+    digest_marks.advance(store, 4)
+    store.add_articles([Article("A new article without a story yet.", id="n1")], run_id=None)
+    assert digests_ahead.prepare(store) == 4  # its story will change after seq 4
+    assert digests_ahead.prepare(store, with_stories=True) == 4
+    with store.begin() as conn:  # the store emptied (demo --fresh) and refilled
+        for table in (schema.memberships, schema.stories, schema.articles):
+            conn.execute(table.delete())
+    store.add_articles([Article("Another one.", id="n2")], run_id=None)
+    assert digests_ahead.prepare(store) == 0  # n2 (seq 1) lacks a story: owed from 0
