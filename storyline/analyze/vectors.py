@@ -359,6 +359,12 @@ def embed(texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
     return np.stack([known[k] for k in keys]).astype(np.float32, copy=False)
 
 
+def forget() -> None:
+    """Drop the vectors kept by text (the next ``embed`` computes every vector)."""
+    with _lock:
+        _recent.clear()
+
+
 def _remember(keys: list[str], rows: np.ndarray) -> None:
     """Keep the newest vectors: story detection embeds an article's lead sentences and
     its digest, computed moments later in the same process, embeds them again."""
