@@ -133,3 +133,7 @@ def test_the_mark_follows_an_emptied_store_and_unassigned_articles(sqlite_url):
             conn.execute(table.delete())
     store.add_articles([Article("Another one.", id="n2")], run_id=None)
     assert digests_ahead.prepare(store) == 0  # n2 (seq 1) lacks a story: owed from 0
+    store.add_articles([Article("And a third.", id="n3")], run_id=None)
+    digests_ahead.leave_to_readers(store)  # ingest --no-digests: owed by no later run
+    assert digest_marks.mark(store) == 2
+    assert digests_ahead.prepare(store, with_stories=False) == 2

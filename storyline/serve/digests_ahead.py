@@ -99,6 +99,12 @@ def compute_changed(store: Store, since: int, *,
     return report
 
 
+def leave_to_readers(store: Store) -> None:
+    """Owe no digest for the stories changed so far (``ingest --no-digests``): each is
+    computed when first shown, and the next ingest does not compute them either."""
+    digest_marks.advance(store, digest_marks.newest_seq(store))
+
+
 def _analyze_missing(store: Store, articles: Sequence[Article],
                      progress_factory: ProgressFactory | None) -> int:
     """Analyze (and store the analyses of) the articles without a current stored analysis,
