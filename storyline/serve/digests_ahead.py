@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from storyline.model import Article
@@ -109,16 +110,28 @@ def _analyze_missing(store: Store, articles: Sequence[Article],
                      progress_factory: ProgressFactory | None) -> int:
     """Analyze (and store the analyses of) the articles without a current stored analysis,
     in chunks: a run killed here keeps the chunks already done."""
-    from storyline.analyze.cache import analyze_stored, missing
+    from storyline.analyze.cache import missing, save
+    from storyline.analyze.pipeline import VERSION, analyze_docs, attach_vectors
 
     todo = missing(store, list({a.id: a for a in articles}.values()))
     if not todo:
         return 0
     advance = progress_factory(len(todo), "analyzing for digests") if progress_factory \
         else None
-    for start in range(0, len(todo), ANALYSIS_CHUNK):
-        chunk = todo[start:start + ANALYSIS_CHUNK]
-        analyze_stored(store, chunk)
-        if advance:
-            advance(len(chunk))
+    # spaCy holds the GIL, the sentence encoder (onnxruntime) lets it go: a chunk's vectors
+    # are computed on a thread while the next chunk is parsed, on a second core if there is
+    # one. The result is the same as one chunk after the other. The store is written from
+    # this thread only (an in-memory SQLite store exists for one thread).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-vectors") as pool:
+        pending: Future | None = None
+        # One step past the end: the last chunk's vectors are collected there.
+        for start in range(0, len(todo) + ANALYSIS_CHUNK, ANALYSIS_CHUNK):
+            chunk = todo[start:start + ANALYSIS_CHUNK]
+            analyses = analyze_docs(chunk) if chunk else []
+            if pending is not None:
+                done = pending.result()
+                save(store, [d for d in done if d.analysis.version == VERSION])
+                if advance:
+                    advance(len(done))
+            pending = pool.submit(attach_vectors, chunk, analyses) if chunk else None
     return len(todo)
