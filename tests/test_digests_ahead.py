@@ -137,3 +137,29 @@ def test_the_mark_follows_an_emptied_store_and_unassigned_articles(sqlite_url):
     digests_ahead.leave_to_readers(store)  # ingest --no-digests: owed by no later run
     assert digest_marks.mark(store) == 2
     assert digests_ahead.prepare(store, with_stories=False) == 2
+
+
+def test_analyses_started_during_ingest_are_the_ones_stored(sqlite_url, monkeypatch):
+    """Analyses begun on a worker while ingest assigns stories are stored as the digests'
+    (equal to analyzing here); the chunks the worker had not started are done here."""
+    from storyline.analyze import cache
+    from storyline.analyze.pipeline import analyze
+
+    store = fill(sqlite_url)
+    with store.begin() as conn:
+        conn.execute(update(schema.stories).values(updated_seq=4))
+    digest_marks.advance(store, 2)
+    since = digests_ahead.prepare(store)
+    members = [r.article for r in store.get_articles(["a1", "a2", "a3", "b1"])]
+    monkeypatch.setattr(digests_ahead.Background, "CHUNK", 1)
+    background = digests_ahead.Background()
+    background.submit(members)
+    report = digests_ahead.compute_changed(
+        store, since, background=background,
+        builder=lambda s, sid: geneva_digest(s, sid) if sid == "s-geneva"
+        else _flood_digest(sid))
+    assert (report.built, report.analyzed) == (2, 4)
+    stored = cache.load(store, members)
+    for here in analyze(members):
+        assert stored[here.article.id].analysis == here.analysis
+        assert stored[here.article.id].sentence_vectors.shape == here.sentence_vectors.shape

@@ -75,12 +75,18 @@ def ingest(
 
     assigner = _story_assigner(store) if stories else None
     since = digests_ahead.prepare(store) if stories and digests else None
+    options = {}
+    background = None
+    if since is not None and engine == "local" and digests_ahead.Background.worth_it():
+        background = digests_ahead.Background()  # analyses for the digests, meanwhile
+        options["on_fresh"] = background.submit
     try:
         with progress_bar("ingesting") as factory:
             report = run(store, paths, fmt=input_format, assigner=assigner,
-                         on_skip=on_skip, progress_factory=factory, strict=strict)
+                         on_skip=on_skip, progress_factory=factory, strict=strict, **options)
             if since is not None:  # the changed stories' digests, ready for show and serve
-                ahead = digests_ahead.compute_changed(store, since, progress_factory=factory)
+                ahead = digests_ahead.compute_changed(store, since, progress_factory=factory,
+                                                      background=background)
     except StrictStop as exc:
         fail(f"{exc} (--strict: nothing stored)", code=1)
     if stories and not digests:  # left to be computed when asked for, not by the next run
