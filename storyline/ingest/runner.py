@@ -108,7 +108,7 @@ class Ingestor:
     """
 
     def __init__(self, store: Store, assigner: StoryAssigner | None = None,
-                 batch_size: int = BATCH_SIZE,
+                 batch_size: int = BATCH_SIZE, *,
                  on_fresh: Callable[[list[Article]], None] | None = None) -> None:
         self.store = store
         self.assigner = assigner
