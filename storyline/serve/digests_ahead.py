@@ -97,8 +97,8 @@ class Background:
             for start in range(0, len(articles), self.CHUNK):
                 chunk = list(articles[start:start + self.CHUNK])
                 self._tasks.append((chunk, executor.submit(workers.analyze_chunk, chunk)))
-        except Exception:  # noqa: BLE001 - no worker: the analysis runs at the end instead
-            log.exception("background analysis could not start")
+        except Exception as exc:  # noqa: BLE001 - no worker: the analysis runs at the end
+            log.warning("background analysis could not start: %s", exc)
             self._failed = True
 
     def collect(self) -> list:
@@ -115,8 +115,8 @@ class Background:
                 continue
             try:
                 results = future.result()
-            except Exception:  # noqa: BLE001 - those articles are analyzed here instead
-                log.exception("background analysis failed")
+            except Exception as exc:  # noqa: BLE001 - those articles are analyzed here instead
+                log.warning("background analysis failed: %s", exc)
                 continue
             done.extend(AnalyzedArticle(article, *result)
                         for article, result in zip(chunk, results, strict=True))

@@ -52,7 +52,7 @@ def pending_since(store: Store, *, with_stories: bool) -> int:
     mark when it is lower, so that a run killed before its digests are stored is noticed.
     """
     a, m = schema.articles, schema.memberships
-    with store.begin() as conn:
+    with store.engine.connect() as conn:  # read first: a write lock only to move the mark
         newest = int(conn.execute(select(func.coalesce(func.max(a.c.seq), 0))).scalar() or 0)
         value = conn.execute(select(schema.meta.c.value)
                              .where(schema.meta.c.key == KEY)).scalar()
@@ -64,7 +64,8 @@ def pending_since(store: Store, *, with_stories: bool) -> int:
                 .where(a.c.duplicate_of.is_(None), m.c.story_id.is_(None))).scalar()
             if waiting is not None:
                 since = min(since, int(waiting) - 1)
-        if value is None or int(value) != since:
+    if value is None or int(value) != since:
+        with store.begin() as conn:
             _write(conn, since)
     return since
 
