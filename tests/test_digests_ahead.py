@@ -163,3 +163,45 @@ def test_analyses_started_during_ingest_are_the_ones_stored(sqlite_url, monkeypa
     for here in analyze(members):
         assert stored[here.article.id].analysis == here.analysis
         assert stored[here.article.id].sentence_vectors.shape == here.sentence_vectors.shape
+
+
+@pytest.mark.slow
+def test_ingest_killed_while_computing_digests_then_run_again(tmp_path):
+    """SIGKILL once some digests are stored: the store is intact, and the next ingest of
+    the same input stores nothing twice and computes only the digests still missing."""
+    import signal
+    import sqlite3
+    import time
+
+    db = tmp_path / "store.db"
+    url = f"sqlite:///{db}"
+
+    def digests_stored() -> int:
+        try:
+            with sqlite3.connect(db, timeout=1) as conn:
+                return conn.execute("SELECT count(*) FROM digests").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    proc = subprocess.Popen([sys.executable, "-c", PROBE, "ingest", str(DEMO), "--db", url],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 600
+    while digests_stored() < 2 and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    killed_with = digests_stored()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    again = _cli("ingest", str(DEMO), "--db", url)
+    assert again.returncode == 0, again.stderr
+    store = open_store(url)
+    stories = store.list_stories()
+    stored = _stored(store)
+    assert all(stored[s.id][0] == story_version(s.articles) for s in stories)
+    assert 2 <= killed_with < len(stories)  # killed midway (9 stories, 2 done)
+    assert f"digests: {len(stories) - killed_with} computed, {killed_with} already " \
+           "current" in again.stderr, again.stderr
+    assert "ingested 0, duplicates 0" in again.stdout
