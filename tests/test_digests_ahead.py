@@ -78,8 +78,8 @@ def _flood_digest(story_id: str) -> Digest:
     return Digest(story_id, summary=[])
 
 
-def test_a_run_stopped_midway_leaves_the_rest_to_the_next(sqlite_url):
-    store = fill(sqlite_url)
+def test_a_run_stopped_midway_leaves_the_rest_to_the_next(store_url):
+    store = fill(store_url)
     with store.begin() as conn:  # as story assignment stamps them (Geneva changed last)
         s = schema.stories
         conn.execute(update(s).where(s.c.id == "s-geneva").values(updated_seq=4))
@@ -121,8 +121,8 @@ def test_a_run_stopped_midway_leaves_the_rest_to_the_next(sqlite_url):
     assert nothing.stories == 0 and calls == ["s-floods"]
 
 
-def test_the_mark_follows_an_emptied_store_and_unassigned_articles(sqlite_url):
-    store = fill(sqlite_url)  # four articles, seq 1..4, all in stories
+def test_the_mark_follows_an_emptied_store_and_unassigned_articles(store_url):
+    store = fill(store_url)  # four articles, seq 1..4, all in stories
     assert digests_ahead.prepare(store) == 4  # never computed ahead: from now on
     digest_marks.advance(store, 4)
     store.add_articles([Article("A new article without a story yet.", id="n1")], run_id=None)
