@@ -46,6 +46,7 @@ def test_int8_vectors_are_close_to_fp32_and_independent_of_the_batch():
     sentences = [s for t in TEXTS for s in t.replace("\n", " ").split(". ") if s.strip()]
     if vectors.backend() != "onnx":
         pytest.skip("onnxruntime not installed")
+    vectors.forget()
     fast = vectors.embed(sentences)
     exact = vectors.model().encode(sentences, normalize_embeddings=True, convert_to_numpy=True,
                                    show_progress_bar=False)
@@ -53,10 +54,37 @@ def test_int8_vectors_are_close_to_fp32_and_independent_of_the_batch():
     assert cosine.mean() >= 0.99 and cosine.min() >= 0.95, cosine
     # A sentence's vector does not depend on the sentences embedded with it (up to float
     # rounding: padding changes the shapes the kernels see, not the quantization).
-    alone = np.vstack([vectors.embed([s]) for s in sentences[:4]])
+    def computed(texts, **options):  # not the vectors kept from the calls before
+        vectors.forget()
+        return vectors.embed(texts, **options)
+
+    alone = np.vstack([computed([s]) for s in sentences[:4]])
     assert np.allclose(alone, fast[:4], atol=1e-5)
-    assert np.allclose(vectors.embed(sentences[::-1])[::-1], fast, atol=1e-5)
-    assert np.allclose(vectors.embed(sentences, batch_size=3), fast, atol=1e-5)
+    assert np.allclose(computed(sentences[::-1])[::-1], fast, atol=1e-5)
+    assert np.allclose(computed(sentences, batch_size=3), fast, atol=1e-5)
+
+
+def test_kept_vectors_are_the_computed_ones_whatever_the_whitespace():
+    """A text embedded before is not embedded again (story detection and the digest embed
+    the same lead sentences); the vector given back is the one computing it gives, also
+    for the same words spaced or broken differently (their tokens are the same)."""
+    sentences = [s for t in TEXTS for s in t.replace("\n", " ").split(". ") if s.strip()]
+    vectors.forget()
+    fresh = vectors.embed(sentences)
+    spaced = [s.replace(" ", "  \n", 1) for s in sentences]
+    kept = vectors.embed(spaced[::-1])[::-1]
+    assert np.array_equal(kept, fresh)
+    vectors.forget()
+    assert np.allclose(vectors.embed(spaced), fresh, atol=1e-6)
+
+
+def test_token_ids_are_the_model_tokenizer_ones():
+    texts = [s for t in TEXTS for s in t.split("\n")] + ["", "Ünïcödé “quotes” 東京 😀",
+                                                         "word " * 300]
+    theirs = vectors.tokenizer()(texts, truncation=True, max_length=vectors.MAX_TOKENS,
+                                 return_attention_mask=False,
+                                 return_token_type_ids=False)["input_ids"]
+    assert vectors.token_ids(texts) == theirs
 
 
 def test_workers_give_the_same_analysis_and_vectors():

@@ -188,6 +188,7 @@ def test_watch_twice_stores_each_entry_once_and_names_every_failure(
     assert first.stderr.count("watch http") == 7, first.stderr
     assert second.stderr.count("watch http") == 3, second.stderr
     assert "business.xml: not modified" in second.stderr
+    assert "digests: " in first.stderr  # the stories the poll changed have their digests
 
     from storyline.store import open_store
 

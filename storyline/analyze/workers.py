@@ -48,6 +48,12 @@ def _work(articles: list[Article], with_vectors: bool,
             for d in analyze(articles, with_vectors=with_vectors, batch_size=batch_size)]
 
 
+def analyze_chunk(articles: list[Article]) -> list[tuple[Analysis, np.ndarray, np.ndarray]]:
+    """``(analysis, sentence vectors, vector)`` of each article, with vectors: the task to
+    submit to ``pool(n)`` for analyses wanted later (see ``storyline.serve.digests_ahead``)."""
+    return _work(articles, True, 32)
+
+
 def pool(workers: int) -> ProcessPoolExecutor:
     """The process pool of ``workers`` workers (started on first use, then reused)."""
     global _pool, _pool_size

@@ -35,15 +35,24 @@ def demo(
     from storyline.cli.ingest_cmd import _story_assigner
     from storyline.cli.terminal import safe
     from storyline.ingest.runner import ingest_paths
+    from storyline.serve import digests_ahead
 
     store = open_store_or_fail(db)
     if fresh:
         store.delete_all()
     corpus = demo_corpus_path()
+    since = digests_ahead.prepare(store)
+    background = digests_ahead.Background() if digests_ahead.Background.worth_it() else None
     with progress_bar("ingesting the demo corpus") as factory:
         report = ingest_paths(store, [corpus], assigner=_story_assigner(store),
-                              progress_factory=factory)
+                              progress_factory=factory,
+                              on_fresh=background.submit if background else None)
+        # As ingest does: every story's digest stored, so show and the pages read it.
+        ahead = digests_ahead.compute_changed(store, since, progress_factory=factory,
+                                              background=background)
     err.print(report.summary(), markup=False)
+    if ahead.stories:
+        err.print(ahead.summary(), markup=False)
     total = store.count_articles()
     originals = store.count_articles(originals_only=True)
     outlets = store.sources()

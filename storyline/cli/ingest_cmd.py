@@ -28,6 +28,10 @@ def ingest(
     stories: Annotated[bool, typer.Option(
         help="Assign articles to stories (--no-stories: store only, which is faster for a "
              "bulk load; the next ingest with stories assigns them).")] = True,
+    digests: Annotated[bool, typer.Option(
+        help="Compute the digest of every story this ingest changed, so that show and the "
+             "story page read it at once (--no-digests: a bulk load is 2-3x faster; a "
+             "digest is then computed when first asked for).")] = True,
     engine: Annotated[str, typer.Option(
         help="local: read and analyze in this process; ray: read and analyze on Ray Data "
              "actors (pip install 'storyline[ray]'), then store here in publication order.")]
@@ -45,6 +49,7 @@ def ingest(
     from storyline.cli.terminal import clean
     from storyline.ingest.formats import READERS
     from storyline.ingest.runner import StrictStop, ingest_paths
+    from storyline.serve import digests_ahead
 
     if input_format and input_format not in READERS:
         fail(f"--format {input_format}: unknown format (known: {', '.join(sorted(READERS))})")
@@ -69,16 +74,34 @@ def ingest(
     store.on_wait = lambda why: err.print(f"storyline: {why}", markup=False, highlight=False)
 
     assigner = _story_assigner(store) if stories else None
+    since = digests_ahead.prepare(store) if stories and digests else None
+    options = {}
+    background = None
+    if since is not None and engine == "local" and digests_ahead.Background.worth_it():
+        background = digests_ahead.Background()  # analyses for the digests, meanwhile
+        options["on_fresh"] = background.submit
     try:
         with progress_bar("ingesting") as factory:
             report = run(store, paths, fmt=input_format, assigner=assigner,
-                         on_skip=on_skip, progress_factory=factory, strict=strict)
+                         on_skip=on_skip, progress_factory=factory, strict=strict, **options)
+            if since is not None:  # the changed stories' digests, ready for show and serve
+                ahead = digests_ahead.compute_changed(store, since, progress_factory=factory,
+                                                      background=background)
     except StrictStop as exc:
         fail(f"{exc} (--strict: nothing stored)", code=1)
+    if stories and not digests:  # left to be computed when asked for, not by the next run
+        digests_ahead.leave_to_readers(store)
+    if since is not None and ahead.stories:
+        err.print(ahead.summary(), markup=False, highlight=False)
     if shown > MAX_SHOWN_SKIPS and not quiet:
         err.print(f"... and {shown - MAX_SHOWN_SKIPS} more skips", markup=False)
     if json_report:
-        print_json(report.to_json())
+        value = report.to_json()
+        if since is not None:
+            value["digests"] = {"stories": ahead.stories, "computed": ahead.built,
+                                "current": ahead.current, "failed": ahead.failed,
+                                "seconds": round(ahead.seconds, 2)}
+        print_json(value)
     else:
         typer.echo(report.summary())
     if report.read == 0:

@@ -53,6 +53,7 @@ def watch(
     with its own sources.
     """
     from storyline.ingest.records import InputError
+    from storyline.serve import digests_ahead
     from storyline.watch.polite import FetchSettings
     from storyline.watch.poller import Watcher, WatchSettings
     from storyline.watch.sources import source_urls
@@ -86,7 +87,10 @@ def watch(
     watcher = Watcher(store, settings, assigner, log=say, verbose=say if verbose else None,
                       sources=[s.id for s in watched])
     while True:
+        since = digests_ahead.prepare(store) if stories else None
         polled = watcher.poll_due()
+        if since is not None and polled:
+            _digests_ahead(store, since, say)
         if once:
             if polled and all(r.status == "error" for r in polled):
                 # cron mails a failing job: every source down is worth a non-zero exit
@@ -94,6 +98,20 @@ def watch(
                      "sources", code=1)
             return
         time.sleep(max(1.0, min(watcher.seconds_to_next(), interval or 1.0)))
+
+
+def _digests_ahead(store, since: int, say) -> None:
+    """The digests of the stories this poll changed (a failure is told, and the watch goes
+    on: the next poll, or ``show``, computes what is missing)."""
+    from storyline.serve import digests_ahead
+
+    try:
+        ahead = digests_ahead.compute_changed(store, since)
+    except Exception as exc:  # noqa: BLE001 - a watch outlives one failed round
+        say(f"watch: digests not computed this round: {exc}")
+        return
+    if ahead.stories:
+        say(ahead.summary())
 
 
 @app.command("sources")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -18,9 +17,11 @@ from typing import Protocol
 import numpy as np
 from sqlalchemy.engine import Connection
 
+from storyline.analyze.nlp import import_spacy
 from storyline.ingest import dedup
 from storyline.ingest.formats import read_path
 from storyline.ingest.records import InputError, Skip
+from storyline.ingest.report import IngestReport
 from storyline.model import Article
 from storyline.store.database import Store, article_row
 
@@ -36,46 +37,6 @@ class StoryAssigner(Protocol):
     changed the store since (state kept in memory must be read again)."""
 
     def assign(self, conn: Connection, articles: Sequence[Article]) -> None: ...
-
-
-@dataclass(slots=True)
-class IngestReport:
-    """What one ingest did: counts for the summary line and the skips behind them."""
-
-    ingested: int = 0  # new original articles stored
-    duplicates: int = 0  # articles recognized as copies of an earlier one
-    already_present: int = 0  # the same article (same id, same text) was already stored
-    skipped: int = 0
-    skip_reasons: Counter = field(default_factory=Counter)
-    skips: list[Skip] = field(default_factory=list)
-    failed_inputs: list[str] = field(default_factory=list)
-    read: int = 0  # articles read from the inputs
-    duplicate_kinds: Counter = field(default_factory=Counter)
-
-    def summary(self) -> str:
-        """One line: ``ingested N, duplicates D, skipped S (reasons...)``.
-
-        >>> r = IngestReport(ingested=3, duplicates=1, skipped=2)
-        >>> r.skip_reasons.update({"malformed JSON": 1, "missing text": 1})
-        >>> r.summary()
-        'ingested 3, duplicates 1, skipped 2 (1 malformed JSON, 1 missing text)'
-        """
-        line = f"ingested {self.ingested}, duplicates {self.duplicates}, skipped {self.skipped}"
-        if self.skip_reasons:
-            reasons = ", ".join(f"{n} {r}" for r, n in self.skip_reasons.most_common())
-            line += f" ({reasons})"
-        if self.already_present:
-            line += f"; {self.already_present} already in the store"
-        return line
-
-    def to_json(self) -> dict:
-        return {
-            "ingested": self.ingested, "duplicates": self.duplicates,
-            "duplicate_kinds": dict(self.duplicate_kinds),
-            "already_present": self.already_present, "skipped": self.skipped,
-            "skip_reasons": dict(self.skip_reasons),
-            "failed_inputs": self.failed_inputs,
-        }
 
 
 class StrictStop(InputError):
@@ -147,9 +108,11 @@ class Ingestor:
     """
 
     def __init__(self, store: Store, assigner: StoryAssigner | None = None,
-                 batch_size: int = BATCH_SIZE) -> None:
+                 batch_size: int = BATCH_SIZE, *,
+                 on_fresh: Callable[[list[Article]], None] | None = None) -> None:
         self.store = store
         self.assigner = assigner
+        self.on_fresh = on_fresh  # hears of the articles that look new, before analysis
         self.batch_size = batch_size
         self.index = dedup.NearDuplicateIndex()
         self._seq = 0  # the newest stored article the index has been given
@@ -227,6 +190,10 @@ class Ingestor:
                 continue
             seen.add(fp.text_hash)
             fresh.append(article)
+        if fresh:
+            import_spacy()  # before story features import spaCy: without torch (see there)
+            if self.on_fresh is not None:
+                self.on_fresh(fresh)
         prepare(fresh)
 
     def assign_unassigned(self, progress: Callable[[int], None] | None = None) -> int:
@@ -366,14 +333,15 @@ class Ingestor:
 def ingest_paths(store: Store, paths: Sequence[Path | str], *, fmt: str | None = None,
                  assigner: StoryAssigner | None = None,
                  on_skip: Callable[[Skip], None] | None = None,
-                 progress_factory=None, strict: bool = False) -> IngestReport:
+                 progress_factory=None, strict: bool = False,
+                 on_fresh: Callable[[list[Article]], None] | None = None) -> IngestReport:
     """Read ``paths`` and store what they hold, in publication order.
 
     Articles stored earlier without stories (``assigner=None``) get theirs first when an
     ``assigner`` is given. ``progress_factory(total, label) -> callable(advance)`` shows
     progress (``total`` None while reading: the count is not known before the end). With
     ``strict`` the first unreadable input or bad record raises ``StrictStop`` and nothing
-    is stored.
+    is stored. ``on_fresh(articles)`` hears of each batch's new-looking articles early.
 
     >>> import tempfile, pathlib
     >>> from storyline.store import open_store
@@ -387,7 +355,7 @@ def ingest_paths(store: Store, paths: Sequence[Path | str], *, fmt: str | None =
     articles = publication_order(collect(paths, fmt, report, on_skip, strict=strict,
                                          progress=reading))
     run_id = store.start_run([str(p) for p in paths])
-    ingestor = Ingestor(store, assigner)
+    ingestor = Ingestor(store, assigner, on_fresh=on_fresh)
     if assigner is not None and (waiting := len(store.unassigned_article_ids())):
         ingestor.assign_unassigned(
             progress_factory(waiting, "stories for earlier articles") if progress_factory
