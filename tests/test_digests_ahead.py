@@ -49,7 +49,7 @@ def _stored(store) -> dict[str, tuple[str, object]]:
 @pytest.mark.slow
 def test_ingest_stores_the_digests_of_the_stories_it_changed(tmp_path, sqlite_url):
     first, late = _demo_articles(tmp_path)
-    done = _cli("ingest", str(first), "--db", sqlite_url)
+    done = _cli("ingest", str(first), "--db", sqlite_url, "--digests")
     assert done.returncode == 0, done.stderr
     store = open_store(sqlite_url)
     stories = store.list_stories()
@@ -65,7 +65,7 @@ def test_ingest_stores_the_digests_of_the_stories_it_changed(tmp_path, sqlite_ur
     assert "LOADED []" in shown.stderr, shown.stderr  # read, not built
     assert "summary" in shown.stdout
 
-    again = _cli("ingest", str(late), "--db", sqlite_url)
+    again = _cli("ingest", str(late), "--db", sqlite_url, "--digests")
     assert again.returncode == 0, again.stderr
     after = _stored(store)
     changed = [s for s in store.list_stories() if stored.get(s.id) != after.get(s.id)]
@@ -134,7 +134,7 @@ def test_the_mark_follows_an_emptied_store_and_unassigned_articles(store_url):
     store.add_articles([Article("Another one.", id="n2")], run_id=None)
     assert digests_ahead.prepare(store) == 0  # n2 (seq 1) lacks a story: owed from 0
     store.add_articles([Article("And a third.", id="n3")], run_id=None)
-    digests_ahead.leave_to_readers(store)  # ingest --no-digests: owed by no later run
+    digests_ahead.leave_to_readers(store)  # ingest without --digests: owed by no later run
     assert digest_marks.mark(store) == 2
     assert digests_ahead.prepare(store, with_stories=False) == 2
 
@@ -183,7 +183,7 @@ def test_ingest_killed_while_computing_digests_then_run_again(tmp_path):
         except sqlite3.Error:
             return 0
 
-    proc = subprocess.Popen([sys.executable, "-c", PROBE, "ingest", str(DEMO), "--db", url],
+    proc = subprocess.Popen([sys.executable, "-c", PROBE, "ingest", str(DEMO), "--db", url, "--digests"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 600
     while digests_stored() < 2 and proc.poll() is None:
@@ -195,7 +195,7 @@ def test_ingest_killed_while_computing_digests_then_run_again(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
-    again = _cli("ingest", str(DEMO), "--db", url)
+    again = _cli("ingest", str(DEMO), "--db", url, "--digests")
     assert again.returncode == 0, again.stderr
     store = open_store(url)
     stories = store.list_stories()

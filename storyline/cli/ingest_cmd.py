@@ -29,9 +29,9 @@ def ingest(
         help="Assign articles to stories (--no-stories: store only, which is faster for a "
              "bulk load; the next ingest with stories assigns them).")] = True,
     digests: Annotated[bool, typer.Option(
-        help="Compute the digest of every story this ingest changed, so that show and the "
-             "story page read it at once (--no-digests: a bulk load is 2-3x faster; a "
-             "digest is then computed when first asked for).")] = True,
+        help="Also compute the digest of every story this ingest changed, so that show and "
+             "the story page read it at once (2-3x longer ingest; without it a digest is "
+             "computed when first asked for; watch and demo always compute them).")] = False,
     engine: Annotated[str, typer.Option(
         help="local: read and analyze in this process; ray: read and analyze on Ray Data "
              "actors (pip install 'storyline[ray]'), then store here in publication order.")]

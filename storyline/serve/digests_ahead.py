@@ -183,7 +183,7 @@ def _save_analyses(store: Store, done: Sequence) -> None:
 
 
 def leave_to_readers(store: Store) -> None:
-    """Owe no digest for the stories changed so far (``ingest --no-digests``): each is
+    """Owe no digest for the stories changed so far (``ingest`` without ``--digests``): each is
     computed when first shown, and the next ingest does not compute them either."""
     digest_marks.advance(store, digest_marks.newest_seq(store))
 
