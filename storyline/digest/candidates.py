@@ -1,8 +1,9 @@
 """The pool of sentences a summary may quote, and how alike any two of them are.
 
 Every candidate is a sentence exactly as it stands in its article (``text[start:end]``);
-a leading wire dateline ("LONDON (AP) _ ") is left out by moving ``start`` past it, so the
-quoted span is still a substring of the article. Sentences that read badly out of context
+a leading wire dateline ("LONDON (AP) _ ") is left out by moving ``start`` past it
+(``storyline.analyze.datelines``, the reader analysis uses too), so the quoted span is still a
+substring of the article. Sentences that read badly out of context
 (questions, fragments, very short or very long ones, bare quotations) are dropped or marked.
 
 Similarity is a blend of two views that fail differently: MiniLM vectors (paraphrases)
@@ -31,6 +32,7 @@ from functools import lru_cache
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from storyline.analyze.datelines import dateline_end
 from storyline.analyze.pipeline import AnalyzedArticle
 
 MIN_WORDS = 8
@@ -38,12 +40,6 @@ SHORT_FIGURE_WORDS = 4  # "Officials said 25 people died." is short but may be c
 MAX_WORDS = 60
 DENSE_WEIGHT = 0.5  # share of MiniLM in the blended similarity (the rest is TF-IDF)
 
-# "LONDON (AP) _ ", "WASHINGTON -- ", "BEIJING, Oct. 3 (Xinhua) -- ", "UNITED NATIONS (AP) --"
-_DATELINE = re.compile(
-    r"^\s*(?:[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*)*,?\s*)"
-    r"(?:[A-Z][a-z]{2,4}\.?\s+\d{1,2}\s*)?"
-    r"(?:\([A-Za-z .]+\)\s*)?(?:_|--|—|–|-)\s+"
-)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
 _UPPER = re.compile(r"[A-Z]")
 _LETTER = re.compile(r"[A-Za-z]")
@@ -83,26 +79,6 @@ class Pool:
         dense = self.dense @ self.dense.T if len(self) else np.zeros((0, 0), np.float32)
         lexical = (self.tfidf @ self.tfidf.T).toarray().astype(np.float32) if len(self) else dense
         return dense, lexical
-
-
-def trim_dateline(text: str) -> int:
-    """How many leading characters of a sentence are a wire dateline.
-
-    >>> s = "LONDON (AP) _ An influential lawmaker backed the request."
-    >>> s[trim_dateline(s):]
-    'An influential lawmaker backed the request.'
-    >>> trim_dateline("The talks resumed - slowly - on Friday.")
-    0
-    """
-    match = _DATELINE.match(text)
-    if not match:
-        return 0
-    head = match.group(0)
-    # A dateline is mostly capitals or carries an agency in brackets; "The talks resumed -" is not.
-    letters = [c for c in head if c.isalpha()]
-    if "(" in head or (letters and sum(c.isupper() for c in letters) / len(letters) > 0.7):
-        return match.end()
-    return 0
 
 
 def word_count(text: str) -> int:
@@ -231,7 +207,7 @@ def _collect(analyzed: Sequence[AnalyzedArticle], min_words: int, max_words: int
         seen: set[str] = set()
         for position, sentence in enumerate(item.analysis.sentences):
             start = _after_paragraph_break(text, sentence.start, sentence.end)
-            start += trim_dateline(text[start:sentence.end])
+            start += dateline_end(text[start:sentence.end])
             span = text[start:sentence.end]
             if not keep(span, min_words=min_words, max_words=max_words) and not (
                     keep(span, min_words=SHORT_FIGURE_WORDS, max_words=max_words)
