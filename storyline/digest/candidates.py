@@ -2,7 +2,7 @@
 
 Every candidate is a sentence exactly as it stands in its article (``text[start:end]``);
 a leading wire dateline ("LONDON (AP) _ ") is left out by moving ``start`` past it
-(``storyline.analyze.datelines``, the reader analysis uses too), so the quoted span is still a
+(``storyline.text.datelines``, the reader analysis uses too), so the quoted span is still a
 substring of the article. Sentences that read badly out of context
 (questions, fragments, very short or very long ones, bare quotations) are dropped or marked.
 
@@ -27,13 +27,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from storyline.analyze.datelines import dateline_end
 from storyline.analyze.pipeline import AnalyzedArticle
+from storyline.text.datelines import dateline_end
+from storyline.text.stems import stem
 
 MIN_WORDS = 8
 SHORT_FIGURE_WORDS = 4  # "Officials said 25 people died." is short but may be contested
@@ -231,19 +231,6 @@ def _states_counted_figure(text: str) -> bool:
 _STEMS: dict[str, str] = {}  # token -> stem ("" for a stop word); grows with the vocabulary
 
 
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _stemmer().stem(word)
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    # Snowball needs no downloaded data.
-    from nltk.stem.snowball import SnowballStemmer
-
-    return SnowballStemmer("english")
-
-
 def content_words(text: str) -> list[str]:
     """Lowercased, stemmed words without stop words (the TF-IDF vocabulary).
 
@@ -254,12 +241,13 @@ def content_words(text: str) -> list[str]:
         _STEMS.clear()
     out = []
     for token in _WORD.findall(text.lower()):
-        stem = _STEMS.get(token)
-        if stem is None:
+        stemmed = _STEMS.get(token)
+        if stemmed is None:
             word = token.strip("'-")
-            stem = _STEMS[token] = "" if not word or word in ENGLISH_STOP_WORDS else _stem(word)
-        if stem:
-            out.append(stem)
+            stemmed = _STEMS[token] = ("" if not word or word in ENGLISH_STOP_WORDS
+                                       else stem(word))
+        if stemmed:
+            out.append(stemmed)
     return out
 
 

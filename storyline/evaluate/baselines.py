@@ -22,9 +22,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from storyline.analyze.datelines import dateline_end
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.digest.candidates import published_key, tfidf_matrix
+from storyline.text.datelines import dateline_end
 
 CENTROID_REDUNDANCY = 0.7
 _TOKEN = re.compile(r"[\w'-]+")
