@@ -10,6 +10,8 @@ one connection.
 >>> store = open_store("sqlite://")
 >>> store.story_cards(limit=10), store.count_story_cards(), store.story_with_articles("x")
 ([], 0, None)
+>>> store.stored_digest_data(["x"]), store.merged_into("x")
+(({}, {}), None)
 """
 
 from __future__ import annotations
@@ -125,6 +127,26 @@ class StoryReads:
                       last_published=aware(row["last_published"]),
                       entities=list(row["entities"] or []))
         return StoryRecord(story, articles)
+
+    def stored_digest_data(self, story_ids: Sequence[str]) -> tuple[
+            dict[str, bytes], dict[str, set[str]]]:
+        """For the list's story leads: the stored digest (as written, compressed) of each of
+        ``story_ids`` that has one, and the member article ids of those stories; one
+        connection for both."""
+        d, m = schema.digests, schema.memberships
+        ids = list(dict.fromkeys(story_ids))
+        if not ids:
+            return {}, {}
+        with self.engine.connect() as conn:
+            data = dict(conn.execute(select(d.c.story_id, d.c.data)
+                                     .where(d.c.story_id.in_(ids))).all())
+            members: dict[str, set[str]] = {i: set() for i in data}
+            if data:
+                for article_id, story_id in conn.execute(
+                        select(m.c.article_id, m.c.story_id)
+                        .where(m.c.story_id.in_(list(data)))):
+                    members[story_id].add(article_id)
+        return data, members
 
     def merged_into(self, story_id: str) -> str | None:
         """The story ``story_id`` was merged into, or None."""
