@@ -1,9 +1,12 @@
-"""Shared fixtures: the evaluation data folder, and stores on SQLite and PostgreSQL."""
+"""Shared fixtures: the evaluation data folder, stores on SQLite and PostgreSQL, and the CLI
+run in this process with models loaded once per session (``run_cli``, ``models``)."""
 
 from __future__ import annotations
 
 import os
+import sys
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -162,3 +165,54 @@ def store(store_url: str):
     opened = open_store(store_url)
     yield opened
     opened.close()
+
+
+# -- the CLI in this process ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CliRun:
+    """What one ``storyline`` command did: its exit status and what it wrote."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def models() -> None:
+    """spaCy and the sentence encoder, loaded once for the whole session: tests that run the
+    CLI in this process (``run_cli``) share them instead of loading them per command."""
+    from storyline.analyze import nlp, vectors
+
+    nlp.nlp()
+    vectors.load()
+
+
+def run_cli(*args: str) -> CliRun:
+    """``storyline ARGS`` in this process, through the console script's ``main()`` (so its
+    error messages and exit codes are the user's), with stdout and stderr captured.
+
+    Loaded models stay loaded between calls: what a subprocess per command would load again
+    (seconds each) is paid once. End-to-end tests keep at least one real subprocess per
+    command; this is for the many checks around them.
+    """
+    from typer.testing import CliRunner
+
+    from storyline.cli import main
+
+    runner = CliRunner()
+    saved = sys.argv
+    with runner.isolation() as streams:
+        sys.argv = ["storyline", *args]
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            sys.argv = saved
+            sys.stdout.flush()  # the text layer over the captured bytes buffers
+            sys.stderr.flush()
+        stdout, stderr = streams[0].getvalue(), streams[1].getvalue()
+    return CliRun(code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))

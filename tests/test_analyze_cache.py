@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from storyline.analyze import cache, pipeline
+from storyline.ingest.plain import add_articles
 from storyline.model import Article
 
 ARTICLES = [
@@ -18,7 +19,7 @@ ARTICLES = [
 
 
 def test_analysis_is_stored_and_reused(store, monkeypatch):
-    store.add_articles(ARTICLES, None)
+    add_articles(store, ARTICLES, None)
     first = cache.analyze_stored(store, ARTICLES)
     assert [d.article.id for d in first] == ["c1", "c2"]
 
@@ -49,7 +50,7 @@ def test_analysis_is_stored_and_reused(store, monkeypatch):
 
 
 def test_rows_without_vectors_do_not_serve_a_vector_request(store, monkeypatch):
-    store.add_articles(ARTICLES[1:], None)
+    add_articles(store, ARTICLES[1:], None)
     [bare] = cache.analyze_stored(store, ARTICLES[1:], with_vectors=False)
     assert bare.sentence_vectors.shape == (0, 384)
     [full] = cache.analyze_stored(store, ARTICLES[1:])

@@ -78,15 +78,19 @@ def test_quotes_prints_the_contract_fields(articles_file):
     assert police and police[0]["speaker"] == "police"
 
 
-def test_many_articles_on_workers_give_the_same_lines_in_order(tmp_path):
+def test_many_articles_on_workers_give_the_same_lines_in_order(tmp_path, models):
+    """(In this process, ``run_cli``: the tests above run the installed command; here the
+    worker processes load the models and the command need not load them four times.)"""
+    from conftest import run_cli
+
     from storyline.analyze.pipeline import PARALLEL_FROM
 
     path = tmp_path / "many.jsonl"
     rows = [dict(a, id=f"{a['id']}-{i}") for i in range(PARALLEL_FROM // 3 + 1) for a in ARTICLES]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     for command in ("dates", "quotes"):
-        one, two = (run(command, str(path), "--workers", n) for n in ("1", "2"))
-        assert one.returncode == 0 and two.returncode == 0, two.stderr
+        one, two = (run_cli(command, str(path), "--workers", n) for n in ("1", "2"))
+        assert one.exit_code == 0 and two.exit_code == 0, two.stderr
         assert one.stdout == two.stdout and one.stdout
         assert f"analyzing {len(rows)} articles on 2 processes" in two.stderr
         assert "processes" not in one.stderr

@@ -113,10 +113,11 @@ def test_quotes_name_their_article_and_repeat_nothing():
 
 
 def _store_story(store, story_id: str) -> None:
+    from storyline.ingest.plain import add_articles
     from storyline.store import schema
 
     articles = story_articles()
-    store.add_articles(articles, None)
+    add_articles(store, articles, None)
     with store.begin() as conn:
         conn.execute(insert(schema.stories).values(
             id=story_id, title="Flood in Carrowmere", size=len(articles),

@@ -174,22 +174,29 @@ def test_timeline17_no_outlet_disputes_itself(shared_data):
 
 
 @pytest.mark.slow
-def test_seed_pile_through_the_cli(shared_data, tmp_path):
+def test_seed_pile_through_the_cli(shared_data, tmp_path, models):
     """As a user: ingest the pile with --format lines, then every story's digest: the convoy
-    claim and denial are named once, and no figure is set against another."""
+    claim and denial are named once, and no figure is set against another.
+
+    ``ingest`` runs as the user runs it (a process of its own); ``stories`` and ``show`` run
+    in this process (``run_cli``), so the models load once, not once per story."""
     import subprocess
     import sys
 
-    cli = [sys.executable, "-c", "from storyline.cli import main; main()"]
+    from conftest import run_cli
+
     db = ["--db", str(tmp_path / "pile.db")]
 
     def run(*args: str) -> str:
-        done = subprocess.run([*cli, *args, *db], capture_output=True, text=True, timeout=600,
-                              check=False)
-        assert done.returncode == 0, done.stderr
+        done = run_cli(*args, *db)
+        assert done.exit_code == 0, done.stderr
         return done.stdout
 
-    run("ingest", str(shared_data / "seed" / "pile.txt"), "--format", "lines")
+    ingest = subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()",
+                             "ingest", str(shared_data / "seed" / "pile.txt"), "--format",
+                             "lines", *db], capture_output=True, text=True, timeout=600,
+                            check=False)
+    assert ingest.returncode == 0, ingest.stderr
     stories = json.loads(run("stories", "--format", "json"))
     told = []
     for story in stories:

@@ -1,4 +1,5 @@
-"""The layer contract of pyproject.toml ([tool.importlinter]) holds, and covers the package."""
+"""The contracts of pyproject.toml ([tool.importlinter]) hold and cover the package: the
+layers, and SQL (sqlalchemy, the store's tables) only in storyline.store."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def test_lint_imports_passes():
                                "sys.exit(lint_imports(no_cache=True))"],
         cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "1 kept, 0 broken" in done.stdout
+    assert "2 kept, 0 broken" in done.stdout
 
 
 def test_every_subpackage_has_a_layer():
@@ -35,3 +36,14 @@ def test_every_subpackage_has_a_layer():
     present = {m.name for m in pkgutil.iter_modules(storyline.__path__)}
     assert present - UNLAYERED <= layered, f"not in any layer: {present - UNLAYERED - layered}"
     assert layered <= present, f"layers name what does not exist: {layered - present}"
+
+
+def test_only_the_store_may_import_sqlalchemy():
+    """Every subpackage but the store is a source of the "store owns SQL" contract, so a new
+    one cannot run SQL unnoticed."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"]
+    [contract] = [c for c in config["contracts"] if c["type"] == "forbidden"]
+    assert set(contract["forbidden_modules"]) == {"sqlalchemy", "storyline.store.schema"}
+    sources = {name.removeprefix("storyline.") for name in contract["source_modules"]}
+    present = {m.name for m in pkgutil.iter_modules(storyline.__path__)}
+    assert present - UNLAYERED - {"store"} == sources

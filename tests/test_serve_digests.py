@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert
 from test_serve_support import GENEVA_B, builder, fill, geneva_digest, span_of
 
+from storyline.ingest.plain import add_articles
 from storyline.model import Article
 from storyline.serve import views
 from storyline.serve.digests import DigestCache, digest_from_json, digest_to_json
@@ -35,7 +36,7 @@ def test_digest_is_built_once_per_story_version(sqlite_url):
     again = DigestCache(store, counting(calls)).get("s-geneva", members(store, "s-geneva"))
     assert calls == ["s-geneva"] and again == first
     # A new member article makes a new version: built again on the next visit.
-    store.add_articles([Article("Talks ended in Geneva.", id="a4", source="Bay Times",
+    add_articles(store, [Article("Talks ended in Geneva.", id="a4", source="Bay Times",
                                 published=datetime(2024, 3, 6, tzinfo=UTC))], run_id=None)
     with store.begin() as conn:
         conn.execute(insert(schema.memberships).values(article_id="a4", story_id="s-geneva"))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert
 
+from storyline.ingest.plain import add_articles
 from storyline.model import Article, Citation, Digest, Quote, TimelineEntry
 from storyline.store import open_store, schema
 
@@ -81,7 +82,7 @@ def geneva_digest(store, story_id: str) -> Digest:
 def fill(url: str):
     """Open the store at ``url`` and fill it with the articles and the two stories."""
     store = open_store(url)
-    store.add_articles(articles(), run_id=None)
+    add_articles(store, articles(), run_id=None)
     with store.begin() as conn:
         for sid, title, members, sources, ents, first, last in STORIES:
             conn.execute(insert(schema.stories).values(

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert, update
 from test_serve_support import XSS_TITLE, builder, fill
 
+from storyline.ingest.plain import add_articles
 from storyline.model import Article
 from storyline.serve import ServeConfig, create_app
 from storyline.serve.digests import DigestCache
@@ -26,7 +27,7 @@ GENEVA_D = ("The United Nations will send forty unarmed observers to monitor the
 def client(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('updates') / 'store.db'}"
     store = fill(url)
-    store.add_articles([Article(GENEVA_D, id="a4", source="Lake Times", title="UN observers",
+    add_articles(store, [Article(GENEVA_D, id="a4", source="Lake Times", title="UN observers",
                                 published=datetime(2024, 3, 6, 8, tzinfo=UTC))], run_id=None)
     with store.begin() as conn:
         conn.execute(insert(schema.memberships).values(article_id="a4", story_id="s-geneva"))

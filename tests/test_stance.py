@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 from storyline.stance.fnc1 import LABELS
 
@@ -72,13 +73,13 @@ def test_stance_cli_streams_in_order_and_names_bad_lines(tmp_path):
     assert all(r["stance"] in LABELS and 0 <= r["confidence"] <= 1 for r in rows)
     assert rows[1]["stance"] == "unrelated"
 
+    # A bad line, in this process (run_cli: the same main(), no second model load).
     path.write_text(json.dumps(lines[0]) + "\n" + '{"id": "x", "claim": 3}\n', encoding="utf-8")
-    run = subprocess.run([*CLI, "stance", str(path)], capture_output=True, text=True,
-                         timeout=300, check=False)
-    assert run.returncode == 2
-    assert len(run.stdout.splitlines()) == 1  # the good line before it was answered
-    assert f"{path}:2" in run.stderr and "'claim'" in run.stderr
-    assert "Traceback" not in run.stderr
+    bad = run_cli("stance", str(path))
+    assert bad.exit_code == 2
+    assert len(bad.stdout.splitlines()) == 1  # the good line before it was answered
+    assert f"{path}:2" in bad.stderr and "'claim'" in bad.stderr
+    assert "Traceback" not in bad.stderr
 
 
 def test_metrics_by_hand():

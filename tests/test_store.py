@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from storyline.ingest.plain import add_articles
 from storyline.model import Article
 from storyline.store import migrations, open_store
 
@@ -15,7 +16,7 @@ def _article(text: str, **kw) -> Article:
 def test_add_and_read_back(store):
     a = _article("Ceasefire talks resumed in Geneva on Friday.", source="Wire",
                  title="Talks resume", published=datetime(2016, 9, 23, tzinfo=timezone.utc))
-    assert store.add_articles([a], run_id=None) == 1
+    assert add_articles(store, [a], run_id=None) == 1
     row = store.get_article(a.id)
     assert row is not None
     assert row.article.text == a.text
@@ -25,13 +26,13 @@ def test_add_and_read_back(store):
 
 def test_adding_again_changes_nothing(store):
     a = _article("Flooding closed the coastal road for a second day.")
-    store.add_articles([a], run_id=None)
-    assert store.add_articles([a], run_id=None) == 0
+    add_articles(store, [a], run_id=None)
+    assert add_articles(store, [a], run_id=None) == 0
     assert store.count_articles() == 1
 
 
 def test_full_text_search_ranks_matches_and_ignores_syntax(store):
-    store.add_articles([
+    add_articles(store, [
         _article("The convoy was hit by an air strike near the city.", title="Convoy hit"),
         _article("Markets rallied as the central bank held rates.", title="Markets"),
     ], run_id=None)
@@ -42,7 +43,7 @@ def test_full_text_search_ranks_matches_and_ignores_syntax(store):
 
 
 def test_filters_by_outlet_and_date(store):
-    store.add_articles([
+    add_articles(store, [
         _article("One.", source="Alpha", published=datetime(2016, 9, 1, tzinfo=timezone.utc)),
         _article("Two.", source="Beta", published=datetime(2016, 9, 10, tzinfo=timezone.utc)),
     ], run_id=None)
@@ -79,7 +80,7 @@ def test_migrations_bring_an_old_database_forward_without_loss(tmp_path):
 
 
 def test_undated_articles_list_last_on_every_backend(store):
-    store.add_articles([
+    add_articles(store, [
         _article("Undated."),
         _article("Old.", published=datetime(2015, 1, 1, tzinfo=timezone.utc)),
         _article("New.", published=datetime(2016, 1, 1, tzinfo=timezone.utc)),
@@ -91,7 +92,7 @@ def test_existing_reports_ids_with_their_text_hash(store):
     from storyline.ingest.dedup import text_hash
 
     a = _article("Rain in Oslo.", url="https://x.example/1")
-    store.add_articles([a], run_id=None)
+    add_articles(store, [a], run_id=None)
     with store.begin() as conn:
         have, by_url, by_hash = store.existing(conn, [a.id, "missing"], [a.url],
                                                [text_hash(a.text)])
@@ -122,7 +123,7 @@ def test_two_processes_opening_a_new_database_at_once(store_url):
     try:
         with stores[0].begin() as conn:
             assert migrations.installed_version(conn) == migrations.LATEST
-        stores[0].add_articles([_article("After the race.")], run_id=None)
+        add_articles(stores[0], [_article("After the race.")], run_id=None)
         assert stores[3].count_articles() == 1
     finally:
         for opened in stores:

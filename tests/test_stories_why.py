@@ -9,6 +9,7 @@ import numpy as np
 
 from storyline.analyze import cache, nlp
 from storyline.analyze.pipeline import VERSION, AnalyzedArticle
+from storyline.ingest.plain import add_articles
 from storyline.model import Analysis, Article, Entity, Sentence
 from storyline.store import open_store
 from storyline.stories import features
@@ -124,7 +125,7 @@ def test_from_stored_analyses_fast_and_without_the_nlp_models(tmp_path):
                          [("Maria Alvarez", "PERSON"), ("Port Calloway", "GPE")],
                          _unit(10 + i, TRIAL), i % 3) for i in range(48)]
         members = base + many
-        store.add_articles([d.article for d in members], run_id=None)
+        add_articles(store, [d.article for d in members], run_id=None)
         cache.save(store, members)
         nlp_before, stories_nlp_before = nlp._nlp, features._nlp
         started = time.perf_counter()
@@ -135,7 +136,7 @@ def test_from_stored_analyses_fast_and_without_the_nlp_models(tmp_path):
         assert (nlp._nlp, features._nlp) == (nlp_before, stories_nlp_before)
         # without a stored analysis (and not allowed to analyze) there is no answer
         extra = Article("A lone report.", id="lone", published=DAY0)
-        store.add_articles([extra], run_id=None)
+        add_articles(store, [extra], run_id=None)
         assert explain_stored(store, "s", [extra], analyze_missing=False) is None
     finally:
         store.close()

@@ -20,6 +20,7 @@ import sys
 from datetime import datetime
 
 import pytest
+from conftest import run_cli
 
 from storyline.analyze.pipeline import PARALLEL_FROM
 from storyline.model import Article
@@ -192,18 +193,18 @@ def test_cli_summarize(tmp_path):
         assert s["sources"][0] == s["article_id"]
 
 
-def test_cli_summarize_with_workers_gives_the_same_summaries(tmp_path):
-    """Enough articles for worker processes: the same summaries, in input order."""
+def test_cli_summarize_with_workers_gives_the_same_summaries(tmp_path, models):
+    """Enough articles for worker processes: the same summaries, in input order. (In this
+    process, ``run_cli``: the worker processes load the models, the command need not.)"""
     clusters = tmp_path / "clusters.jsonl"
     articles = [a.to_json() for a in story_articles()]
     copies = -(-PARALLEL_FROM // len(articles))  # enough articles for workers to start
     lines = [{"id": f"flood-{i}", "articles": articles[i % 3:] + articles[:i % 3]}
              for i in range(copies)]
     clusters.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
-    runs = [subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()",
-                            "summarize", str(clusters), "--words", "60", "--workers", n],
-                           capture_output=True, text=True, timeout=300) for n in ("1", "2")]
-    assert all(done.returncode == 0 for done in runs), runs[1].stderr
+    runs = [run_cli("summarize", str(clusters), "--words", "60", "--workers", n)
+            for n in ("1", "2")]
+    assert all(done.exit_code == 0 for done in runs), runs[1].stderr
     assert "analysis on 1 process" in runs[0].stderr
     assert "analysis on 2 process" in runs[1].stderr
     one, two = ([json.loads(line) for line in done.stdout.splitlines()] for done in runs)
@@ -220,10 +221,8 @@ def test_cli_summarize_with_workers_gives_the_same_summaries(tmp_path):
 def test_cli_bad_input_is_one_line_naming_file_and_line(tmp_path, line, problem):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "ok", "articles": []}\n' + line + "\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", "from storyline.cli import main; main()",
-                           "summarize", str(bad), "--words", "50"],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode != 0
+    done = run_cli("summarize", str(bad), "--words", "50")
+    assert done.exit_code != 0
     assert done.stdout == ""
     message = done.stderr.strip()
     assert len(message.splitlines()) == 1 and "Traceback" not in message

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 STORY = [
     {"id": "a1", "source": "Outlet One", "published": "2021-03-08",
@@ -62,14 +63,21 @@ def test_output_follows_the_contract(story_file: Path):
     assert any(e["date"] == "2021-03-06" for e in entries)
 
 
+def in_process(*args: str):
+    """The command in this process (``run_cli``), for the checks around the one real run
+    above: the same ``main()``, without a new interpreter per check."""
+    done = run_cli(*args)
+    return subprocess.CompletedProcess(args, done.exit_code, done.stdout, done.stderr)
+
+
 def test_from_to_and_query(story_file: Path):
-    done = run("timeline", str(story_file), "--dates", "5", "--per-date", "2",
+    done = in_process("timeline", str(story_file), "--dates", "5", "--per-date", "2",
                "--from", "2021-03-07", "--to", "2021-03-09")
     assert done.returncode == 0, done.stderr
     dates = [e["date"] for e in json.loads(done.stdout)["timeline"]]
     assert dates and all("2021-03-07" <= d <= "2021-03-09" for d in dates)
-    done = run("timeline", str(story_file), "--dates", "5", "--per-date", "2",
-               "--query", "inquiry")
+    done = in_process("timeline", str(story_file), "--dates", "5", "--per-date", "2",
+                      "--query", "inquiry")
     sentences = [s["text"] for e in json.loads(done.stdout)["timeline"] for s in e["sentences"]]
     assert sentences and all("inquiry" in s for s in sentences)
 
@@ -80,17 +88,17 @@ def test_from_to_and_query(story_file: Path):
     (["--from", "2021-03-09", "--to", "2021-03-01"], "--from"),
 ])
 def test_bad_options_fail_in_one_line(story_file: Path, args, message):
-    done = run("timeline", str(story_file), *args)
+    done = in_process("timeline", str(story_file), *args)
     assert done.returncode != 0 and done.stdout == ""
     assert message in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_bad_input_files_fail_in_one_line(tmp_path: Path):
-    missing = run("timeline", str(tmp_path / "none.jsonl"))
+    missing = in_process("timeline", str(tmp_path / "none.jsonl"))
     assert missing.returncode != 0 and "none.jsonl" in missing.stderr
     broken = tmp_path / "broken.jsonl"
     broken.write_text(json.dumps(STORY[0]) + "\n{not json\n", encoding="utf-8")
-    done = run("timeline", str(broken))
+    done = in_process("timeline", str(broken))
     assert done.returncode != 0 and "broken.jsonl:2" in done.stderr
     assert "Traceback" not in done.stderr

@@ -1,5 +1,6 @@
-"""Analyses stored with their articles (the store's ``analyses`` table), recomputed only
-when ``pipeline.VERSION`` changes.
+"""Analyses stored with their articles (the store's ``analyses`` table, read and written
+by ``Store.load_analyses`` / ``save_analyses``), recomputed only when ``pipeline.VERSION``
+changes.
 
 A row holds ``data`` (zlib-compressed JSON of the Analysis) and ``vectors`` (float32: one
 row per sentence, then the article's vector).
@@ -13,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 import numpy as np
-from sqlalchemy import delete, insert, select
 
 from storyline.analyze import vectors
 from storyline.analyze.pipeline import VERSION, AnalyzedArticle, analyze
@@ -49,20 +49,9 @@ def decode(article: Article, data: bytes, blob: bytes | None) -> AnalyzedArticle
 
 def load(store, articles: Sequence[Article]) -> dict[str, AnalyzedArticle]:
     """Stored analyses of ``articles`` whose version is the current one, by article id."""
-    from storyline.store import schema
-
-    table = schema.analyses
     by_id = {a.id: a for a in articles}
-    found: dict[str, AnalyzedArticle] = {}
-    ids = list(by_id)
-    with store.engine.connect() as conn:
-        for i in range(0, len(ids), 500):
-            rows = conn.execute(select(table.c.article_id, table.c.data, table.c.vectors)
-                                .where(table.c.article_id.in_(ids[i:i + 500]))
-                                .where(table.c.version == VERSION))
-            for article_id, data, blob in rows:
-                found[article_id] = decode(by_id[article_id], data, blob)
-    return found
+    return {article_id: decode(by_id[article_id], data, blob)
+            for article_id, data, blob in store.load_analyses(list(by_id), version=VERSION)}
 
 
 def missing(store, articles: Sequence[Article]) -> list[Article]:
@@ -83,17 +72,7 @@ def missing(store, articles: Sequence[Article]) -> list[Article]:
 
 def save(store, done: Sequence[AnalyzedArticle]) -> None:
     """Store (or replace) the analyses of ``done``; their articles must be in the store."""
-    from storyline.store import schema
-
-    if not done:
-        return
-    table = schema.analyses
-    rows = [encode(d) for d in done]
-    with store.begin() as conn:
-        ids = [r["article_id"] for r in rows]
-        for i in range(0, len(ids), 500):
-            conn.execute(delete(table).where(table.c.article_id.in_(ids[i:i + 500])))
-        conn.execute(insert(table), rows)
+    store.save_analyses([encode(d) for d in done])
 
 
 def analyze_stored(store, articles: Sequence[Article], **options) -> list[AnalyzedArticle]:

@@ -119,7 +119,7 @@ def read_entities(doc, offset: int = 0) -> list[Entity]:
     that is a person's surname in the same article ("Vell" after "Tomas Vell", tagged ORG)
     is that person.
     """
-    from storyline.analyze.datelines import dateline_end
+    from storyline.text.datelines import dateline_end
 
     dateline = dateline_end(doc.text)
     ents = []

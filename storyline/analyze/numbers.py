@@ -15,6 +15,7 @@ import re
 
 from storyline.analyze.nlp import lemma
 from storyline.model import NumberMention
+from storyline.text.numbers import DOZEN, SCALES, TENS, UNITS
 
 QUALIFIERS = [
     "at least", "more than", "less than", "fewer than", "as many as", "up to", "at most",
@@ -24,16 +25,9 @@ QUALIFIERS = [
 ]
 _QUALIFIER = re.compile(r"^(?:" + "|".join(sorted((re.escape(q) for q in QUALIFIERS),
                                                    key=len, reverse=True)) + r")\b\s*", re.I)
-_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1,
-}
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-           "dozen": 12, "dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 1e6,
-           "m": 1e6, "bn": 1e9}
+_WORDS = {**UNITS, **TENS, "a": 1, "an": 1}
+_SCALES = {**SCALES, "dozen": DOZEN, "dozens": DOZEN, "hundreds": 100, "thousands": 1000,
+           "millions": 1e6, "m": 1e6, "bn": 1e9}
 # Digits joined by a colon or a dash (2:22:48, 3-2) or two numerals side by side: a time, a
 # score or a range, never one count.
 _NOT_A_COUNT = re.compile(r"\d\s*[:\u2013-]\s*\d|\d\s+\d")

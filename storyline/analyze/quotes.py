@@ -24,7 +24,6 @@ import re
 from collections.abc import Sequence
 
 from storyline.analyze import attribution_scorer as scorer
-from storyline.analyze.datelines import dateline_end
 from storyline.analyze.quote_marks import Inside, QuoteSpan, quote_spans, text_of
 from storyline.analyze.reported import candidate, reported
 from storyline.analyze.speakers import (
@@ -38,6 +37,7 @@ from storyline.analyze.speakers import (
     subject,
 )
 from storyline.model import Entity, Quote
+from storyline.text.datelines import dateline_end
 
 _DASH_SPEAKER = re.compile(r"^[\s.,]*[―—–-]\s*((?:[A-Z][\w.'’-]*\s?){1,5})")
 _MIN_QUOTE_WORDS = 3  # shorter quoted bits ("scare quotes") need a cue right beside them

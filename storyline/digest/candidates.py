@@ -1,8 +1,9 @@
 """The pool of sentences a summary may quote, and how alike any two of them are.
 
 Every candidate is a sentence exactly as it stands in its article (``text[start:end]``);
-a leading wire dateline ("LONDON (AP) _ ") is left out by moving ``start`` past it, so the
-quoted span is still a substring of the article. Sentences that read badly out of context
+a leading wire dateline ("LONDON (AP) _ ") is left out by moving ``start`` past it
+(``storyline.text.datelines``, the reader analysis uses too), so the quoted span is still a
+substring of the article. Sentences that read badly out of context
 (questions, fragments, very short or very long ones, bare quotations) are dropped or marked.
 
 Similarity is a blend of two views that fail differently: MiniLM vectors (paraphrases)
@@ -26,24 +27,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from storyline.analyze.pipeline import AnalyzedArticle
+from storyline.text.datelines import dateline_end
+from storyline.text.stems import stem
 
 MIN_WORDS = 8
 SHORT_FIGURE_WORDS = 4  # "Officials said 25 people died." is short but may be contested
 MAX_WORDS = 60
 DENSE_WEIGHT = 0.5  # share of MiniLM in the blended similarity (the rest is TF-IDF)
 
-# "LONDON (AP) _ ", "WASHINGTON -- ", "BEIJING, Oct. 3 (Xinhua) -- ", "UNITED NATIONS (AP) --"
-_DATELINE = re.compile(
-    r"^\s*(?:[A-Z][A-Za-z.'\-]*(?:\s+[A-Z][A-Za-z.'\-]*)*,?\s*)"
-    r"(?:[A-Z][a-z]{2,4}\.?\s+\d{1,2}\s*)?"
-    r"(?:\([A-Za-z .]+\)\s*)?(?:_|--|—|–|-)\s+"
-)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
 _UPPER = re.compile(r"[A-Z]")
 _LETTER = re.compile(r"[A-Za-z]")
@@ -83,26 +79,6 @@ class Pool:
         dense = self.dense @ self.dense.T if len(self) else np.zeros((0, 0), np.float32)
         lexical = (self.tfidf @ self.tfidf.T).toarray().astype(np.float32) if len(self) else dense
         return dense, lexical
-
-
-def trim_dateline(text: str) -> int:
-    """How many leading characters of a sentence are a wire dateline.
-
-    >>> s = "LONDON (AP) _ An influential lawmaker backed the request."
-    >>> s[trim_dateline(s):]
-    'An influential lawmaker backed the request.'
-    >>> trim_dateline("The talks resumed - slowly - on Friday.")
-    0
-    """
-    match = _DATELINE.match(text)
-    if not match:
-        return 0
-    head = match.group(0)
-    # A dateline is mostly capitals or carries an agency in brackets; "The talks resumed -" is not.
-    letters = [c for c in head if c.isalpha()]
-    if "(" in head or (letters and sum(c.isupper() for c in letters) / len(letters) > 0.7):
-        return match.end()
-    return 0
 
 
 def word_count(text: str) -> int:
@@ -231,7 +207,7 @@ def _collect(analyzed: Sequence[AnalyzedArticle], min_words: int, max_words: int
         seen: set[str] = set()
         for position, sentence in enumerate(item.analysis.sentences):
             start = _after_paragraph_break(text, sentence.start, sentence.end)
-            start += trim_dateline(text[start:sentence.end])
+            start += dateline_end(text[start:sentence.end])
             span = text[start:sentence.end]
             if not keep(span, min_words=min_words, max_words=max_words) and not (
                     keep(span, min_words=SHORT_FIGURE_WORDS, max_words=max_words)
@@ -255,19 +231,6 @@ def _states_counted_figure(text: str) -> bool:
 _STEMS: dict[str, str] = {}  # token -> stem ("" for a stop word); grows with the vocabulary
 
 
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _stemmer().stem(word)
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    # Snowball needs no downloaded data.
-    from nltk.stem.snowball import SnowballStemmer
-
-    return SnowballStemmer("english")
-
-
 def content_words(text: str) -> list[str]:
     """Lowercased, stemmed words without stop words (the TF-IDF vocabulary).
 
@@ -278,12 +241,13 @@ def content_words(text: str) -> list[str]:
         _STEMS.clear()
     out = []
     for token in _WORD.findall(text.lower()):
-        stem = _STEMS.get(token)
-        if stem is None:
+        stemmed = _STEMS.get(token)
+        if stemmed is None:
             word = token.strip("'-")
-            stem = _STEMS[token] = "" if not word or word in ENGLISH_STOP_WORDS else _stem(word)
-        if stem:
-            out.append(stem)
+            stemmed = _STEMS[token] = ("" if not word or word in ENGLISH_STOP_WORDS
+                                       else stem(word))
+        if stemmed:
+            out.append(stemmed)
     return out
 
 

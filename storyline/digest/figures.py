@@ -31,13 +31,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from storyline.analyze.pipeline import AnalyzedArticle
+from storyline.text.numbers import DOZEN, SCALES, TENS, UNITS, word_value
 
-_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-          "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-          "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "dozen": 12,
-          "hundred": 100}
-_SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# Number words read as counts: one to nineteen, the tens, "dozen" and "hundred" alone.
+_SMALL = {**{w: v for w, v in UNITS.items() if v}, **TENS, "dozen": DOZEN, "hundred": 100}
+_SCALE = SCALES
 _QUALIFIERS = ("at least", "more than", "over", "about", "nearly", "almost", "around", "some",
                "up to", "fewer than", "less than", "roughly", "approximately", "as many as")
 # A number, then (looking back from it) a qualifier: scanning for the number first is far
@@ -49,8 +47,6 @@ _NUMBER = re.compile(
     r"(?:\s+(?P<scale>hundred|thousand|million|billion))?\b",
     re.I,
 )
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}
 _QUALIFIER_BEFORE = re.compile(
     r"(?:^|\W)(?P<qual>" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+$",
     re.I,
@@ -229,10 +225,8 @@ def settle_places(figures: list[Figure]) -> list[Figure]:
 
 def _value(raw: str) -> float:
     raw = raw.lower().replace(",", "")
-    if "-" in raw:
-        tens, ones = raw.split("-", 1)
-        return float(_TENS[tens] + _SMALL[ones])
-    return float(_SMALL[raw]) if raw in _SMALL else float(raw)
+    value = word_value(raw)
+    return float(value) if value is not None else float(raw)
 
 
 def with_scope(figure: Figure, text: str, offset: int = 0) -> Figure:

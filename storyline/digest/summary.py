@@ -27,7 +27,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -36,13 +35,8 @@ import numpy as np
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.digest import citations
 from storyline.digest.candidates import Pool, build_pool, published_key
-from storyline.digest.disagreements import (
-    COUNTED_EVENTS,
-    Figure,
-    figures_by_sentence,
-    mentions_counted_event,
-    numbers_conflict,
-)
+from storyline.digest.contested import CandidateFigures, contested_figures, counter_statements
+from storyline.digest.disagreements import Figure, numbers_conflict
 from storyline.model import Citation
 
 DEFAULT_WORDS = 100
@@ -103,7 +97,7 @@ def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = No
         nothing = np.zeros((0, 0), np.float32)
         return Scored(pool, empty, nothing, nothing, [], nothing.astype(bool))
     dense, lexical = pool.similarity()
-    figures = _Figures(pool)
+    figures = CandidateFigures(pool)
     same = citations.same_content(dense, lexical, pool.article_of,
                                   conflict=lambda i, j: numbers_conflict(figures[i], figures[j]))
     order = sorted(range(len(analyzed)), key=lambda a: (published_key(analyzed[a]), a))
@@ -186,7 +180,7 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
         shortlist = [int(j) for j in np.argsort(-scored.importance)[:size]]
     # A figure others report differently is stated with each other value, or not at all:
     # the program itself must choose a sentence stating each other value along with it.
-    contested = _contested(scored) if config.balance_figures else {}
+    contested = contested_figures(scored.pool, scored.figures) if config.balance_figures else {}
     requires_global: list[tuple[int, list[int]]] = []
     for by_value in contested.values():
         for figure, ids in by_value.items():
@@ -256,7 +250,7 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
     covered = np.zeros(n, np.float32)
     total_cap = float(cap.sum()) or 1.0
     importance = scored.importance / (float(scored.importance.max()) or 1.0)
-    contested = _contested(scored) if config.balance_figures else {}
+    contested = contested_figures(scored.pool, scored.figures) if config.balance_figures else {}
     # Importance is spread over the sentences a budget holds (~20 words each), so that its
     # weight next to coverage does not depend on the budget.
     budget_words = min(word_budget, 20 * sentence_budget)
@@ -282,7 +276,8 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
         blocked[pick] = True
         if chosen and _redundant(scored, k, chosen, config):
             continue
-        bundle = [k, *_counter_statements(scored, k, chosen, contested, allowed)]
+        bundle = [k, *counter_statements(scored.figures, scored.importance, k, chosen,
+                                              contested, allowed)]
         bundle_words = int(sum(cost[b] for b in bundle))
         if bundle_words > word_budget - used_words:
             if not fill or overflowed or len(bundle) > 1:
@@ -322,70 +317,6 @@ def _redundant(scored: Scored, k: int, chosen: Sequence[int], config: SummaryCon
     return bool(scored.same[k, chosen].any()
                 or (scored.dense[k, chosen] >= config.redundant_dense).any()
                 or (scored.similarity[k, chosen] >= config.redundant_blend).any())
-
-
-class _Figures:
-    """Figures of each candidate, read on first use (most candidates are never asked)."""
-
-    def __init__(self, pool: Pool) -> None:
-        self.pool = pool
-        self._cache: dict[int, list[Figure]] = {}
-
-    def __len__(self) -> int:
-        return len(self.pool.candidates)
-
-    def __getitem__(self, i: int) -> list[Figure]:
-        if i not in self._cache:
-            c = self.pool.candidates[i]
-            figs = figures_by_sentence(self.pool.analyzed[c.article], {c.row}).get(c.row, [])
-            self._cache[i] = [f for f in figs if c.start <= f.start < c.end]
-        return self._cache[i]
-
-
-def _contested(scored: Scored) -> dict[tuple, dict[float, list[int]]]:
-    """Quantities stated with different values by different articles: key -> value -> cands."""
-    table: dict[tuple, dict[float, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for i, c in enumerate(scored.pool.candidates):
-        if not mentions_counted_event(c.text):
-            continue  # no word for a counted event: no disputed figure (and no need to read)
-        for f in scored.figures[i]:
-            if f.key is not None and f.key[0] in COUNTED_EVENTS:
-                table[f.key][f.value].append(i)
-    out = {}
-    for key, by_value in table.items():
-        if len(by_value) < 2:
-            continue
-        articles = {int(scored.pool.article_of[i]) for ids in by_value.values() for i in ids}
-        if len(articles) >= 2:
-            out[key] = by_value
-    return out
-
-
-def _counter_statements(scored: Scored, k: int, chosen: Sequence[int],
-                        contested: dict[tuple, dict[float, list[int]]],
-                        allowed: np.ndarray | None = None) -> list[int]:
-    """For each contested figure of ``k``, the best sentence stating each other value.
-
-    Values the summary already states (in ``chosen``) need no new sentence; with ``allowed``,
-    a value stated only by sentences that may not be picked (an update summary: the reader
-    has read them) needs none either.
-    """
-    extra: list[int] = []
-    for f in scored.figures[k]:
-        by_value = contested.get(f.key) if f.key is not None else None
-        if not by_value:
-            continue
-        stated = {g.value for i in [*chosen, *extra, k] for g in scored.figures[i]
-                  if g.key == f.key}
-        for value, ids in by_value.items():
-            if allowed is not None:
-                ids = [i for i in ids if allowed[i]]
-            if value in stated or not ids:
-                continue
-            best = max(ids, key=lambda i: scored.importance[i])
-            extra.append(best)
-            stated |= {g.value for g in scored.figures[best] if g.key == f.key}
-    return extra
 
 
 def _centroid(vectors: np.ndarray, article_of: np.ndarray | None) -> np.ndarray:

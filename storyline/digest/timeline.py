@@ -28,10 +28,9 @@ it measured better on Timeline17 (docs/results/timeline.md):
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -40,8 +39,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from storyline.digest.candidates import is_quote_only, stands_alone
-from storyline.digest.timeline_dates import days_by_sentence, light_analysis_many, sentence_days
-from storyline.model import Article, Citation, TimelineEntry
+from storyline.digest.timeline_collection import Collection, DatedSentence, prepare
+from storyline.digest.timeline_query import QueryMatcher
+from storyline.model import Citation, TimelineEntry
 
 
 @dataclass(slots=True)
@@ -62,79 +62,6 @@ class Settings:
 
 
 DEFAULT = Settings()
-
-
-@dataclass(slots=True)
-class DatedSentence:
-    """A sentence of one article and the day it is about."""
-
-    doc: int  # index of the article
-    start: int
-    end: int
-    text: str
-    position: int  # index of the sentence in its article
-    day: date  # the day it is about (mentioned, else published)
-    mentioned: bool  # day read from the text (not the publication date)
-    words: int
-
-
-@dataclass(slots=True)
-class Collection:
-    """Articles with their dated sentences (what :func:`build_timeline` works from)."""
-
-    articles: list[Article]
-    sentences: list[DatedSentence] = field(default_factory=list)
-    # MiniLM rows of the sentences when every article came analyzed with them, else None.
-    vectors: np.ndarray | None = None
-
-
-def prepare(items: Iterable) -> Collection:
-    """Sentences and days of every article (``Article`` or ``AnalyzedArticle``).
-
-    An ``AnalyzedArticle`` brings its own sentences (and time expressions where the
-    analysis found them); a plain ``Article`` goes through the light path of
-    :mod:`storyline.digest.timeline_dates`.
-    """
-    items = list(items)
-    articles = [getattr(item, "article", item) for item in items]
-    for item, article in zip(items, articles, strict=True):
-        if not isinstance(article, Article):
-            raise TypeError(f"not an article: {type(item).__name__}")
-    plain = [i for i, item in enumerate(items)
-             if not getattr(getattr(item, "analysis", None), "sentences", None)]
-    light = dict(zip(plain, light_analysis_many(
-        [(articles[i].text, articles[i].published_date) for i in plain]), strict=True))
-    collection = Collection(articles=[])
-    rows: list[np.ndarray] | None = [] if not light and items else None
-    for index, (item, article) in enumerate(zip(items, articles, strict=True)):
-        pub = article.published_date
-        if index in light:
-            spans, days = light[index]
-        else:
-            analysis = item.analysis
-            spans = [(s.start, s.end) for s in analysis.sentences]
-            if analysis.times:
-                days = days_by_sentence(analysis.times, len(spans))
-            else:
-                days = sentence_days(article.text, spans, pub)
-            vectors = getattr(item, "sentence_vectors", None)
-            if rows is not None and (vectors is None or len(vectors) != len(spans)):
-                rows = None  # analyzed without vectors: corroboration falls back to words
-        doc = len(collection.articles)
-        collection.articles.append(article)
-        for position, ((start, end), day) in enumerate(zip(spans, days, strict=True)):
-            if day is None and pub is None:
-                continue  # neither the text nor the article says when
-            text = article.text[start:end]
-            collection.sentences.append(DatedSentence(
-                doc=doc, start=start, end=end, text=text, position=position,
-                day=day or pub, mentioned=day is not None, words=len(text.split()),
-            ))
-            if rows is not None:
-                rows.append(item.sentence_vectors[position])
-    if rows:
-        collection.vectors = np.vstack(rows).astype(np.float32)
-    return collection
 
 
 def build_timeline(analyzed_or_articles: Iterable, *, dates: int, per_date: int,
@@ -406,85 +333,5 @@ def _cite(i: int, collection: Collection, matrix: sparse.csr_matrix,
                     sources=sources)
 
 
-# -- query ------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-
-
-class QueryMatcher:
-    """Does a sentence talk about the query? Words match as word prefixes, loosely.
-
-    A topic name is often not itself a word of the text, so each query word is read as the
-    corpus writes it: ``EgyptianProtest`` is *egyptian* or *protest* (long words match by
-    their first five letters, so *egypt* finds "Egypt" and "Egyptians"); ``bpoil``, a
-    word the texts never use, is split into words they do use (*bp*, *oil*); ``MJ``,
-    capitals the texts never use alone, are the initials of the most frequent name with
-    those initials ("Michael Jackson"). A word that cannot be read any way is dropped.
-
-    >>> m = QueryMatcher("EgyptianProtest", ["Egypt braced for protests.", "Rain fell."])
-    >>> m.matches("Egyptians marched."), m.matches("Rain fell.")
-    (True, False)
-    >>> QueryMatcher("bpoil", ["BP said oil leaked."] * 3).terms
-    ['bp', 'oil']
-    """
-
-    def __init__(self, query: str, texts: Sequence[str],
-                 counts: Counter[str] | None = None) -> None:
-        """``counts`` (optional): how often each lower-cased word occurs in ``texts``."""
-        if counts is None:
-            counts = Counter(t.lower() for text in texts for t in _TOKEN.findall(text))
-        self.terms: list[str] = []
-        for word in query.split():
-            for part in _CAMEL.split(word):
-                for term in self._read(part, counts, texts):
-                    if term not in self.terms:
-                        self.terms.append(term)
-        if not self.terms:  # nothing readable: a filter that keeps nothing would mislead
-            self.terms = [w.lower() for w in query.split()]
-        alternatives = "|".join(
-            re.escape(t) + (r"[\w'\-]*" if len(t) >= 4 else r"s?") for t in
-            sorted((_stem(t) for t in self.terms), key=len, reverse=True))
-        self._pattern = re.compile(r"\b(?:" + alternatives + r")\b", re.I)
-
-    def matches(self, text: str) -> bool:
-        return bool(self._pattern.search(text))
-
-    @staticmethod
-    def _read(part: str, counts: Counter[str], texts: Sequence[str]) -> list[str]:
-        # A word used only once or twice (a URL, a tag) is not how the texts name the topic.
-        common = max(3, len(texts) // 500)
-        low = part.lower()
-        stem = _stem(low)
-        seen = counts[low] + (sum(n for t, n in counts.items() if t.startswith(stem) and t != low)
-                              if len(stem) >= 4 else 0)
-        if part.isupper() and 2 <= len(part) <= 4 and counts[low] < common:
-            name = _initials(part, texts)
-            if name:
-                return name
-        if seen >= common:
-            return [low]
-        best: tuple[int, list[str]] | None = None
-        for cut in range(2, len(low) - 1):
-            a, b = low[:cut], low[cut:]
-            if counts[a] >= common and counts[b] >= common:
-                score = min(counts[a], counts[b])
-                if best is None or score > best[0]:
-                    best = (score, [a, b])
-        if best:
-            return best[1]
-        return [low] if seen else []
-
-
-def _stem(term: str) -> str:
-    return term[:5] if len(term) > 5 else term
-
-
-def _initials(letters: str, texts: Sequence[str]) -> list[str]:
-    """Words of the most frequent capitalised name whose initials are ``letters``."""
-    pattern = re.compile(r"\b" + r"\s+".join(f"{c}[a-z]+" for c in letters.upper()) + r"\b")
-    names = Counter(m.group(0) for text in texts for m in pattern.finditer(text))
-    if not names:
-        return []
-    return [w.lower() for w in names.most_common(1)[0][0].split()]
-
+__all__ = ["DATE_FEATURES", "DEFAULT", "Collection", "DatedSentence", "QueryMatcher", "Settings",
+           "build_timeline", "date_features", "prepare", "rank_dates"]

@@ -18,20 +18,15 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
-
 from storyline.model import Article
 from storyline.serve import views
 from storyline.serve.digests import DigestCache, story_version
-from storyline.store import schema
 from storyline.store.database import Store
 
 
 def merged_into(store: Store, story_id: str) -> str | None:
     """The story ``story_id`` was merged into, or None."""
-    s = schema.stories
-    with store.engine.connect() as conn:
-        return conn.execute(select(s.c.merged_into).where(s.c.id == story_id)).scalar()
+    return store.merged_into(story_id)
 
 
 # Bump when the evidence JSON changes shape or the way it is computed changes.

@@ -1,7 +1,8 @@
 """The lead of each story card: its summary's first sentence and how many articles cite it.
 
-Read from the digests already stored (one query for a page of stories); a story whose digest
-is not built yet has no lead (the list page never waits for the NLP pipeline). A stored
+Read from the digests already stored (``Store.stored_digest_data``: one read for a page of
+stories); a story whose digest is not built yet has no lead (the list page never waits for
+the NLP pipeline). A stored
 digest whose lead cites an article that is no longer in the story is not used.
 
 >>> Lead("Rain fell.", 3).sources
@@ -15,10 +16,6 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from storyline.store import schema
-
 
 @dataclass(slots=True)
 class Lead:
@@ -29,21 +26,9 @@ class Lead:
 
 def leads(store, stories: Sequence) -> dict[str, Lead]:
     """Story id -> lead, for the stories (anything with an ``id``) whose digest is stored."""
-    ids = [s.id for s in stories]
-    if not ids:
-        return {}
-    d, m = schema.digests, schema.memberships
+    stored, members = store.stored_digest_data([s.id for s in stories])
     out: dict[str, Lead] = {}
-    members: dict[str, set[str]] = {i: set() for i in ids}
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(d.c.story_id, d.c.data).where(d.c.story_id.in_(ids))).all()
-        if not rows:
-            return {}
-        for article_id, story_id in conn.execute(
-                select(m.c.article_id, m.c.story_id)
-                .where(m.c.story_id.in_([r[0] for r in rows]))):
-            members[story_id].add(article_id)
-    for story_id, blob in rows:
+    for story_id, blob in stored.items():
         try:
             data = json.loads(zlib.decompress(blob))
         except (zlib.error, ValueError):

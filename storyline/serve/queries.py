@@ -1,8 +1,9 @@
 """The reads behind the story list: stories filtered by date, outlet, entity and words.
 
-The list needs neither member ids nor texts, so it reads the ``stories`` row alone (one
-query for the page, one for the count); full-text search goes through the store's article
-index and lists the stories of the best-matching articles, best first.
+The list needs neither member ids nor texts, so the store reads the ``stories`` row alone
+(``Store.story_cards``, and ``count_story_cards`` for the count); full-text search goes
+through the store's article index and lists the stories of the best-matching articles, best
+first.
 
 >>> from storyline.store import open_store
 >>> store = open_store("sqlite://")
@@ -12,18 +13,15 @@ index and lists the stories of the best-matching articles, best first.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, select
-
-from storyline.store import schema
 from storyline.store.database import Store
+from storyline.store.story_reads import StoryCardRow
 
 SEARCH_HITS = 1000  # articles read for a full-text query: enough to rank stories by
 
@@ -108,57 +106,21 @@ def list_stories(store: Store, f: StoryFilter, *, limit: int = 25, offset: int =
 
     ``memo`` keeps the total count a while (counting scans every matching story).
     """
-    s = schema.stories
-    conditions = [s.c.merged_into.is_(None)]
-    if f.since:
-        conditions.append(s.c.last_published >= f.since)
-    if f.until:
-        conditions.append(s.c.first_published <= f.until)
-    if f.source:
-        a, m = schema.articles, schema.memberships
-        conditions.append(s.c.id.in_(
-            select(m.c.story_id).select_from(m.join(a, a.c.id == m.c.article_id))
-            .where(func.lower(a.c.source) == f.source.strip().lower())
-        ))
-    if f.entity and f.entity.strip():
-        # Entities are a JSON list of names; match its text (escaped as JSON escapes it).
-        needle = json.dumps(f.entity.strip().lower())[1:-1]
-        needle = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(
-            func.lower(cast(s.c.entities, String)).like(f"%{needle}%", escape="\\")
-        )
-    where = and_(*conditions)
-    ranked: list[str] | None = None
+    filters = {"source": f.source, "entity": f.entity, "since": f.since, "until": f.until}
     if f.q and f.q.strip():
         ranked = _stories_matching(store, f.q)
         if not ranked:
             return StoryPage(0, [])
-        where = and_(where, s.c.id.in_(ranked))
-    ordering = (
-        [s.c.size.desc(), s.c.last_published.desc()]
-        if f.order == "size" else [s.c.last_published.desc(), s.c.size.desc()]
-    )
-    columns = [s.c.id, s.c.title, s.c.size, s.c.sources, s.c.first_published,
-               s.c.last_published, s.c.entities]
-    with store.engine.connect() as conn:
-        if ranked is None:
-            def count() -> int:
-                return int(conn.execute(select(func.count()).select_from(s).where(where))
-                           .scalar())
+        # Few enough (SEARCH_HITS articles) to read whole, and ordered by search rank.
+        rows = store.story_cards(**filters, among=ranked, limit=len(ranked), offset=0)
+        return StoryPage(len(rows), [_card(r) for r in rows[offset:offset + limit]])
 
-            key = ("count", f.source, f.entity, f.since, f.until)
-            total = memo.get(key, count) if memo else count()
-            rows = conn.execute(
-                select(*columns).where(where).order_by(*ordering, s.c.id)
-                .limit(limit).offset(offset)
-            ).all()
-        else:
-            # Few enough to order in Python by search rank (the order of ``ranked``).
-            rows = conn.execute(select(*columns).where(where)).all()
-            rank = {sid: i for i, sid in enumerate(ranked)}
-            rows.sort(key=lambda r: rank[r[0]])
-            total = len(rows)
-            rows = rows[offset:offset + limit]
+    def count() -> int:
+        return store.count_story_cards(**filters)
+
+    key = ("count", f.source, f.entity, f.since, f.until)
+    total = memo.get(key, count) if memo else count()
+    rows = store.story_cards(**filters, order=f.order, limit=limit, offset=offset)
     return StoryPage(total, [_card(r) for r in rows])
 
 
@@ -171,18 +133,10 @@ def _stories_matching(store: Store, q: str) -> list[str]:
     return list(seen)
 
 
-def _card(row) -> StoryCard:
-    return StoryCard(
-        id=row[0], title=row[1] or "", size=int(row[2] or 0), sources=list(row[3] or []),
-        first_published=_aware(row[4]), last_published=_aware(row[5]),
-        entities=list(row[6] or []),
-    )
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
+def _card(row: StoryCardRow) -> StoryCard:
+    return StoryCard(id=row.id, title=row.title, size=row.size, sources=row.sources,
+                     first_published=row.first_published, last_published=row.last_published,
+                     entities=row.entities)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -6,12 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import select
-
 from storyline.errors import UsageError
 from storyline.model import Article, Story
 from storyline.serve.digests import DigestCache, story_version
-from storyline.store import schema
 from storyline.store.database import Store
 
 
@@ -34,50 +31,23 @@ def load_story(store: Store, digests: DigestCache, story_id: str,
                wait: float | None = None) -> StoryBundle | None:
     """The story ``story_id`` (or a unique prefix of it), or None when there is none.
 
-    Reads the story, its articles and its cached digest over one connection: this is the
+    Reads the story with its articles (one store read) and its cached digest: this is the
     story page's whole cost when the digest is cached. A missing digest is built, waiting
     for it at most ``wait`` seconds when given (see ``DigestCache.get``).
     """
-    s, a, m = schema.stories, schema.articles, schema.memberships
-    with store.engine.connect() as conn:
-        row = conn.execute(select(s).where(s.c.id == story_id)).mappings().first()
-        if row is None:
-            story = store.get_story(story_id)  # a unique prefix of an id, as users copy them
-            if story is None:
-                return None
-            story_id = story.id
-            row = conn.execute(select(s).where(s.c.id == story_id)).mappings().first()
-        if row["merged_into"]:
-            return StoryBundle(Story(id=row["id"], title=row["title"] or ""), [], {}, None,
-                               moved_to=row["merged_into"])
-        articles = [
-            Article(text=r.text, id=r.id, url=r.url, source=r.source, title=r.title,
-                    published=_aware(r.published))
-            for r in conn.execute(
-                select(a.c.id, a.c.url, a.c.source, a.c.title, a.c.text, a.c.published)
-                .select_from(m.join(a, a.c.id == m.c.article_id))
-                .where(m.c.story_id == story_id)
-                .order_by(a.c.published, a.c.seq)
-            )
-        ]
-        version = story_version([x.id for x in articles])
-        digest = digests.cached(story_id, version, conn=conn) if articles else None
+    record = store.story_with_articles(story_id)
+    if record is None:
+        return None
+    story, articles = record.story, record.articles
+    if record.merged_into:
+        return StoryBundle(story, [], {}, None, moved_to=record.merged_into)
+    version = story_version([x.id for x in articles])
+    digest = digests.cached(story.id, version) if articles else None
     if articles and (digest is None or "failed" in digest):
         # Missing, or a failure that may be due for another try: the cache decides.
-        digest = digests.get(story_id, articles, wait=wait)
-    story = Story(id=row["id"], title=row["title"] or "", articles=[x.id for x in articles],
-                  sources=list(row["sources"] or []),
-                  first_published=_aware(row["first_published"]),
-                  last_published=_aware(row["last_published"]),
-                  entities=list(row["entities"] or []))
+        digest = digests.get(story.id, articles, wait=wait)
     return StoryBundle(story, articles, {x.id: x for x in articles}, digest,
-                       pending=digest is None and digests.pending(story_id))
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
+                       pending=digest is None and digests.pending(story.id))
 
 
 class BadParameter(UsageError, ValueError):

@@ -16,7 +16,8 @@ fitted to any topic.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from storyline.text.stems import stem
 
 _WORD = re.compile(r"[a-z0-9]+")
 _NOT = re.compile(r"n't\b|n’t\b")
@@ -42,19 +43,6 @@ LEXICONS = {"refute": REFUTE, "hedge": HEDGE, "confirm": CONFIRM, "negation": NE
 def words(text: str) -> list[str]:
     """Lowercased word tokens; "n't" becomes "not"."""
     return _WORD.findall(_NOT.sub(" not", text.lower()))
-
-
-@lru_cache(maxsize=300_000)
-def stem(word: str) -> str:
-    """The Snowball stem of a lowercased word (no downloaded data needed)."""
-    return _stemmer().stem(word)
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    from nltk.stem.snowball import SnowballStemmer
-
-    return SnowballStemmer("english")
 
 
 def stems(text: str) -> list[str]:

@@ -1,7 +1,13 @@
 """The ``Store``: every read and write of storyline's data, on SQLite or PostgreSQL.
 
+Its parts live beside it: ``writers`` (write transactions, locks, ingest runs),
+``analyses`` (stored analyses), ``story_reads`` (what the web pages read), ``rows``
+(rows as the model's objects) and ``engine`` (URLs and connections).
+
 >>> store = open_store("sqlite://")          # an in-memory database
->>> store.add_articles([Article(text="Rain in Oslo.", source="NRK")], run_id=None)
+>>> with store.begin() as conn:
+...     store.insert_articles(conn, [article_row(Article("Rain in Oslo.", source="NRK"),
+...                                              "hash", None)])
 1
 >>> store.count_articles()
 1
@@ -9,22 +15,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
-from platformdirs import user_data_dir
 from sqlalchemy import (
     Engine,
     Float,
     Integer,
     and_,
-    create_engine,
-    event,
     func,
     insert,
     literal_column,
@@ -32,39 +32,26 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 
 from storyline import limits
-from storyline.model import Article, Story
+from storyline.model import Article, Story  # noqa: F401 - Article: for the doctest
 from storyline.store import migrations, schema
+from storyline.store.analyses import AnalysisRows
+from storyline.store.engine import (
+    DB_ENV,
+    default_db_url,
+    first_line,
+    make_engine,
+    make_parent_folder,
+    normalize_db_url,
+)
 from storyline.store.errors import StoreBusy, StoreError, safe_url
-from storyline.store.writers import _BUSY_S, Writing
+from storyline.store.rows import ArticleRow, article_row, row_to_article, row_to_story
+from storyline.store.story_reads import StoryReads
+from storyline.store.writers import Writing
 
-DB_ENV = "STORYLINE_DB"
-
-
-def default_db_url() -> str:
-    """``$STORYLINE_DB``, else an SQLite file in the user's data directory."""
-    configured = os.environ.get(DB_ENV)
-    if configured:
-        return normalize_db_url(configured)
-    folder = Path(user_data_dir("storyline", appauthor=False))
-    return f"sqlite:///{folder / 'storyline.db'}"
-
-
-def normalize_db_url(url_or_path: str) -> str:
-    """Accept a SQLAlchemy URL or a plain file path (taken as SQLite).
-
-    >>> normalize_db_url("/tmp/x.db")
-    'sqlite:////tmp/x.db'
-    >>> normalize_db_url("postgresql://h/db")
-    'postgresql+psycopg://h/db'
-    """
-    if "://" not in url_or_path:
-        return f"sqlite:///{Path(url_or_path).expanduser().resolve()}"
-    if url_or_path.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url_or_path.split("://", 1)[1]
-    return url_or_path
+_row_to_article = row_to_article  # the name stories.assigner imports
 
 
 def open_store(url: str | None = None) -> Store:
@@ -72,18 +59,7 @@ def open_store(url: str | None = None) -> Store:
     return Store(normalize_db_url(url) if url else default_db_url())
 
 
-@dataclass(slots=True)
-class ArticleRow:
-    """An article as stored, with what ingest learned about it."""
-
-    article: Article
-    seq: int
-    duplicate_of: str | None
-    duplicate_kind: str | None
-    story_id: str | None = None
-
-
-class Store(Writing):
+class Store(Writing, AnalysisRows, StoryReads):
     """All access to storyline's tables. Safe to share within one process; several
     processes may write to one store at once (see ``storyline.store.writers``)."""
 
@@ -93,11 +69,11 @@ class Store(Writing):
         self.write_wait = limits.WRITE_WAIT_SECONDS
         self._run_locks: dict[int, Connection] = {}  # PostgreSQL sessions holding a run
         try:
-            _make_parent_folder(url)
-            self.engine: Engine = _make_engine(url, self)
+            make_parent_folder(url)
+            self.engine: Engine = make_engine(url, self)
             migrations.upgrade(self.engine)
         except Exception as exc:  # noqa: BLE001 - reported as one line to the user
-            raise StoreError(f"cannot open store {safe_url(url)}: {_first_line(exc)}") from exc
+            raise StoreError(f"cannot open store {safe_url(url)}: {first_line(exc)}") from exc
 
     def close(self) -> None:
         for conn in self._run_locks.values():
@@ -159,16 +135,6 @@ class Store(Writing):
         conn.execute(insert(schema.articles), rows)
         return next_seq + len(rows)
 
-    def add_articles(self, articles: Sequence[Article], run_id: int | None) -> int:
-        """Insert articles that are not yet stored, without duplicate detection (for tests)."""
-        from storyline.ingest.dedup import text_hash
-
-        with self.begin() as conn:
-            have, _, _ = self.existing(conn, [a.id for a in articles], [], [])
-            rows = [article_row(a, text_hash(a.text), run_id) for a in articles if a.id not in have]
-            self.insert_articles(conn, rows)
-            return len(rows)
-
     def minhashes(self) -> Iterable[tuple[str, bytes]]:
         """(id, minhash signature) of every original article, for the near-duplicate index."""
         for key, data, _seq in self.minhashes_since(0):
@@ -214,7 +180,7 @@ class Store(Writing):
                     .where(a.c.id.in_(chunk))
                 )
                 for row in conn.execute(query).mappings():
-                    found[row["id"]] = _row_to_article(row)
+                    found[row["id"]] = row_to_article(row)
         return [found[i] for i in ids if i in found]
 
     def list_articles(
@@ -273,7 +239,7 @@ class Store(Writing):
         if limit is not None:
             stmt = stmt.limit(min(limit, limits.MAX_OFFSET))
         with self.engine.connect() as conn:
-            return [_row_to_article(r) for r in conn.execute(stmt).mappings()]
+            return [row_to_article(r) for r in conn.execute(stmt).mappings()]
 
     def sources(self) -> list[tuple[str, int]]:
         """Outlets and how many articles each has, most first."""
@@ -304,7 +270,7 @@ class Store(Writing):
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).mappings().all()
             members = self._members(conn, [r["id"] for r in rows])
-        return [_row_to_story(r, members.get(r["id"], [])) for r in rows]
+        return [row_to_story(r, members.get(r["id"], [])) for r in rows]
 
     def get_story(self, story_id: str) -> Story | None:
         s = schema.stories
@@ -320,7 +286,7 @@ class Store(Writing):
                     return None
                 row = rows[0]
             members = self._members(conn, [row["id"]])
-        return _row_to_story(row, members.get(row["id"], []))
+        return row_to_story(row, members.get(row["id"], []))
 
     def count_stories(self) -> int:
         s = schema.stories
@@ -385,101 +351,10 @@ class Store(Writing):
             self.advance_generation(conn)
 
 
-def article_row(article: Article, digest: str, run_id: int | None, *,
-                duplicate_of: str | None = None, duplicate_kind: str | None = None,
-                minhash: bytes | None = None) -> dict[str, Any]:
-    """The ``articles`` row for an article (``seq`` is filled in on insert)."""
-    return {
-        "id": article.id,
-        "url": article.url,
-        "source": article.source,
-        "title": article.title,
-        "text": article.text,
-        "published": article.published,
-        "text_hash": digest,
-        "duplicate_of": duplicate_of,
-        "duplicate_kind": duplicate_kind,
-        "minhash": minhash,
-        "extra": article.extra,
-        "ingest_run": run_id,
-    }
-
-
-def _row_to_article(row) -> ArticleRow:
-    published = row["published"]
-    if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
-    article = Article(
-        text=row["text"], id=row["id"], url=row["url"], source=row["source"],
-        title=row["title"], published=published, extra=row["extra"] or {},
-    )
-    return ArticleRow(article, row["seq"], row["duplicate_of"], row["duplicate_kind"],
-                      row.get("story_id"))
-
-
-def _row_to_story(row, members: list[str]) -> Story:
-    def aware(moment):
-        if moment is not None and moment.tzinfo is None:
-            return moment.replace(tzinfo=UTC)
-        return moment
-
-    return Story(
-        id=row["id"], title=row["title"], articles=members, sources=list(row["sources"] or []),
-        first_published=aware(row["first_published"]), last_published=aware(row["last_published"]),
-        entities=list(row["entities"] or []),
-    )
-
-
-def _make_parent_folder(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        if not parsed.database.startswith("file:"):
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-
-
-def _make_engine(url: str, store: Store) -> Engine:
-    if url.startswith("sqlite"):
-        # The driver's busy wait for one attempt at a lock; a writer waiting for another
-        # process's transaction retries (and says so) in Store._begin_immediate.
-        engine = create_engine(url, connect_args={"timeout": _BUSY_S})
-        # One process owns an in-memory database, and all its connections share one: leave
-        # transactions to the driver there.
-        in_memory = ":memory:" in url or url in ("sqlite://", "sqlite+pysqlite://")
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
-            if not in_memory:
-                # The driver's own transaction handling begins only before the first write
-                # and never for DDL; SQLAlchemy's "begin" event below takes that over.
-                dbapi_conn.isolation_level = None
-            cursor = dbapi_conn.cursor()
-            if not in_memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        if not in_memory:
-            @event.listens_for(engine, "begin")
-            def _begin(conn):  # pragma: no cover - trivial
-                if conn.get_execution_options().get("storyline_write"):
-                    store._begin_immediate(conn)
-                else:
-                    conn.exec_driver_sql("BEGIN")
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
 def _chunks(items: list, size: int = 500):
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
 
-def _first_line(exc: BaseException) -> str:
-    message = str(exc).strip().splitlines()
-    return message[0] if message else type(exc).__name__
-
-
-__all__ = ["ArticleRow", "Store", "StoreBusy", "StoreError", "article_row", "default_db_url",
-           "open_store"]
+__all__ = ["DB_ENV", "ArticleRow", "Store", "StoreBusy", "StoreError", "article_row",
+           "default_db_url", "normalize_db_url", "open_store"]
