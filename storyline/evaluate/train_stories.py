@@ -134,7 +134,7 @@ def replay_rows(features: Sequence[ArticleFeatures], gold: dict[str, str],
         if state is None:
             state = StoryState.found(article)
             while state.id in clusterer.stories:
-                state.id = state.id[:-1] + "x"
+                state.id += "x"
         clusterer.count_in(article, state)
         _title(state, article)
         clusterer._open(state)

@@ -155,7 +155,7 @@ class OnlineClusterer:
         if best is None:
             best, best_score = StoryState.found(article), 1.0
             while best.id in self.stories:  # the same article re-fed: keep ids unique
-                best.id = best.id[:-1] + "x"
+                best.id += "x"
         self.count_in(article, best)
         titles.consider(best, article)
         self._open(best)
