@@ -93,7 +93,7 @@ def group(articles: Iterable[Article], *, params: Params | None = None) -> list[
     """
     from storyline.stories.cluster import OnlineClusterer, publication_order
     from storyline.stories.features import featurize
-    from storyline.stories.state import from_posix
+    from storyline.stories.moments import from_posix
 
     originals: dict[str, Article] = {}
     for article in articles:

@@ -42,7 +42,8 @@ from storyline.stories.cluster import OnlineClusterer, Params
 from storyline.stories.decision import Decision, model_name, models_dir
 from storyline.stories.evidence import FEATURES, vector
 from storyline.stories.features import ArticleFeatures
-from storyline.stories.state import StoryState, posix
+from storyline.stories.moments import posix
+from storyline.stories.state import StoryState
 
 # name -> (loader, weight of its rows, labels are single events (else: weak topic labels,
 # and not used to choose the bars))
@@ -65,6 +66,10 @@ PAIRS: dict[str, tuple[Callable, float]] = {
 # two is scored with the model that saw neither).
 HELD_OUT: tuple[tuple[str, ...], ...] = (("duc2003",), ("multinews",), ("duc2003", "multinews"))
 JOIN_BARS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+# Splits (storyline.stories.members): never, or when the evidence between two groups of a
+# story's members is below this share of the evidence within them. Chosen with the join bar
+# (a split lets a lower bar keep its precision); on a tie, the fewer splits.
+SPLIT_RATIOS = (None, 0.2, 0.3, 0.4)
 # Merges: the model is fitted on article-story decisions, and a wrong merge mixes two whole
 # stories, so a merge needs a probability of at least MERGE_BAR (and above the join bar).
 MERGE_MARGIN = 0.15
@@ -129,7 +134,7 @@ def replay_rows(features: Sequence[ArticleFeatures], gold: dict[str, str],
         if state is None:
             state = StoryState.found(article)
             while state.id in clusterer.stories:
-                state.id = state.id[:-1] + "x"
+                state.id += "x"
         clusterer.count_in(article, state)
         _title(state, article)
         clusterer._open(state)
@@ -231,15 +236,17 @@ def score_online(decision: Decision, stream: Stream):
     return bcubed(clusterer.assignments(), stream.labelled.gold)
 
 
-def choose_bars(decision: Decision, streams: Sequence[Stream], say) -> Decision:
-    """The join bar with the best mean B-cubed F1 on ``streams`` (precision-first)."""
+def choose_bars(decision: Decision, streams: Sequence[Stream], say,
+                ratios: Sequence[float | None] = SPLIT_RATIOS) -> Decision:
+    """The join bar and split ratio with the best mean B-cubed F1 on ``streams``
+    (precision-first)."""
     best, best_key = decision, None
-    for bar in JOIN_BARS:
-        trial = replace(decision, join_bar=bar, merge_bar=merge_bar(bar))
+    for bar, ratio in ((b, r) for b in JOIN_BARS for r in ratios):
+        trial = replace(decision, join_bar=bar, merge_bar=merge_bar(bar), split_ratio=ratio)
         scores = [score_online(trial, s) for s in streams]
         p = float(np.mean([s.precision for s in scores]))
         f1 = float(np.mean([s.f1 for s in scores]))
-        say(f"    join bar {bar:.2f}: " + " ".join(
+        say(f"    join bar {bar:.2f} split {ratio}: " + " ".join(
             f"{s.name} P {sc.precision:.3f} F1 {sc.f1:.3f}" for s, sc in zip(streams, scores,
                                                                              strict=True)))
         key = (p >= PRECISION_FLOOR, f1)
@@ -263,9 +270,11 @@ def train(streams: dict[str, Stream], pair_sets: dict[str, tuple[Rows, float]],
         parts[f"{n} (policy)"] = (policy_rows(s.features, s.labelled.gold,
                                               Params(decision=first)), s.weight)
     decision = fit(parts, names)
-    # The bars are chosen on the single-event streams left; with none left, on the rest.
-    return choose_bars(decision, [s for s in used.values() if s.for_bars]
-                       or list(used.values()), say)
+    # The bars are chosen on the single-event streams left; with none left, on the rest,
+    # without splits: a topic label cannot tell a right split from a wrong one.
+    events = [s for s in used.values() if s.for_bars]
+    return choose_bars(decision, events or list(used.values()), say,
+                       SPLIT_RATIOS if events else (None,))
 
 
 def load_streams(data: Path, cache: Path | None, say) -> dict[str, Stream]:
@@ -314,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
         decision = train(streams, pair_sets, without, say)
         name = model_name(without)
         decision.save(args.out / name)
-        say(f"  {name}: join bar {decision.join_bar:.2f}, merge bar {decision.merge_bar:.2f}")
+        say(f"  {name}: join bar {decision.join_bar:.2f}, merge bar {decision.merge_bar:.2f}, "
+            f"split ratio {decision.split_ratio}")
     return 0
 
 

@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.stories import decision as decisions
+from storyline.stories import members as kept
 from storyline.stories import title as titles
 from storyline.stories.decision import Decision
 from storyline.stories.evidence import Evidence, shared_count, title_overlap, vector
 from storyline.stories.features import ENTITY_FEATURES, WORD_FEATURES, ArticleFeatures
 from storyline.stories.frequencies import DocumentFrequencies
 from storyline.stories.index import StoryIndex
+from storyline.stories.moments import posix
 from storyline.stories.similarity import (
     DAY,
     Weighted,
@@ -44,7 +46,7 @@ from storyline.stories.similarity import (
     time_gap_days,
     upper_bound,
 )
-from storyline.stories.state import MAX_STORY_WORDS, StoryState, posix
+from storyline.stories.state import MAX_STORY_WORDS, StoryState
 
 
 def _shipped_decision() -> Decision:
@@ -94,6 +96,8 @@ class Changes:
     stories: list[StoryState] = field(default_factory=list)  # new or changed (incl. merged)
     memberships: list[tuple[str, str, float]] = field(default_factory=list)  # article, story
     merges: list[tuple[str, str]] = field(default_factory=list)  # (absorbed, into), in order
+    # Articles a split moved, with the story each is in now (applied after the merges).
+    moves: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -128,6 +132,7 @@ class OnlineClusterer:
         self._changed: dict[str, StoryState] = {}
         self._members: list[tuple[str, str, float]] = []
         self._merges: list[tuple[str, str]] = []
+        self._moved: list[str] = []
         for state in stories:
             self._open(state)
             if state.last is not None:
@@ -150,7 +155,7 @@ class OnlineClusterer:
         if best is None:
             best, best_score = StoryState.found(article), 1.0
             while best.id in self.stories:  # the same article re-fed: keep ids unique
-                best.id = best.id[:-1] + "x"
+                best.id += "x"
         self.count_in(article, best)
         titles.consider(best, article)
         self._open(best)
@@ -158,9 +163,10 @@ class OnlineClusterer:
         self._assigned[article.id] = best.id
         if best.size > 1:
             best = self._merge_neighbours(best, moment, near=[sid for sid, _ in hits])
+            self._maybe_split(best)
         if moment is not None:
             self.latest = moment if self.latest is None else max(self.latest, moment)
-        return best.id
+        return self.story_of(article.id)
 
     def weigh(self, article: ArticleFeatures) -> tuple[Weighted, Weighted]:
         """The article's words and entities as TF-IDF vectors, with the document frequencies
@@ -362,6 +368,61 @@ class OnlineClusterer:
             merged += after is not state or state.merged_into is not None
         return merged
 
+    # -- splitting ------------------------------------------------------------------------------
+
+    def member_scores(self, members: Sequence[ArticleFeatures]) -> np.ndarray:
+        """Pairwise blended similarity of a story's members (with today's frequencies)."""
+        weighed = [self.weigh(m) for m in members]
+        rows = [m.statements.astype(np.float32) for m in members]
+        moments = [posix(m.published) for m in members]
+        n = len(members)
+        scores = np.full((n, n), np.nan)
+        for i in range(n):
+            for j in range(i + 1, n):
+                (wi, ei), (wj, ej) = weighed[i], weighed[j]
+                overlap = (statement_overlap(rows[i], members[j].statements)
+                           if len(rows[i]) and len(rows[j]) else None)
+                scores[i, j] = scores[j, i] = blend(
+                    float(members[i].vector @ members[j].vector),
+                    sorted_dot(wi.ids, wi.weights, wj.ids, wj.weights),
+                    sorted_dot(ei.ids, ei.weights, ej.ids, ej.weights),
+                    time_gap_days(moments[i], moments[j], moments[j]), 1,
+                    self.params.weights, overlap)
+        return scores
+
+    def _maybe_split(self, state: StoryState) -> None:
+        """Split ``state`` in two when its members form two groups with little evidence
+        between them (:func:`storyline.stories.members.two_groups`)."""
+        ratio = self.params.decision.split_ratio if self.params.decision else None
+        members = state.members
+        if ratio is None or members is None or len(members) < 2 * kept.MIN_GROUP:
+            return
+        groups = kept.two_groups(self.member_scores(members),
+                                 [posix(m.published) for m in members], ratio)
+        if groups is not None:
+            self.split(state, [[members[k] for k in group] for group in groups])
+
+    def split(self, state: StoryState, groups: list[list[ArticleFeatures]]) -> StoryState:
+        """Rebuild ``state`` from its first group; the second becomes a new story (returned)."""
+        keep = StoryState(state.id, np.zeros_like(state.vector_sum))
+        new = StoryState(StoryState.found_by_split(state.id, groups[1][0].id),
+                         np.zeros_like(state.vector_sum))
+        for target, group in zip((keep, new), groups, strict=True):
+            for member in sorted(group, key=lambda m: posix(m.published) or 0.0):
+                target.add(member)
+                titles.consider(target, member)
+            if len(target.word_ids) > MAX_STORY_WORDS * 1.5:
+                target.prune(self.word_df.idf, self.entity_df.idf)
+            target.reweigh(self.word_df.idf, self.entity_df.idf)
+        self.index.remove(state.id)
+        self.stories.pop(state.id, None)
+        self._open(keep)
+        self._open(new)
+        for member in groups[1]:
+            self._assigned[member.id] = new.id
+            self._moved.append(member.id)
+        return new
+
     # -- bookkeeping --------------------------------------------------------------------------
 
     def story_of(self, article_id: str) -> str:
@@ -377,8 +438,9 @@ class OnlineClusterer:
 
     def drain(self) -> Changes:
         """The changes since the last drain, for the store; forgets them here."""
-        changes = Changes(list(self._changed.values()), self._members, self._merges)
-        self._changed, self._members, self._merges = {}, [], []
+        moves = [(a, self.story_of(a)) for a in dict.fromkeys(self._moved)]
+        changes = Changes(list(self._changed.values()), self._members, self._merges, moves)
+        self._changed, self._members, self._merges, self._moved = {}, [], [], []
         for state in changes.stories:  # closed while unsaved: now saved, so forget them
             if state.id not in self.index.slot_of:
                 self.stories.pop(state.id, None)

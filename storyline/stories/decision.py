@@ -41,6 +41,9 @@ class Decision:
     join_bar: float
     merge_bar: float
     trained_on: tuple[str, ...] = ()  # the data sets it was fitted on
+    # A story splits when the evidence between two groups of its members is below this
+    # share of the evidence within them (storyline.stories.members); None: never split.
+    split_ratio: float | None = None
     _arrays: tuple = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -60,7 +63,8 @@ class Decision:
         return {"names": list(self.names), "mean": list(self.mean),
                 "scale": list(self.scale), "coef": list(self.coef),
                 "intercept": self.intercept, "join_bar": self.join_bar,
-                "merge_bar": self.merge_bar, "trained_on": list(self.trained_on)}
+                "merge_bar": self.merge_bar, "trained_on": list(self.trained_on),
+                "split_ratio": self.split_ratio}
 
     @classmethod
     def from_json(cls, data: dict) -> Decision:
@@ -68,7 +72,8 @@ class Decision:
                        scale=tuple(data["scale"]), coef=tuple(data["coef"]),
                        intercept=float(data["intercept"]), join_bar=float(data["join_bar"]),
                        merge_bar=float(data["merge_bar"]),
-                       trained_on=tuple(data.get("trained_on", ())))
+                       trained_on=tuple(data.get("trained_on", ())),
+                       split_ratio=data.get("split_ratio"))
         if decision.names != FEATURES:
             raise ValueError("decision model: its features are not this storyline's "
                              "(rebuild it: python -m storyline.evaluate.train_stories)")

@@ -18,7 +18,8 @@ from storyline.store import schema
 from storyline.stories.cluster import Changes, OnlineClusterer, Params
 from storyline.stories.features import ENTITY_FEATURES, WORD_FEATURES
 from storyline.stories.frequencies import DocumentFrequencies
-from storyline.stories.state import StoryState, from_posix, posix
+from storyline.stories.moments import from_posix, posix
+from storyline.stories.state import StoryState
 
 DF_KEY = "stories.document_frequencies"
 
@@ -78,6 +79,8 @@ def save(conn: Connection, clusterer: OnlineClusterer, changes: Changes, seq: in
     for gone, into in changes.merges:
         conn.execute(update(m).where(m.c.story_id == gone).values(story_id=into))
         conn.execute(update(s).where(s.c.merged_into == gone).values(merged_into=into))
+    for article_id, story_id in changes.moves:  # a split moved them (after any merges)
+        conn.execute(update(m).where(m.c.article_id == article_id).values(story_id=story_id))
     _save_frequencies(conn, clusterer.word_df, clusterer.entity_df)
 
 

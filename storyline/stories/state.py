@@ -13,11 +13,12 @@ import json
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import numpy as np
 
+from storyline.stories import members as kept
 from storyline.stories.features import ArticleFeatures
+from storyline.stories.moments import posix
 
 MAX_STORY_WORDS = 400  # a story's strongest words (by TF-IDF) are enough to recognise it
 MAX_STORY_ENTITIES = 120
@@ -51,6 +52,9 @@ class StoryState:
     entity_w: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     # int8 rows: sentence vectors of the latest articles' first sentences, newest last
     statements: np.ndarray | None = None
+    # While the story is small, its members' features (storyline.stories.members): what a
+    # split needs, since sums cannot be taken apart. None once the story outgrew the limit.
+    members: list[ArticleFeatures] | None = field(default_factory=list)
 
     def reweigh(self, word_idf, entity_idf) -> None:
         """Recompute the TF-IDF weights with the current document frequencies."""
@@ -69,6 +73,11 @@ class StoryState:
         state = cls(sid, np.zeros_like(article.vector))
         return state
 
+    @staticmethod
+    def found_by_split(story_id: str, first_member: str) -> str:
+        """The id of the story split off ``story_id``, starting with ``first_member``."""
+        return hashlib.sha1(f"split:{story_id}:{first_member}".encode()).hexdigest()[:16]
+
     def add(self, article: ArticleFeatures) -> None:
         """Count ``article`` in the sums (the caller prunes the word lists)."""
         self.vector_sum += article.vector
@@ -79,6 +88,13 @@ class StoryState:
         if article.source:
             self.sources[article.source] += 1
         self._keep_statements(article.statements)
+        self._keep_members([kept.trimmed(article)])
+
+    def _keep_members(self, more: list[ArticleFeatures] | None) -> None:
+        if self.members is None or more is None or self.size > kept.MEMBER_LIMIT:
+            self.members = None  # established: no longer split, members not kept
+        else:
+            self.members.extend(more)
 
     def _span(self, moment: float | None) -> None:
         """Widen [first, last] to cover ``moment`` (None: undated, nothing to widen)."""
@@ -116,6 +132,7 @@ class StoryState:
         self.sources.update(other.sources)
         if other.statements is not None:
             self._keep_statements(other.statements)
+        self._keep_members(other.members)
 
     def prune(self, word_idf: np.ndarray, entity_idf: np.ndarray) -> None:
         """Keep only the strongest words and entities (weights given by the current IDF)."""
@@ -141,6 +158,7 @@ class StoryState:
             "th": self.title_is_headline,
             "ww": _b64(self.word_w), "ew": _b64(self.entity_w),
             "st": _b64(self.statements) if self.statements is not None else None,
+            "m": kept.to_json(self.members) if self.members is not None else None,
         }
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 3)
 
@@ -162,20 +180,10 @@ class StoryState:
             # States saved before statements were kept have none: they gain them as they grow.
             statements=(_array(data["st"], np.int8).reshape(-1, len(vector_sum))
                         if data.get("st") else None),
+            # States saved before members were kept have none: they cannot be split.
+            members=(kept.from_json(data["m"], len(vector_sum)) if data.get("m") is not None
+                     else None),
         )
-
-
-def posix(moment: datetime | None) -> float | None:
-    """POSIX seconds of an aware or naive-UTC datetime (None stays None)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def from_posix(seconds: float | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
 def add_sparse(ids_a: np.ndarray, val_a: np.ndarray, ids_b: np.ndarray, val_b: np.ndarray

@@ -47,6 +47,7 @@ from storyline.model import Article
 from storyline.stories import features as feats
 from storyline.stories.cluster import Params
 from storyline.stories.frequencies import DocumentFrequencies
+from storyline.stories.moments import posix
 from storyline.stories.similarity import (
     Weighted,
     Weights,
@@ -55,7 +56,6 @@ from storyline.stories.similarity import (
     time_gap_days,
     weighted_cosine,
 )
-from storyline.stories.state import posix
 
 SHOWN_TERMS = 8  # shared words shown per article
 SHOWN_ENTITIES = 8
