@@ -35,7 +35,7 @@ import numpy as np
 
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.digest import citations
-from storyline.digest.candidates import Pool, build_pool, published_key
+from storyline.digest.candidates import Pool, build_pool, published_key, standalone_mask
 from storyline.digest.disagreements import (
     COUNTED_EVENTS,
     Figure,
@@ -157,7 +157,6 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     each other value.
     ``fill`` then adds the sentence that covers most of what is left, past the budget.
     """
-    from storyline.digest.candidates import stands_alone
     from storyline.digest.concepts import concept_table
     from storyline.digest.cover import best_cover
 
@@ -175,9 +174,7 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
         table.weights = np.where(table.weights >= config.concept_floor, table.weights, 0.0)
     cost = np.asarray([c.words for c in pool.candidates], np.float64)
     value = np.asarray([table.weights[ids].sum() if ids else 0.0 for ids in table.of_sentence])
-    alone = np.asarray([not c.quote_only and stands_alone(c.text) for c in pool.candidates])
-    if not config.standalone or alone.sum() * 20 < word_budget:
-        alone[:] = True
+    alone = standalone_mask(pool, word_budget, enabled=config.standalone)
     # The program sees the sentences with most concept weight per word (and their concepts).
     density = np.where(alone, value / np.sqrt(cost), -1.0)
     size = config.ilp_sentences if len(analyzed) <= 40 else config.ilp_sentences_large
@@ -193,6 +190,9 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
             for other, alternatives in by_value.items():
                 if other != figure:
                     requires_global += [(j, list(alternatives)) for j in ids]
+    # A rival value is stated by a sentence that stands alone where one does.
+    requires_global = [(j, [a for a in alternatives if alone[a]] or alternatives)
+                       for j, alternatives in requires_global]
     for j, alternatives in requires_global:
         if j in shortlist:
             shortlist += [a for a in alternatives if a not in shortlist]
@@ -244,8 +244,12 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
     sentence_budget = sentences if sentences is not None else 10**9
     cost = np.asarray([c.words for c in pool.candidates], np.float32)
     ranked = np.argsort(-scored.importance)
-    if allowed is not None:
-        ranked = ranked[np.asarray(allowed, bool)[ranked]]
+    alone = standalone_mask(pool, min(word_budget, 20 * sentence_budget),
+                            enabled=config.standalone)
+    mask = alone if allowed is None else alone & np.asarray(allowed, bool)
+    if allowed is not None and not mask.any():
+        mask = np.asarray(allowed, bool)
+    ranked = ranked[mask[ranked]]
     eligible = ranked[:config.pool_size]
     if not len(eligible):
         return []
@@ -282,7 +286,7 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
         blocked[pick] = True
         if chosen and _redundant(scored, k, chosen, config):
             continue
-        bundle = [k, *_counter_statements(scored, k, chosen, contested, allowed)]
+        bundle = [k, *_counter_statements(scored, k, chosen, contested, allowed, alone)]
         bundle_words = int(sum(cost[b] for b in bundle))
         if bundle_words > word_budget - used_words:
             if not fill or overflowed or len(bundle) > 1:
@@ -363,12 +367,14 @@ def _contested(scored: Scored) -> dict[tuple, dict[float, list[int]]]:
 
 def _counter_statements(scored: Scored, k: int, chosen: Sequence[int],
                         contested: dict[tuple, dict[float, list[int]]],
-                        allowed: np.ndarray | None = None) -> list[int]:
+                        allowed: np.ndarray | None = None,
+                        prefer: np.ndarray | None = None) -> list[int]:
     """For each contested figure of ``k``, the best sentence stating each other value.
 
     Values the summary already states (in ``chosen``) need no new sentence; with ``allowed``,
     a value stated only by sentences that may not be picked (an update summary: the reader
-    has read them) needs none either.
+    has read them) needs none either. With ``prefer`` (sentences that stand alone), the
+    best of those, when one states the value.
     """
     extra: list[int] = []
     for f in scored.figures[k]:
@@ -382,6 +388,8 @@ def _counter_statements(scored: Scored, k: int, chosen: Sequence[int],
                 ids = [i for i in ids if allowed[i]]
             if value in stated or not ids:
                 continue
+            if prefer is not None:
+                ids = [i for i in ids if prefer[i]] or ids
             best = max(ids, key=lambda i: scored.importance[i])
             extra.append(best)
             stated |= {g.value for g in scored.figures[best] if g.key == f.key}

@@ -39,7 +39,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from storyline.digest.candidates import is_quote_only, stands_alone
+from storyline.digest.candidates import dateline_length, is_quote_only, stands_alone
 from storyline.digest.timeline_dates import days_by_sentence, light_analysis_many, sentence_days
 from storyline.model import Article, Citation, TimelineEntry
 
@@ -125,6 +125,7 @@ def prepare(items: Iterable) -> Collection:
         for position, ((start, end), day) in enumerate(zip(spans, days, strict=True)):
             if day is None and pub is None:
                 continue  # neither the text nor the article says when
+            start += dateline_length(article.text[start:end])  # a line starts after "NEW YORK --"
             text = article.text[start:end]
             collection.sentences.append(DatedSentence(
                 doc=doc, start=start, end=end, text=text, position=position,

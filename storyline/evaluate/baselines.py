@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from storyline.analyze.pipeline import AnalyzedArticle
-from storyline.digest.candidates import published_key, tfidf_matrix, trim_dateline
+from storyline.digest.candidates import dateline_length, published_key, tfidf_matrix
 
 CENTROID_REDUNDANCY = 0.7
 _TOKEN = re.compile(r"[\w'-]+")
@@ -36,7 +36,7 @@ def sentences_of(analyzed: Sequence[AnalyzedArticle]) -> list[list[str]]:
         text = item.article.text
         rows = []
         for s in item.analysis.sentences:
-            start = s.start + trim_dateline(text[s.start:s.end])
+            start = s.start + dateline_length(text[s.start:s.end])
             piece = " ".join(text[start:s.end].split())
             if piece:
                 rows.append(piece)
