@@ -40,6 +40,7 @@ BAD = [
     ("At 16:35 30th Apr 2009, overreactagain wrote: Swine Flu?", "comment"),
     ("| September 24 , 2008 6:59 PM | Report abuse Both McCain and Obama spoke .", "comment"),
     ("Posted by : K | September 24 , 2008 3:54 PM | The senator did not answer .", "comment"),
+    ("Yours in friendship , Posted by Matthew C on April 3 , 2005 11:05 AM .", "comment"),
     ("The new strain -LRB- H1N1 -RRB- has spread to 20 countries .", "ptb"),
 ]
 
@@ -53,6 +54,7 @@ GOOD = [
     "Barack Obama -- the Democratic nominee -- spoke to workers in Ohio on Friday.",
     "This year's harvest was the worst since 1998, the ministry said.",
     "Italy's health minister said the government had ordered 48 million doses.",
+    "The commentary was one of several posted by armed groups in recent days .",
 ]
 
 

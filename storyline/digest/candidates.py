@@ -147,7 +147,8 @@ _COMMENT = re.compile(r"(?i)^\s*(?:posted by|reply|report abuse|recommend|commen
                       r"|^\s*@\w|https?://|www\.|\b(?:click here|sign up|subscribe)\b"
                       # a reader comment anywhere in the span: "Posted by : K | ... | Report
                       # abuse", "At 16:35 30th Apr 2009, overreactagain wrote: Swine Flu?"
-                      r"|\bposted by\s*:|\breport abuse\b|\bwrote\s*:|(?-i:\bRETWEET\b)")
+                      r"|\bposted by\s*:|(?-i:\bPosted by\b).{0,60}?\b\d{1,2}:\d\d"
+                      r"|\breport abuse\b|\bwrote\s*:|(?-i:\bRETWEET\b)")
 _PTB = re.compile(r"-[LR][RSC]B-")
 _SPEECH_VERB = (r"said|says|added|adds|told|tells|explained|noted|continued|insisted|argued|"
                 r"warned|wrote|asked|replied|stated|declared|recalled|admitted|conceded|"

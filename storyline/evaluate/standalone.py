@@ -62,7 +62,8 @@ _AGENCY_DATELINE = re.compile(
     r"(?:\s*,?\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"\s*(?:\(|-LRB-)\s*[A-Z][\w .'’]{1,30}?\s*(?:\)|-RRB-)\s*(?:--|_|-|—|–)")
 _COMMENT = re.compile(
-    r"(?i)\bwrote\s*:|\bposted by\b|\breport abuse\b|\brecommend(?:ed)?\s*\(\d+\)|"
+    r"(?i)\bwrote\s*:|\bposted by\s*:|(?-i:\bPosted by\b).{0,60}?\b\d{1,2}:\d\d|"
+    r"\breport abuse\b|\brecommend(?:ed)?\s*\(\d+\)|"
     r"^\s*(?:reply|comments?|share this|share on|click here|sign up|subscribe)\b|"
     r"https?://|www\.\w|^\s*@\w+|\bclick here\b")
 _PTB = re.compile(r"-[LR][RSC]B-")
