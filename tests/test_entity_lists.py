@@ -14,7 +14,7 @@ import pytest
 
 from storyline.analyze.datelines import dateline_end
 from storyline.analyze.pipeline import analyze
-from storyline.digest.entity_list import top_entities
+from storyline.digest.entity_list import top_entities, unite
 from storyline.model import Article
 
 # First words that make a tagged span a clipped fragment, not a name ("Besides Mexico").
@@ -80,6 +80,11 @@ def _problems(analyzed, entities) -> list[str]:
     for name in people:
         if _country(name) is not None or PLACE_WORDS.search(name) or name in places:
             found.append(f"a place under people: {name}")
+    named_with = {w for name, label, _ in entities if label != "PERSON" and " " in name
+                  for w in (name.split()[0], name.split()[-1])}
+    for name in people:  # "Harmon" beside "Harmon Corp" or "Lake Harmon"
+        if " " not in name and name in named_with:
+            found.append(f"a company or place word under people: {name}")
     full = [name for name in people if " " in name]
     for name in people:
         if " " not in name and any(f.split()[-1] == name for f in full):
@@ -126,6 +131,24 @@ def test_the_seed_pile_entity_list(pile):
     assert kerry == ["John Kerry"] and len(lavrov) == 1 and len(us) == 1, entities
     assert names["John Kerry"] == names[lavrov[0]] == "PERSON"
     assert names[us[0]] == "GPE"
-    for place in ("Russia", "Syria", "Aleppo", "Moscow"):
+    for place in ("Russia", "Syria", "Aleppo", "Moscow", "Bustan al-Qasr"):
         if place in names:
             assert names[place] in ("GPE", "LOC", "FAC"), (place, names[place])
+
+
+def test_unite_gives_a_lone_word_to_the_one_company_or_place_named_with_it():
+    merged = unite([("Harmon", "PERSON", 16), ("Harmon Corp", "ORG", 8),
+                    ("Redfern", "ORG", 9), ("Redfern County", "GPE", 6),
+                    ("Valecrest", "GPE", 4), ("Valecrest Athletic Club", "ORG", 3)])
+    assert ("Harmon Corp", "ORG", 24) in merged and ("Redfern County", "GPE", 15) in merged
+    # A place word stays the place, not the club named after it.
+    assert ("Valecrest", "GPE", 4) in merged and ("Valecrest Athletic Club", "ORG", 3) in merged
+
+
+def test_a_river_is_not_the_lake_or_a_person(demo_stories):
+    flood = {name: label for name, label, _ in top_entities(demo_stories["lake-harmon-flood"],
+                                                            20)}
+    assert flood.get("Harmon river") == "LOC" and "Harmon" not in flood, flood
+    earnings = {name: label for name, label, _ in
+                top_entities(demo_stories["harmon-corp-earnings"], 20)}
+    assert earnings.get("Harmon Corp") == "ORG" and "Harmon" not in earnings, earnings
