@@ -246,6 +246,8 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
     ranked = np.argsort(-scored.importance)
     alone = standalone_mask(pool, min(word_budget, 20 * sentence_budget),
                             enabled=config.standalone)
+    # Where too few stand alone to fill the budget, the others may follow them, never lead.
+    first = standalone_mask(pool, 0, enabled=config.standalone)
     mask = alone if allowed is None else alone & np.asarray(allowed, bool)
     if allowed is not None and not mask.any():
         mask = np.asarray(allowed, bool)
@@ -280,6 +282,8 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
             ok = ~blocked  # nothing fits any more: one last sentence may run over
         if not ok.any():
             break
+        if (ok & first[eligible]).any():
+            ok &= first[eligible]
         ratio = np.where(ok, ratio, -np.inf)
         pick = int(np.argmax(ratio))
         k = int(eligible[pick])
