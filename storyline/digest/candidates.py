@@ -207,12 +207,14 @@ def stands_alone(text: str) -> bool:
     return _quotes_balanced(stripped) and not _PRONOUN_SPEAKER.search(stripped)
 
 
-def standalone_mask(pool: Pool, word_budget: int, *, enabled: bool = True) -> np.ndarray:
+def standalone_mask(pool: Pool, word_budget: int, *, enabled: bool = True,
+                    quotations: bool = False) -> np.ndarray:
     """Which candidates of ``pool`` may compete for a summary: those that stand alone
-    (:func:`stands_alone`, not a bare quotation), or every one when ``enabled`` is off or
-    too few stand alone to fill ``word_budget`` (a story of a few short texts)."""
-    alone = np.asarray([not c.quote_only and stands_alone(c.text) for c in pool.candidates],
-                       bool)
+    (:func:`stands_alone`; a sentence opening with a quotation only with ``quotations``),
+    or every one when ``enabled`` is off or too few stand alone to fill ``word_budget`` (a
+    story of a few short texts)."""
+    alone = np.asarray([(quotations or not c.quote_only) and stands_alone(c.text)
+                        for c in pool.candidates], bool)
     if not enabled or alone.sum() * 20 < word_budget:
         alone[:] = True
     return alone
