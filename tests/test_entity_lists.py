@@ -154,6 +154,7 @@ def test_a_river_is_not_the_lake_or_a_person(demo_stories):
     assert earnings.get("Harmon Corp") == "ORG" and "Harmon" not in earnings, earnings
 
 
+@pytest.mark.slow
 def test_the_seed_pile_ingested_as_lines_has_merged_key_entities(shared_data, tmp_path):
     """Through the product: `ingest --format lines`, stories, each story's digest."""
     from storyline.api import Store

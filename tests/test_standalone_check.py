@@ -117,6 +117,7 @@ def test_timeline_lines_leave_out_pronoun_speakers_and_comments():
     assert lines == [texts[2]]
 
 
+@pytest.mark.slow
 def test_eval_standalone_on_a_real_sample(shared_data, tmp_path):
     """One DUC 2003 cluster (summary and timeline) and the Timeline17 H1N1_guardian task."""
     for needed in (shared_data / "duc2003", shared_data / "timeline17" / "H1N1_guardian"):
