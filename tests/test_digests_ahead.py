@@ -183,7 +183,8 @@ def test_ingest_killed_while_computing_digests_then_run_again(tmp_path):
         except sqlite3.Error:
             return 0
 
-    proc = subprocess.Popen([sys.executable, "-c", PROBE, "ingest", str(DEMO), "--db", url, "--digests"],
+    proc = subprocess.Popen([sys.executable, "-c", PROBE, "ingest", str(DEMO), "--db", url,
+                             "--digests"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 600
     while digests_stored() < 2 and proc.poll() is None:

@@ -57,16 +57,7 @@ def load(store, articles: Sequence[Article]) -> dict[str, AnalyzedArticle]:
 def missing(store, articles: Sequence[Article]) -> list[Article]:
     """The articles of ``articles`` without a stored analysis of the current version (read
     without decoding any: cheaper than ``load`` when most are there)."""
-    from storyline.store import schema
-
-    table = schema.analyses
-    ids = [a.id for a in articles]
-    have: set[str] = set()
-    with store.engine.connect() as conn:
-        for i in range(0, len(ids), 500):
-            have.update(r[0] for r in conn.execute(
-                select(table.c.article_id).where(table.c.article_id.in_(ids[i:i + 500]))
-                .where(table.c.version == VERSION)))
+    have = store.analyzed_ids([a.id for a in articles], version=VERSION)
     return [a for a in articles if a.id not in have]
 
 

@@ -13,6 +13,7 @@ from storyline.cli import eval_cmd
 from storyline.cli import eval_quotes
 from storyline.cli import eval_summarize
 from storyline.cli import eval_timeline
+from storyline.cli import eval_standalone
 from storyline.cli import eval_update
 from storyline.cli import ingest_cmd
 from storyline.cli import quotes_cmd

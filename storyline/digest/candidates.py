@@ -102,16 +102,48 @@ _LEANING = re.compile(
     r"|But|And|Or|So|Also|However|Still|Yet|Instead|Meanwhile|Moreover|Furthermore|Nevertheless"
     r"|Then|Thus|Therefore|Besides|Otherwise|Such|Another|Neither)\b")
 _COMMENT = re.compile(r"(?i)^\s*(?:posted by|reply|report abuse|recommend|comments?)\b"
-                      r"|^\s*@\w|https?://|www\.|\b(?:click here|sign up|subscribe)\b")
+                      r"|^\s*@\w|https?://|www\.|\b(?:click here|sign up|subscribe)\b"
+                      # a reader comment anywhere in the span: "Posted by : K | ... | Report
+                      # abuse", "At 16:35 30th Apr 2009, overreactagain wrote: Swine Flu?"
+                      r"|\bposted by\s*:|(?-i:\bPosted by\b).{0,60}?\b\d{1,2}:\d\d"
+                      r"|\breport abuse\b|\bwrote\s*:|(?-i:\bRETWEET\b)")
 _PTB = re.compile(r"-[LR][RSC]B-")
+_SPEECH_VERB = (r"said|says|added|adds|told|tells|explained|noted|continued|insisted|argued|"
+                r"warned|wrote|asked|replied|stated|declared|recalled|admitted|conceded|"
+                r"acknowledged|cautioned|stressed|emphasized|emphasised|observed|suggested|"
+                r"claimed|maintained|concluded|joked")
+# "..., he said." / "..." she added": the speaker is a pronoun whose name the reader never saw.
+_PRONOUN_SPEAKER = re.compile(
+    r"(?:[,;:”\"'’]|''|--|—)\s*(?:he|she|they|we|I|it)\s+(?:" + _SPEECH_VERB + r")\b"
+    r"|(?:[,”\"'’]|'')\s*(?:" + _SPEECH_VERB + r")\s+(?:he|she|they)\s*[.,;!]")
+
+
+def _quotes_balanced(text: str) -> bool:
+    """Every quotation opened in ``text`` closes in it, and none closes before it opens."""
+    depth = 0
+    for ch in text:
+        depth += 1 if ch == "“" else -1 if ch == "”" else 0
+        if depth < 0:
+            return False  # a quotation that began in an earlier sentence
+    if depth or text.count('"') % 2 == 1:
+        return False
+    # Tokenized text (Timeline17, DUC) writes quotations as `` ... ''.
+    depth = 0
+    for mark in re.findall(r"``|''", text):
+        depth += 1 if mark == "``" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def stands_alone(text: str) -> bool:
     """Can this sentence be read with nothing around it?
 
     Not when it opens with a pronoun or connective that points back ("He said...", "But..."),
-    ends a quotation opened in an earlier sentence, is a reader comment or a link, or keeps
-    the tokenizer's brackets (``-LRB-``).
+    or in the middle of something (a lower-case first word); when its quotation marks do
+    not balance (a quotation that began in an earlier sentence, or never ends); when its
+    speaker is only a pronoun (", he said."); when it is a reader comment or a link, or
+    keeps the tokenizer's brackets (``-LRB-``).
 
     >>> stands_alone("Floods displaced 40,000 people in the north on Monday.")
     True
@@ -119,16 +151,31 @@ def stands_alone(text: str) -> bool:
     (False, False)
     >>> stands_alone('"The river kept rising all night," the mayor said.')
     True
+    >>> stands_alone("The clatter was that of an automatic weapon, he said.")
+    False
+    >>> stands_alone("`` There 's a lot of blood now '' that has been spilled , Ghonim said .")
+    True
     """
     stripped = text.strip()
     if _LEANING.match(stripped) or _COMMENT.search(stripped) or _PTB.search(stripped):
         return False
-    opened = stripped.count("“")
-    closed = stripped.count("”")
-    if closed > opened or stripped.count('"') % 2 == 1:
-        return False  # a quotation that began in an earlier sentence (or never ends)
-    first_close = stripped.find("”")
-    return not (first_close >= 0 and first_close < stripped.find("“"))
+    first = stripped.lstrip(_QUOTE_CHARS + "([ ")[:1]
+    if first.isalpha() and first.islower():
+        return False  # "ie/11BX93W 7:01 pm ET ...", "more '' Amid the ...": a fragment
+    return _quotes_balanced(stripped) and not _PRONOUN_SPEAKER.search(stripped)
+
+
+def standalone_mask(pool: Pool, word_budget: int, *, enabled: bool = True,
+                    quotations: bool = False) -> np.ndarray:
+    """Which candidates of ``pool`` may compete for a summary: those that stand alone
+    (:func:`stands_alone`; a sentence opening with a quotation only with ``quotations``),
+    or every one when ``enabled`` is off or too few stand alone to fill ``word_budget`` (a
+    story of a few short texts)."""
+    alone = np.asarray([(quotations or not c.quote_only) and stands_alone(c.text)
+                        for c in pool.candidates], bool)
+    if not enabled or alone.sum() * 20 < word_budget:
+        alone[:] = True
+    return alone
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")

@@ -62,12 +62,14 @@ def contested_figures(pool: Pool, figures: Sequence[list[Figure]],
 
 def counter_statements(figures: Sequence[list[Figure]], importance: np.ndarray, k: int,
                        chosen: Sequence[int], contested: dict[tuple, dict[float, list[int]]],
-                       allowed: np.ndarray | None = None) -> list[int]:
+                       allowed: np.ndarray | None = None,
+                       prefer: np.ndarray | None = None) -> list[int]:
     """For each contested figure of ``k``, the best sentence stating each other value.
 
     Values the summary already states (in ``chosen``) need no new sentence; with ``allowed``,
     a value stated only by sentences that may not be picked (an update summary: the reader
-    has read them) needs none either.
+    has read them) needs none either. With ``prefer`` (sentences that stand alone), the
+    best of those, when one states the value.
     """
     extra: list[int] = []
     for f in figures[k]:
@@ -81,6 +83,8 @@ def counter_statements(figures: Sequence[list[Figure]], importance: np.ndarray, 
                 ids = [i for i in ids if allowed[i]]
             if value in stated or not ids:
                 continue
+            if prefer is not None:
+                ids = [i for i in ids if prefer[i]] or ids
             best = max(ids, key=lambda i: importance[i])
             extra.append(best)
             stated |= {g.value for g in figures[best] if g.key == f.key}

@@ -22,6 +22,7 @@ and takes each entry's type by vote over its mentions; a demonym ("Velorian" bes
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -121,6 +122,17 @@ def _united(mentions: Iterable[tuple[str, str, int]]) -> dict[str, tuple[str, st
         owners |= {root(f) for f in multi if f not in full and label != "PERSON"
                    and name in (f.split()[0], f.split()[-1])
                    and labels[f].most_common(1)[0][0] == label}
+        if not owners and label not in ("GPE", "LOC"):
+            # No person carries it: a word the tagger called a person or an organization
+            # is the one company or place named with it ("Harmon expected ..." beside
+            # "Harmon Corp", "in Redfern" beside "Redfern County"), and takes its type. A
+            # place word is not ("Valecrest" beside "Valecrest Athletic Club").
+            others = {f for f in multi if f not in full and name in (f.split()[0],
+                                                                     f.split()[-1])}
+            if len({root(f) for f in others}) == 1:
+                owner = others.pop()
+                labels[name] = Counter({labels[owner].most_common(1)[0][0]: counts[name]})
+                owners = {root(owner)}
         if len(owners) == 1:
             target[root(name)] = owners.pop()
     countries: dict[str, str] = {}
@@ -193,6 +205,40 @@ def _place_context(text: str, start: int) -> bool:
     return len(before) >= 2 and before[-1] == "of" and before[-2] in _PLACE_OF
 
 
+# First words of place names in Arabic-speaking countries (garden, valley, monastery,
+# village, hill, spring, gate, well, quarter), never a first name.
+_TOPONYM_FIRST = frozenset("""bustan wadi jabal jebel deir dayr kafr tal tell ain bab bir
+hayy khirbet nahr souq souk""".split())
+_PLACE_NOUN = re.compile(r"\s+(river|lake|valley|bay|bridge|road|street|county|mountains?)\b")
+
+
+def _with_place_noun(name: str, label: str, text: str, end: int) -> tuple[str, str]:
+    """"the Harmon river": a one-word name before a lower-case place noun is that place
+    (the tagger often calls it a person), not the lake or company of the same name.
+
+    >>> _with_place_noun("Harmon", "PERSON", "The Harmon river rose.", 10)
+    ('Harmon river', 'LOC')
+    """
+    found = _PLACE_NOUN.match(text, end) if " " not in name else None
+    if found is None:
+        return name, label
+    noun = found.group(1)
+    return f"{name} {noun}", "FAC" if noun in ("bridge", "road", "street") else "LOC"
+
+
+def _before_comma(name: str) -> str:
+    """A tagged span that runs over a comma is cut there ("Eastbridge, Transport"), unless
+    what follows is a country or an abbreviation ("Paris, France", "Washington, D.C.").
+
+    >>> _before_comma("Eastbridge, Transport"), _before_comma("Paris, France")
+    ('Eastbridge', 'Paris, France')
+    """
+    head, sep, rest = name.partition(", ")
+    if not sep or _country(rest) is not None or "." in rest:
+        return name
+    return head
+
+
 def _forms(analyzed) -> list[tuple[str, str, int]]:
     """(name, label, mentions) of every entity form in the story's analyses. A one-word
     name the tagger called a person counts as a place where the text says "in"/"near" it."""
@@ -206,6 +252,11 @@ def _forms(analyzed) -> list[tuple[str, str, int]]:
             label = e.label
             if label == "PERSON" and " " not in name and _place_context(text, e.start):
                 label = "GPE"
+            if label == "PERSON" and name.split()[0].lower() in _TOPONYM_FIRST \
+                    and " " in name:
+                label = "LOC"  # "Bustan al-Qasr", "Deir ez-Zor": named like a place
+            name, label = _with_place_noun(name, label, text, e.end)
+            name = _before_comma(name)
             forms[(name, label)] += 1
     demonyms = _demonyms(name for name, _ in forms)
     places = {name[:-len(end)] for name in demonyms for end in _DEMONYM_ENDINGS

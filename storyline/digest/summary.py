@@ -34,7 +34,7 @@ import numpy as np
 
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.digest import citations
-from storyline.digest.candidates import Pool, build_pool, published_key
+from storyline.digest.candidates import Pool, build_pool, published_key, standalone_mask
 from storyline.digest.contested import CandidateFigures, contested_figures, counter_statements
 from storyline.digest.disagreements import Figure, numbers_conflict
 from storyline.model import Citation
@@ -151,7 +151,6 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     each other value.
     ``fill`` then adds the sentence that covers most of what is left, past the budget.
     """
-    from storyline.digest.candidates import stands_alone
     from storyline.digest.concepts import concept_table
     from storyline.digest.cover import best_cover
 
@@ -169,9 +168,7 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
         table.weights = np.where(table.weights >= config.concept_floor, table.weights, 0.0)
     cost = np.asarray([c.words for c in pool.candidates], np.float64)
     value = np.asarray([table.weights[ids].sum() if ids else 0.0 for ids in table.of_sentence])
-    alone = np.asarray([not c.quote_only and stands_alone(c.text) for c in pool.candidates])
-    if not config.standalone or alone.sum() * 20 < word_budget:
-        alone[:] = True
+    alone = standalone_mask(pool, word_budget, enabled=config.standalone)
     # The program sees the sentences with most concept weight per word (and their concepts).
     density = np.where(alone, value / np.sqrt(cost), -1.0)
     size = config.ilp_sentences if len(analyzed) <= 40 else config.ilp_sentences_large
@@ -187,6 +184,9 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
             for other, alternatives in by_value.items():
                 if other != figure:
                     requires_global += [(j, list(alternatives)) for j in ids]
+    # A rival value is stated by a sentence that stands alone where one does.
+    requires_global = [(j, [a for a in alternatives if alone[a]] or alternatives)
+                       for j, alternatives in requires_global]
     for j, alternatives in requires_global:
         if j in shortlist:
             shortlist += [a for a in alternatives if a not in shortlist]
@@ -238,8 +238,16 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
     sentence_budget = sentences if sentences is not None else 10**9
     cost = np.asarray([c.words for c in pool.candidates], np.float32)
     ranked = np.argsort(-scored.importance)
-    if allowed is not None:
-        ranked = ranked[np.asarray(allowed, bool)[ranked]]
+    # A whole quotation with its named speaker ('"We will rebuild," the mayor said.') stands
+    # alone: on Multi-News, leaving those out too cost 0.8 ROUGE-2 (docs/results/summary.md).
+    budget = min(word_budget, 20 * sentence_budget)
+    alone = standalone_mask(pool, budget, enabled=config.standalone, quotations=True)
+    # Where too few stand alone to fill the budget, the others may follow them, never lead.
+    first = standalone_mask(pool, 0, enabled=config.standalone, quotations=True)
+    mask = alone if allowed is None else alone & np.asarray(allowed, bool)
+    if allowed is not None and not mask.any():
+        mask = np.asarray(allowed, bool)
+    ranked = ranked[mask[ranked]]
     eligible = ranked[:config.pool_size]
     if not len(eligible):
         return []
@@ -270,6 +278,8 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
             ok = ~blocked  # nothing fits any more: one last sentence may run over
         if not ok.any():
             break
+        if (ok & first[eligible]).any():
+            ok &= first[eligible]
         ratio = np.where(ok, ratio, -np.inf)
         pick = int(np.argmax(ratio))
         k = int(eligible[pick])
@@ -277,7 +287,7 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
         if chosen and _redundant(scored, k, chosen, config):
             continue
         bundle = [k, *counter_statements(scored.figures, scored.importance, k, chosen,
-                                              contested, allowed)]
+                                              contested, allowed, alone)]
         bundle_words = int(sum(cost[b] for b in bundle))
         if bundle_words > word_budget - used_words:
             if not fill or overflowed or len(bundle) > 1:

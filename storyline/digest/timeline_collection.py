@@ -22,6 +22,7 @@ import numpy as np
 
 from storyline.digest.timeline_dates import days_by_sentence, light_analysis_many, sentence_days
 from storyline.model import Article
+from storyline.text.datelines import dateline_end
 
 
 @dataclass(slots=True)
@@ -85,6 +86,7 @@ def prepare(items: Iterable) -> Collection:
         for position, ((start, end), day) in enumerate(zip(spans, days, strict=True)):
             if day is None and pub is None:
                 continue  # neither the text nor the article says when
+            start += dateline_end(article.text[start:end])  # a line starts after "NEW YORK --"
             text = article.text[start:end]
             collection.sentences.append(DatedSentence(
                 doc=doc, start=start, end=end, text=text, position=position,

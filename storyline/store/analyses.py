@@ -50,6 +50,19 @@ class AnalysisRows:
                 found += [(aid, data, blob) for aid, data, blob in rows]
         return found
 
+    def analyzed_ids(self, article_ids: Sequence[str], *, version: str) -> set[str]:
+        """Which of ``article_ids`` have a stored analysis made by analyzer ``version``
+        (read without the rows themselves: cheaper than ``load_analyses``)."""
+        table = schema.analyses
+        ids = list(dict.fromkeys(article_ids))
+        have: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), _CHUNK):
+                have.update(r[0] for r in conn.execute(
+                    select(table.c.article_id).where(table.c.article_id.in_(ids[i:i + _CHUNK]))
+                    .where(table.c.version == version)))
+        return have
+
     def save_analyses(self, rows: Sequence[dict[str, Any]]) -> None:
         """Store (or replace) analyses: each row has ``article_id``, ``version``, ``data``
         and ``vectors``; their articles must be in the store."""

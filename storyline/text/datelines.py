@@ -44,8 +44,13 @@ def dateline_end(text: str) -> int:
     >>> t = "RABAT | Sun Feb 20 , 2011 EST RABAT -LRB- Reuters -RRB- - A son spoke."
     >>> t[dateline_end(t):]
     'A son spoke.'
+    >>> t = "NEW YORK , Sept. 29 -- Stocks fell sharply ."
+    >>> t[dateline_end(t):]
+    'Stocks fell sharply .'
     """
-    head = text[:400]
+    # Tokenized text (Timeline17) puts a space before commas: "NEW YORK , Sept. 29 --" is
+    # read as "NEW YORK,  Sept. 29 --" (the same length, so offsets stay offsets into text).
+    head = text[:400].replace(" ,", ", ")
     m = _DATELINE.match(head)
     if m is not None and len(m["place"].replace(" ", "")) >= 3:
         return m.end()
