@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from test_serve_support import fill, geneva_digest
 from test_show_stored import PROBE
 
+from storyline.ingest.plain import add_articles
 from storyline.model import Article, Digest
 from storyline.serve import digests_ahead
 from storyline.serve.digests import DigestCache, story_version
@@ -125,15 +126,15 @@ def test_the_mark_follows_an_emptied_store_and_unassigned_articles(store_url):
     store = fill(store_url)  # four articles, seq 1..4, all in stories
     assert digests_ahead.prepare(store) == 4  # never computed ahead: from now on
     digest_marks.advance(store, 4)
-    store.add_articles([Article("A new article without a story yet.", id="n1")], run_id=None)
+    add_articles(store, [Article("A new article without a story yet.", id="n1")], run_id=None)
     assert digests_ahead.prepare(store) == 4  # its story will change after seq 4
     assert digests_ahead.prepare(store, with_stories=True) == 4
     with store.begin() as conn:  # the store emptied (demo --fresh) and refilled
         for table in (schema.memberships, schema.stories, schema.articles):
             conn.execute(table.delete())
-    store.add_articles([Article("Another one.", id="n2")], run_id=None)
+    add_articles(store, [Article("Another one.", id="n2")], run_id=None)
     assert digests_ahead.prepare(store) == 0  # n2 (seq 1) lacks a story: owed from 0
-    store.add_articles([Article("And a third.", id="n3")], run_id=None)
+    add_articles(store, [Article("And a third.", id="n3")], run_id=None)
     digests_ahead.leave_to_readers(store)  # ingest without --digests: owed by no later run
     assert digest_marks.mark(store) == 2
     assert digests_ahead.prepare(store, with_stories=False) == 2

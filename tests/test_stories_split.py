@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 from sqlalchemy import select
 
+from storyline.ingest.plain import add_articles
 from storyline.model import Article
 from storyline.store import schema
 from storyline.store.database import Store
@@ -81,7 +82,7 @@ def test_members_are_kept_only_while_the_story_is_small_and_survive_storage():
 def test_a_split_moves_the_stored_memberships(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 's.db'}")
     items = two_events()
-    store.add_articles([Article(text=f"text of {f.id}", id=f.id, title=f.headline)
+    add_articles(store, [Article(text=f"text of {f.id}", id=f.id, title=f.headline)
                         for f in items], None)
     clusterer = OnlineClusterer(splitting(), dim=DIM)
     state = forced_story(clusterer, items)
