@@ -33,6 +33,17 @@ FIRE = ("Pine Gazette", "2031-04-09T12:00:00Z",
         "said, and the main road over the pass was closed.")
 
 
+
+def shows(page, selector: str, count: int, timeout: float = 30.0) -> None:
+    """Wait until ``page`` has ``count`` elements matching ``selector``. Polled from here
+    with locator counts: Playwright's string predicates run through eval, which the
+    pages' Content-Security-Policy (script-src 'self') refuses once a page has swapped
+    itself in."""
+    deadline = time.monotonic() + timeout
+    while page.locator(selector).count() != count:
+        assert time.monotonic() < deadline, f"{selector}: never {count} on the page"
+        time.sleep(0.2)
+
 def ingest(url: str, path: Path) -> None:
     """``storyline ingest`` in another process, with stories (as a watch or a cron job)."""
     done = subprocess.run([*CLI, "ingest", str(path), "--db", url], capture_output=True,
@@ -170,16 +181,14 @@ def test_the_list_and_a_story_page_update_themselves(running, tmp_path, browser)
     ingest(url, second_batch(tmp_path))
 
     listing.wait_for_selector("ol.stories li.story.changed", timeout=30_000)
-    listing.wait_for_function(
-        "document.querySelectorAll('ol.stories li.story.changed').length == 2", timeout=30_000)
+    shows(listing, "ol.stories li.story.changed", 2)
     assert listing.locator("ol.stories li.story").count() == 2
     fire = listing.locator("ol.stories li.story a.title", has_text="Forest fire near Tellwick")
     assert fire.inner_text() == f"{XSS}Forest fire near Tellwick"  # shown as text
     assert listing.locator("h1").first.inner_text().startswith("2 stories")
     assert "new or updated just now" in listing.locator(".live-note").inner_text()
 
-    story.wait_for_function(
-        "document.querySelectorAll('#articles ol.articles > li').length == 4", timeout=30_000)
+    shows(story, "#articles ol.articles > li", 4)
     assert "4 articles" in story.locator("#story-head").inner_text()
     assert story.locator(".live-note").inner_text() == "This story was updated just now."
     for page in (listing, story):
@@ -257,9 +266,7 @@ def test_a_story_page_shows_new_articles_at_once_and_the_new_summary_when_built(
 
         ingest(url, write_rows(tmp_path / "second.jsonl", SECOND))
         # The articles at once, the summary kept while the new one is built ...
-        page.wait_for_function(
-            "document.querySelectorAll('#articles ol.articles > li').length == 4",
-            timeout=30_000)
+        shows(page, "#articles ol.articles > li", 4)
         assert page.locator(".live-note").inner_text() == (
             "New articles in this story; the summary is being updated.")
         assert page.locator("#summary").inner_text() == old_summary
