@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -75,16 +75,8 @@ class StoryFilter:
 
 
 @dataclass(slots=True)
-class StoryCard:
+class StoryCard(StoryCardRow):
     """A story as the list shows it."""
-
-    id: str
-    title: str
-    size: int
-    sources: list[str]
-    first_published: datetime | None
-    last_published: datetime | None
-    entities: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -18,27 +18,22 @@ StoryChanges(cursor=0, stories=[], more=False)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from storyline.store import schema
+from storyline.store.rows import aware
+from storyline.store.story_reads import StoryCardRow
 
 
 @dataclass(slots=True)
-class ChangedStory:
+class ChangedStory(StoryCardRow):
     """A story as it is now, stamped ``seq`` by the change that touched it last."""
 
-    id: str
-    title: str
-    size: int
-    sources: list[str]
-    first_published: datetime | None
-    last_published: datetime | None
-    entities: list[str]
-    merged_into: str | None
-    seq: int
+    merged_into: str | None = None
+    seq: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "size": self.size, "sources": self.sources,
@@ -86,15 +81,9 @@ def changed_stories(store, after: int, limit: int = 50) -> StoryChanges:
         ).all()
     stories = [ChangedStory(
         id=r[0], title=r[1] or "", size=int(r[2] or 0), sources=list(r[3] or []),
-        first_published=_aware(r[4]), last_published=_aware(r[5]), entities=list(r[6] or []),
+        first_published=aware(r[4]), last_published=aware(r[5]), entities=list(r[6] or []),
         merged_into=r[7], seq=int(r[8] or 0)) for r in rows[:limit]]
     return StoryChanges(cursor, stories, more=len(rows) > limit)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
 
 
 def _iso(moment: datetime | None) -> str | None:
