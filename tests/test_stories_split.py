@@ -12,14 +12,14 @@ from storyline.model import Article
 from storyline.store import schema
 from storyline.store.database import Store
 from storyline.stories import decision as decisions
-from storyline.stories import repository
+from storyline.stories import repository, splitting
 from storyline.stories.cluster import OnlineClusterer, Params
 from storyline.stories.members import MEMBER_LIMIT
 from storyline.stories.state import StoryState
 from tests.test_stories_cluster import DIM, article
 
 
-def splitting(ratio: float | None = 0.3) -> Params:
+def with_splits(ratio: float | None = 0.3) -> Params:
     return Params(decision=replace(decisions.load(), split_ratio=ratio))
 
 
@@ -40,11 +40,11 @@ def two_events():
 
 
 def test_a_story_of_two_events_splits_into_them_and_the_later_one_moves():
-    clusterer = OnlineClusterer(splitting(), dim=DIM)
+    clusterer = OnlineClusterer(with_splits(), dim=DIM)
     items = two_events()
     state = forced_story(clusterer, items)
     clusterer.drain()
-    clusterer._maybe_split(state)
+    splitting.maybe_split(clusterer, state)
     got = clusterer.assignments()
     assert len({got[f.id] for f in items[:3]}) == 1
     assert len({got[f.id] for f in items[3:]}) == 1
@@ -56,19 +56,19 @@ def test_a_story_of_two_events_splits_into_them_and_the_later_one_moves():
 
 
 def test_one_event_is_not_split_and_no_ratio_means_no_split():
-    clusterer = OnlineClusterer(splitting(), dim=DIM)
+    clusterer = OnlineClusterer(with_splits(), dim=DIM)
     one = [article(i, 0, i * 0.5) for i in range(6)]
     state = forced_story(clusterer, one)
-    clusterer._maybe_split(state)
+    splitting.maybe_split(clusterer, state)
     assert len(set(clusterer.assignments().values())) == 1
-    never = OnlineClusterer(splitting(None), dim=DIM)
+    never = OnlineClusterer(with_splits(None), dim=DIM)
     state = forced_story(never, two_events())
-    never._maybe_split(state)
+    splitting.maybe_split(never, state)
     assert len(set(never.assignments().values())) == 1
 
 
 def test_members_are_kept_only_while_the_story_is_small_and_survive_storage():
-    clusterer = OnlineClusterer(splitting(), dim=DIM)
+    clusterer = OnlineClusterer(with_splits(), dim=DIM)
     state = forced_story(clusterer, two_events())
     back = StoryState.from_bytes(state.id, state.to_bytes())
     assert [m.id for m in back.members] == [m.id for m in state.members]
@@ -84,12 +84,12 @@ def test_a_split_moves_the_stored_memberships(tmp_path):
     items = two_events()
     add_articles(store, [Article(text=f"text of {f.id}", id=f.id, title=f.headline)
                         for f in items], None)
-    clusterer = OnlineClusterer(splitting(), dim=DIM)
+    clusterer = OnlineClusterer(with_splits(), dim=DIM)
     state = forced_story(clusterer, items)
     clusterer._members = [(f.id, state.id, 1.0) for f in items]
     with store.engine.begin() as conn:
         repository.save(conn, clusterer, clusterer.drain(), 1)
-    clusterer._maybe_split(state)
+    splitting.maybe_split(clusterer, state)
     with store.engine.begin() as conn:
         repository.save(conn, clusterer, clusterer.drain(), 2)
     with store.engine.connect() as conn:

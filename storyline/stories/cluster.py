@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyline.stories import decision as decisions
-from storyline.stories import members as kept
+from storyline.stories import splitting
 from storyline.stories import title as titles
 from storyline.stories.decision import Decision
 from storyline.stories.evidence import Evidence, shared_count, title_overlap, vector
@@ -163,7 +163,7 @@ class OnlineClusterer:
         self._assigned[article.id] = best.id
         if best.size > 1:
             best = self._merge_neighbours(best, moment, near=[sid for sid, _ in hits])
-            self._maybe_split(best)
+            splitting.maybe_split(self, best)
         if moment is not None:
             self.latest = moment if self.latest is None else max(self.latest, moment)
         return self.story_of(article.id)
@@ -367,61 +367,6 @@ class OnlineClusterer:
             after = self._merge_neighbours(state, state.last)
             merged += after is not state or state.merged_into is not None
         return merged
-
-    # -- splitting ------------------------------------------------------------------------------
-
-    def member_scores(self, members: Sequence[ArticleFeatures]) -> np.ndarray:
-        """Pairwise blended similarity of a story's members (with today's frequencies)."""
-        weighed = [self.weigh(m) for m in members]
-        rows = [m.statements.astype(np.float32) for m in members]
-        moments = [posix(m.published) for m in members]
-        n = len(members)
-        scores = np.full((n, n), np.nan)
-        for i in range(n):
-            for j in range(i + 1, n):
-                (wi, ei), (wj, ej) = weighed[i], weighed[j]
-                overlap = (statement_overlap(rows[i], members[j].statements)
-                           if len(rows[i]) and len(rows[j]) else None)
-                scores[i, j] = scores[j, i] = blend(
-                    float(members[i].vector @ members[j].vector),
-                    sorted_dot(wi.ids, wi.weights, wj.ids, wj.weights),
-                    sorted_dot(ei.ids, ei.weights, ej.ids, ej.weights),
-                    time_gap_days(moments[i], moments[j], moments[j]), 1,
-                    self.params.weights, overlap)
-        return scores
-
-    def _maybe_split(self, state: StoryState) -> None:
-        """Split ``state`` in two when its members form two groups with little evidence
-        between them (:func:`storyline.stories.members.two_groups`)."""
-        ratio = self.params.decision.split_ratio if self.params.decision else None
-        members = state.members
-        if ratio is None or members is None or len(members) < 2 * kept.MIN_GROUP:
-            return
-        groups = kept.two_groups(self.member_scores(members),
-                                 [posix(m.published) for m in members], ratio)
-        if groups is not None:
-            self.split(state, [[members[k] for k in group] for group in groups])
-
-    def split(self, state: StoryState, groups: list[list[ArticleFeatures]]) -> StoryState:
-        """Rebuild ``state`` from its first group; the second becomes a new story (returned)."""
-        keep = StoryState(state.id, np.zeros_like(state.vector_sum))
-        new = StoryState(StoryState.found_by_split(state.id, groups[1][0].id),
-                         np.zeros_like(state.vector_sum))
-        for target, group in zip((keep, new), groups, strict=True):
-            for member in sorted(group, key=lambda m: posix(m.published) or 0.0):
-                target.add(member)
-                titles.consider(target, member)
-            if len(target.word_ids) > MAX_STORY_WORDS * 1.5:
-                target.prune(self.word_df.idf, self.entity_df.idf)
-            target.reweigh(self.word_df.idf, self.entity_df.idf)
-        self.index.remove(state.id)
-        self.stories.pop(state.id, None)
-        self._open(keep)
-        self._open(new)
-        for member in groups[1]:
-            self._assigned[member.id] = new.id
-            self._moved.append(member.id)
-        return new
 
     # -- bookkeeping --------------------------------------------------------------------------
 
