@@ -140,8 +140,12 @@ def main() -> None:
     parser.add_argument("--hand-set", action="store_true",
                         help="decide with the hand-set blend threshold instead of the learned "
                         "decision model (the rule before issue 14), for comparison")
+    parser.add_argument("--no-split", action="store_true",
+                        help="the learned decision without online splits, for comparison")
     args = parser.parse_args()
     chosen = Params(decision=None) if args.hand_set else Params()
+    if args.no_split and chosen.decision is not None:
+        chosen = replace(chosen, decision=replace(chosen.decision, split_ratio=None))
     if args.shortlist_check:
         shortlist_check()
         return
