@@ -39,6 +39,7 @@ def member_scores(clusterer, members: Sequence[ArticleFeatures]) -> np.ndarray:
                 clusterer.params.weights, overlap)
     return scores
 
+
 def maybe_split(clusterer, state: StoryState) -> None:
     """Split ``state`` in two when its members form two groups with little evidence
     between them (:func:`storyline.stories.members.two_groups`)."""
