@@ -97,3 +97,24 @@ def test_a_split_moves_the_stored_memberships(tmp_path):
         stored = dict(conn.execute(select(m.c.article_id, m.c.story_id)).all())
     assert stored == clusterer.assignments()
     assert len(set(stored.values())) == 2
+
+
+def test_a_story_split_off_again_after_a_merge_owns_its_members_and_no_alias_loops():
+    """Split, merge back, split again: the second split re-creates the same story id, which
+    must not stay aliased to the story it had merged into (that alias sent its members to
+    the wrong story and, after a further merge the other way, looped forever)."""
+    clusterer = OnlineClusterer(with_splits(), dim=DIM)
+    items = two_events()
+    state = forced_story(clusterer, items)
+    groups = [items[:3], items[3:]]
+    first = splitting.split(clusterer, state, groups)
+    kept = clusterer.stories[state.id]
+    back = clusterer.merge(kept, first)
+    again = splitting.split(clusterer, back, [groups[0], groups[1]])
+    assert again.id == first.id  # deterministic ids: the same group founds the same story
+    got = clusterer.assignments()
+    assert {got[f.id] for f in items[3:]} == {again.id}
+    assert {got[f.id] for f in items[:3]} == {back.id}
+    # The other way round now: the story kept by the first split folds into the revived one.
+    survivor = clusterer.merge(again, clusterer.stories[back.id])
+    assert {clusterer.story_of(f.id) for f in items} == {survivor.id}

@@ -395,6 +395,10 @@ class OnlineClusterer:
         return titles.key_entities(state, self.entity_df)
 
     def _open(self, state: StoryState) -> None:
+        # An open story is nobody's alias: a split can re-found a story that had merged
+        # away (split ids are deterministic), and a stale alias would send its members to
+        # the story it had merged into, or loop once that one merges back into it.
+        self._alias.pop(state.id, None)
         self.stories[state.id] = state
         self._changed[state.id] = state
         self.index.put(state.id, state.centroid, last=state.last,
