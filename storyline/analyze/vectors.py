@@ -327,12 +327,16 @@ def _run_onnx(sess, texts: list[str], batch_size: int) -> np.ndarray:
     return out
 
 
-def embed(texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
+def embed(texts: Sequence[str], batch_size: int = BATCH, *, reuse: bool = True) -> np.ndarray:
     """L2-normalized float32 vectors, one row per text (cosine = dot product).
 
     Small batches of sentences sorted by length waste little on padding (a batch of 16
     costs ~2x fewer CPU-seconds per sentence than one of 64 with torch on Timeline17 text).
-    With the onnx backend a text's vector does not depend on the other texts given.
+    With the onnx backend a text's vector depends on the other texts given only in its last
+    bits (the kernels sum in another order for another batch shape). ``reuse=False``
+    computes every text in this call, so the vectors depend on this call's texts alone and
+    not on what the process embedded before: story features need that, so that a Ray actor
+    that saw other articles first gives the local path's vectors bit for bit.
     """
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
@@ -345,7 +349,7 @@ def embed(texts: Sequence[str], batch_size: int = BATCH) -> np.ndarray:
         if _recent_kind != (backend(), precision()):  # vectors of another model: not these
             _recent.clear()
             _recent_kind = (backend(), precision())
-        known = {k: _recent[k] for k in unique if k in _recent}
+        known = {k: _recent[k] for k in unique if reuse and k in _recent}
     todo = [k for k in unique if k not in known]
     if todo:
         if backend() == "onnx":

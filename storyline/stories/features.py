@@ -118,7 +118,7 @@ def featurize(articles: Sequence[Article], *, batch_size: int = 32) -> list[Arti
         lead_sizes.append(len(head) + min(LEAD_SENTENCES, len(sentences)))
         headlines.append(title or _headline(sentences))
     flat = [t for texts in leads for t in texts]
-    matrix = vectors.embed(flat)
+    matrix = vectors.embed(flat, reuse=False)  # the same vectors whatever ran before
     words = _word_counts([f"{a.title or ''}\n{a.text[:WORD_CHARS]}" for a in articles])
     out, row = [], 0
     for i, (article, doc) in enumerate(zip(articles, docs, strict=True)):
