@@ -7,8 +7,9 @@ Two backends give the same vectors up to quantization noise:
 - ``onnx`` (the default): the installed model exported once to ONNX on this machine (mean
   pooling and L2 normalization inside the graph), every weight matrix quantized to int8 per
   output channel, and every activation that meets one quantized to int8 per token (its own
-  scale: a sentence's vector does not depend on the sentences in its batch, as it would
-  with onnxruntime's per-tensor dynamic quantization), run by onnxruntime. The export is
+  scale: the sentences in a batch do not change a sentence's quantization, as they would
+  with onnxruntime's per-tensor dynamic quantization; only the last float bits can
+  differ, see ``embed``), run by onnxruntime. The export is
   checked against the fp32 model before use and cached in the user cache dir
   (``storyline/minilm``), written under a file lock so that concurrent processes build it
   once. ~3.5x faster than torch fp32 on one core; mean cosine to the fp32 vectors 0.997 on
