@@ -1,8 +1,9 @@
 """The ``Store``: every read and write of storyline's data, on SQLite or PostgreSQL.
 
 Its parts live beside it: ``writers`` (write transactions, locks, ingest runs),
-``analyses`` (stored analyses), ``story_reads`` (what the web pages read), ``rows``
-(rows as the model's objects) and ``engine`` (URLs and connections).
+``analyses`` (stored analyses), ``story_reads`` (what the web pages read),
+``story_writes`` (the story rows assignment reads and writes), ``rows`` (rows as the model's
+objects) and ``engine`` (URLs and connections).
 
 >>> store = open_store("sqlite://")          # an in-memory database
 >>> with store.begin() as conn:
@@ -49,9 +50,8 @@ from storyline.store.engine import (
 from storyline.store.errors import StoreBusy, StoreError, safe_url
 from storyline.store.rows import ArticleRow, article_row, row_to_article, row_to_story
 from storyline.store.story_reads import StoryReads
+from storyline.store.story_writes import StoryWrites
 from storyline.store.writers import Writing
-
-_row_to_article = row_to_article  # the name stories.assigner imports
 
 
 def open_store(url: str | None = None) -> Store:
@@ -59,7 +59,7 @@ def open_store(url: str | None = None) -> Store:
     return Store(normalize_db_url(url) if url else default_db_url())
 
 
-class Store(Writing, AnalysisRows, StoryReads):
+class Store(Writing, AnalysisRows, StoryReads, StoryWrites):
     """All access to storyline's tables. Safe to share within one process; several
     processes may write to one store at once (see ``storyline.store.writers``)."""
 

@@ -6,16 +6,16 @@ clusters an archive at once; ``featurize(articles)`` computes what both compare.
 
 from __future__ import annotations
 
-from storyline.store.database import Store
 from storyline.stories.assigner import OnlineAssigner
 from storyline.stories.cluster import OnlineClusterer, Params, cluster_bulk
 from storyline.stories.features import ArticleFeatures, featurize
+from storyline.stories.repository import StoryStore
 
 
-def make_assigner(store: Store, params: Params | None = None) -> OnlineAssigner:
+def make_assigner(store: StoryStore, params: Params | None = None) -> OnlineAssigner:
     """The ``StoryAssigner`` ingest uses: each new article joins a story or opens one."""
     return OnlineAssigner(store, params)
 
 
 __all__ = ["ArticleFeatures", "OnlineAssigner", "OnlineClusterer", "Params", "cluster_bulk",
-           "featurize", "make_assigner"]
+           "StoryStore", "featurize", "make_assigner"]
