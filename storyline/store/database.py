@@ -356,5 +356,7 @@ def _chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
-__all__ = ["DB_ENV", "ArticleRow", "Store", "StoreBusy", "StoreError", "article_row",
-           "default_db_url", "normalize_db_url", "open_store"]
+# ``Connection``: the type of the connection ``Store.begin`` hands out, for the layers above
+# that pass one along (ingest's batch transaction) without running SQL on it.
+__all__ = ["DB_ENV", "ArticleRow", "Connection", "Store", "StoreBusy", "StoreError",
+           "article_row", "default_db_url", "normalize_db_url", "open_store"]
