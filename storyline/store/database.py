@@ -2,8 +2,8 @@
 
 Its parts live beside it: ``writers`` (write transactions, locks, ingest runs),
 ``analyses`` (stored analyses), ``story_reads`` (what the web pages read),
-``story_writes`` (the story rows assignment reads and writes), ``rows`` (rows as the model's
-objects) and ``engine`` (URLs and connections).
+``story_writes`` (the story rows assignment reads and writes), ``digest_rows`` (stored
+digests), ``rows`` (rows as the model's objects) and ``engine`` (URLs and connections).
 
 >>> store = open_store("sqlite://")          # an in-memory database
 >>> with store.begin() as conn:
@@ -39,6 +39,7 @@ from storyline import limits
 from storyline.model import Article, Story  # noqa: F401 - Article: for the doctest
 from storyline.store import migrations, schema
 from storyline.store.analyses import AnalysisRows
+from storyline.store.digest_rows import DigestRows
 from storyline.store.engine import (
     DB_ENV,
     default_db_url,
@@ -59,7 +60,7 @@ def open_store(url: str | None = None) -> Store:
     return Store(normalize_db_url(url) if url else default_db_url())
 
 
-class Store(Writing, AnalysisRows, StoryReads, StoryWrites):
+class Store(Writing, AnalysisRows, StoryReads, StoryWrites, DigestRows):
     """All access to storyline's tables. Safe to share within one process; several
     processes may write to one store at once (see ``storyline.store.writers``)."""
 
