@@ -31,7 +31,6 @@ from storyline import limits
 from storyline.model import Article, Citation, Digest, Disagreement, Quote, TimelineEntry
 from storyline.store.database import Store
 from storyline.store.errors import StoreBusy, StoreUnavailable
-from storyline.text.sentences import split_sentences
 
 log = logging.getLogger("storyline.serve")
 
@@ -107,16 +106,25 @@ def digest_from_json(obj: dict[str, Any]) -> Digest:
 
 # -- where each corroborating outlet says the same thing --------------------------------------
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
 _WORD = re.compile(r"\w+")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans ``[start, end)`` of ``text`` (the text layer's splitter, no parser).
+    """Rough sentence spans ``[start, end)`` of ``text`` (enough to point a reader at one).
 
     >>> sentence_spans("One two. Three four!")
     [(0, 8), (9, 20)]
     """
-    return [(start, end) for start, end, _ in split_sentences(text)]
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start() + len(match.group(0).rstrip())
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
 
 
 def best_match(sentence: str, text: str) -> tuple[int, int] | None:
