@@ -2,9 +2,8 @@
 with the usual abbreviations guarded ("Mr.", "U.S.", "John F. Kennedy").
 
 Fast (regular expressions): for the paths that cannot afford spaCy's parse, such as a
-timeline over hundreds of articles (``digest.timeline_dates``) and finding where an outlet
-says a cited sentence (``serve.digests``). Full analysis splits with spaCy
-(``analyze.sentences``).
+timeline over hundreds of articles (``digest.timeline_dates``) and the timeline evaluation.
+Full analysis splits with spaCy (``analyze.sentences``).
 
 >>> [text for _, _, text in split_sentences("Mr. Smith resigned. Talks go on.\\nNew line.")]
 ['Mr. Smith resigned.', 'Talks go on.', 'New line.']
