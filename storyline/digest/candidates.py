@@ -165,6 +165,39 @@ def stands_alone(text: str) -> bool:
     return _quotes_balanced(stripped) and not _PRONOUN_SPEAKER.search(stripped)
 
 
+def _fragment(text: str) -> bool:
+    first = text.lstrip(_QUOTE_CHARS + "([ ")[:1]
+    return first.isalpha() and first.islower()
+
+
+def pair_stands_alone(first: str, second: str) -> bool:
+    """Do two consecutive sentences of one article, read together, stand alone where the
+    second alone does not? The second leans on the first (a leading pronoun or connective,
+    a quotation continued, a pronoun speaker); the first does not lean on anything before
+    it; together their quotation marks balance. Comments, links, tokenizer brackets and
+    fragments are never rescued.
+
+    >>> pair_stands_alone("Mayor Helena Strand toured the flooded town on Monday.",
+    ...                   "It is never easy,” she said.")
+    False
+    >>> pair_stands_alone("Mayor Helena Strand toured the flooded town on Monday.",
+    ...                   "She promised to rebuild the bridge.")
+    True
+    >>> pair_stands_alone("“The river rose all night.", "We had to leave,” the mayor said.")
+    True
+    >>> pair_stands_alone("He toured the town.", "She promised to rebuild the bridge.")
+    False
+    """
+    a, b = first.strip(), second.strip()
+    if stands_alone(b) or _COMMENT.search(b) or _PTB.search(b) or _fragment(b):
+        return False
+    if _LEANING.match(a) or _COMMENT.search(a) or _PTB.search(a) or _fragment(a):
+        return False
+    if _PRONOUN_SPEAKER.search(a):
+        return False
+    return _quotes_balanced(a + " " + b)
+
+
 def standalone_mask(pool: Pool, word_budget: int, *, enabled: bool = True,
                     quotations: bool = False) -> np.ndarray:
     """Which candidates of ``pool`` may compete for a summary: those that stand alone

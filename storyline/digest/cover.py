@@ -20,7 +20,9 @@ def best_cover(concepts_of: Sequence[Sequence[int]], weights: Sequence[float],
                costs: Sequence[float], budget: float, *, time_limit: float = 1.0,
                sentence_bonus: Sequence[float] | None = None,
                max_sentences: int | None = None, gap: float = 0.0,
-               requires: Sequence[tuple[int, Sequence[int]]] = ()) -> list[int]:
+               requires: Sequence[tuple[int, Sequence[int]]] = (),
+               exclusive: Sequence[Sequence[int]] = (),
+               sentence_counts: Sequence[int] | None = None) -> list[int]:
     """Indexes of the sentences that cover the most concept weight within ``budget`` words.
 
     ``max_sentences`` caps how many are chosen. ``sentence_bonus`` (optional) adds a
@@ -28,6 +30,18 @@ def best_cover(concepts_of: Sequence[Sequence[int]], weights: Sequence[float],
     On a time-out the best solution found is used; ``gap`` > 0 stops the search once the
     solution is provably within that share of the optimum. ``requires``: pairs
     ``(j, alternatives)``: sentence ``j`` may be chosen only with one of ``alternatives``.
+    ``exclusive``: groups of which at most one may be chosen (a two-sentence unit and each
+    of its sentences). ``sentence_counts``: how many sentences each choice holds (1 each by
+    default; 2 for a unit), for ``max_sentences``.
+
+    >>> unit = dict(sentence_bonus=[0.1, 0.1, 0.0], budget=20)  # 2 is the unit of 0 and 1
+    >>> best_cover([[0], [1], [0, 1]], [1.0, 1.0], [5, 5, 4], **unit)
+    [0, 1, 2]
+    >>> best_cover([[0], [1], [0, 1]], [1.0, 1.0], [5, 5, 4], exclusive=[[0, 2], [1, 2]], **unit)
+    [0, 1]
+    >>> best_cover([[0], [1], [0, 1]], [1.0, 1.0], [5, 5, 9], budget=20, max_sentences=1,
+    ...            sentence_counts=[1, 1, 2])
+    [0]
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix, hstack, identity, vstack
@@ -57,8 +71,14 @@ def best_cover(concepts_of: Sequence[Sequence[int]], weights: Sequence[float],
         row[list(alternatives)] -= 1.0
         parts.append(coo_matrix(row[None, :]))
         upper.append([0.0])
+    for group in exclusive:  # sum s_group <= 1
+        row = np.zeros(n + m)
+        row[list(group)] = 1.0
+        parts.append(coo_matrix(row[None, :]))
+        upper.append([1.0])
     if max_sentences is not None:
-        parts.append(coo_matrix(np.concatenate([np.ones(n), np.zeros(m)])[None, :]))
+        counts = np.ones(n) if sentence_counts is None else np.asarray(sentence_counts, float)
+        parts.append(coo_matrix(np.concatenate([counts, np.zeros(m)])[None, :]))
         upper.append([max_sentences])
     matrix = vstack(parts).tocsr()
     upper = np.concatenate(upper)

@@ -72,6 +72,13 @@ class SummaryConfig:
     concept_floor: float = 0.05  # concept weights below this count nothing
     standalone: bool = True  # only sentences that stand alone compete (when enough do)
     concept_coefficients: tuple[float, ...] | None = None  # None: the shipped concept model
+    units: bool = True  # a sentence leaning on the one before may compete with it as a pair
+    # Weight of the learned sentence importance (:mod:`importance`) in the greedy objective,
+    # and in the concept program (another scale); each the best of a few tried on the tuning
+    # parts of Multi-News / DUC 2003 (docs/results/summary.md).
+    learned: float = 4.0
+    learned_concepts: float = 0.2
+    importance_coefficients: tuple[float, ...] | None = None  # None: the shipped model
 
 
 @dataclass(slots=True)
@@ -85,6 +92,8 @@ class Scored:
     cited: list[list[int]]  # per candidate: article indexes, its own first
     same: np.ndarray  # candidate i and j state the same content (different articles)
     figures: Sequence[list[Figure]] = field(default_factory=list)
+    learned: np.ndarray | None = None  # predicted ROUGE-2 precision of each candidate
+    features: np.ndarray | None = None  # what that prediction read (:mod:`importance`)
 
 
 def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = None) -> Scored:
@@ -119,8 +128,14 @@ def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = No
         elif any(q in c.text for q in _QUOTES):
             importance[i] *= config.quote_penalty
     similarity = np.clip(0.5 * dense + 0.5 * lexical, 0.0, None)
-    return Scored(pool, importance.astype(np.float32), similarity.astype(np.float32), dense,
-                  cited, same, figures)
+    scored = Scored(pool, importance.astype(np.float32), similarity.astype(np.float32), dense,
+                    cited, same, figures)
+    if config.learned or config.learned_concepts:
+        from storyline.digest.importance import pool_features, predict
+
+        scored.features = pool_features(pool, centrality, corroboration)
+        scored.learned = predict(scored.features, config.importance_coefficients)
+    return scored
 
 
 def summarize(analyzed: Sequence[AnalyzedArticle], *, words: int | None = None,
@@ -136,90 +151,11 @@ def summarize(analyzed: Sequence[AnalyzedArticle], *, words: int | None = None,
         words = DEFAULT_WORDS
     scored = score(analyzed, config)
     concepts = config.method == "concepts" and len(analyzed) >= config.concepts_from
+    from storyline.digest.summary_concepts import select_concepts
+
     chooser = select_concepts if concepts else select
     chosen = chooser(scored, words=words, sentences=sentences, config=config, fill=fill)
     return to_citations(scored, chosen)
-
-
-def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
-                    config: SummaryConfig, fill: bool = False) -> list[int]:
-    """Exact maximisation of covered concept weight under the budgets (:mod:`cover`).
-
-    Only sentences that stand alone (:func:`candidates.stands_alone`, not a bare quotation)
-    compete, unless too few do. Contested figures are balanced inside the program: a
-    sentence whose figure others report differently is chosen only with a sentence stating
-    each other value.
-    ``fill`` then adds the sentence that covers most of what is left, past the budget.
-    """
-    from storyline.digest.concepts import concept_table
-    from storyline.digest.cover import best_cover
-
-    pool, n = scored.pool, len(scored.pool)
-    if n == 0:
-        return []
-    word_budget = words if words is not None else 20 * (sentences or 5)
-    analyzed = pool.analyzed
-    table = concept_table(
-        [(c.article, c.position, c.text) for c in pool.candidates], len(analyzed),
-        titles=[a.article.title or "" for a in analyzed],
-        outlets=[a.article.source for a in analyzed],
-        coefficients=config.concept_coefficients)
-    if config.concept_floor:
-        table.weights = np.where(table.weights >= config.concept_floor, table.weights, 0.0)
-    cost = np.asarray([c.words for c in pool.candidates], np.float64)
-    value = np.asarray([table.weights[ids].sum() if ids else 0.0 for ids in table.of_sentence])
-    alone = standalone_mask(pool, word_budget, enabled=config.standalone)
-    # The program sees the sentences with most concept weight per word (and their concepts).
-    density = np.where(alone, value / np.sqrt(cost), -1.0)
-    size = config.ilp_sentences if len(analyzed) <= 40 else config.ilp_sentences_large
-    shortlist = [int(j) for j in np.argsort(-density)[:size] if density[j] > 0]
-    if not shortlist:
-        shortlist = [int(j) for j in np.argsort(-scored.importance)[:size]]
-    # A figure others report differently is stated with each other value, or not at all:
-    # the program itself must choose a sentence stating each other value along with it.
-    contested = contested_figures(scored.pool, scored.figures) if config.balance_figures else {}
-    requires_global: list[tuple[int, list[int]]] = []
-    for by_value in contested.values():
-        for figure, ids in by_value.items():
-            for other, alternatives in by_value.items():
-                if other != figure:
-                    requires_global += [(j, list(alternatives)) for j in ids]
-    # A rival value is stated by a sentence that stands alone where one does.
-    requires_global = [(j, [a for a in alternatives if alone[a]] or alternatives)
-                       for j, alternatives in requires_global]
-    for j, alternatives in requires_global:
-        if j in shortlist:
-            shortlist += [a for a in alternatives if a not in shortlist]
-    position = {j: p for p, j in enumerate(shortlist)}
-    requires = [(position[j], [position[a] for a in alternatives])
-                for j, alternatives in requires_global if j in position]
-    local: dict[int, int] = {}  # only concepts that count enter the program
-    concepts_of = [[local.setdefault(i, len(local)) for i in table.of_sentence[j]
-                    if table.weights[i] > 0] for j in shortlist]
-    weights = np.zeros(len(local))
-    for i, k in local.items():
-        weights[k] = table.weights[i]
-    # A disputed figure is news several outlets report: worth stating (with its rivals).
-    contested_ids = {j for j, _ in requires_global}
-    bonus = [config.contested_bonus if j in contested_ids else 0.0 for j in shortlist]
-    if config.position_bonus:
-        bonus = [b + config.position_bonus / np.sqrt(1.0 + pool.candidates[j].position)
-                 for b, j in zip(bonus, shortlist, strict=True)]
-    picked = best_cover(concepts_of, weights, cost[shortlist], word_budget,
-                        time_limit=config.ilp_seconds, sentence_bonus=bonus,
-                        max_sentences=sentences, gap=config.ilp_gap, requires=requires)
-    chosen = [shortlist[p] for p in sorted(picked, key=lambda p: -value[shortlist[p]])]
-    if fill and (sentences is None or len(chosen) < sentences):
-        covered = {i for j in chosen for i in table.of_sentence[j]}
-        left = [j for j in shortlist if j not in chosen and j not in contested_ids
-                and not (chosen and _redundant(scored, j, chosen, config))]
-        if left:
-            gain = [sum(table.weights[i] for i in set(table.of_sentence[j]) - covered)
-                    for j in left]
-            best = int(np.argmax(gain))
-            if gain[best] > 0:
-                chosen.append(left[best])
-    return chosen
 
 
 def select(scored: Scored, *, words: int | None, sentences: int | None,
@@ -247,10 +183,28 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
     mask = alone if allowed is None else alone & np.asarray(allowed, bool)
     if allowed is not None and not mask.any():
         mask = np.asarray(allowed, bool)
-    ranked = ranked[mask[ranked]]
+    # A sentence that leans on the one before it may enter together with it (:mod:`units`).
+    lean: dict[int, int] = {}
+    if config.units and not alone.all():
+        from storyline.digest.units import leaning_pairs
+
+        may = np.ones(n, bool) if allowed is None else np.asarray(allowed, bool)
+        lean = {b: a for a, b in leaning_pairs(pool) if not mask[b] and may[a] and may[b]}
+    competes = mask.copy()
+    competes[list(lean)] = True
+    ranked = ranked[competes[ranked]]
     eligible = ranked[:config.pool_size]
     if not len(eligible):
         return []
+    partners = [lean[int(k)] for k in eligible if int(k) in lean]
+    eligible = np.concatenate([eligible, np.asarray(
+        [a for a in dict.fromkeys(partners) if a not in set(eligible.tolist())], np.int64)])
+    column = {int(k): c for c, k in enumerate(eligible)}
+    partner = np.asarray([column.get(lean.get(int(k), -1), -1) for k in eligible])
+    paired = partner >= 0
+    solo = mask[eligible]  # a partner brought in only for its unit is not chosen alone
+    firstable = first[eligible] | paired
+    picked_mask = np.zeros(n, bool)
     weights = scored.similarity[:, eligible]  # how well each eligible sentence covers each one
     cap = config.coverage_cap * scored.similarity.sum(axis=1)
     if focus is not None:
@@ -264,6 +218,9 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
     budget_words = min(word_budget, 20 * sentence_budget)
     spread = max(1.0, budget_words / 20.0)
 
+    # The learned importance: expected bigrams shared with a human summary, per budget word.
+    learned = 0.0 if not config.learned or scored.learned is None else (
+        config.learned * scored.learned[eligible] * cost[eligible] / budget_words)
     chosen: list[int] = []
     used_words = 0
     blocked = np.zeros(len(eligible), bool)
@@ -271,23 +228,28 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
     while len(chosen) < sentence_budget:
         gain_cov = (np.minimum(covered[:, None] + weights, cap[:, None]).sum(axis=0)
                     - np.minimum(covered, cap).sum()) / total_cap
-        gain = gain_cov + config.importance * importance[eligible] / spread
-        ratio = gain / np.power(cost[eligible], config.cost_scale)
-        ok = ~blocked & (cost[eligible] <= word_budget - used_words)
+        gain = gain_cov + config.importance * importance[eligible] / spread + learned
+        # A unit whose first sentence is not in yet counts the gain and words of both.
+        needs = paired & ~picked_mask[eligible[np.maximum(partner, 0)]]
+        gain = gain + np.where(needs, gain[partner], 0.0)
+        words_of = cost[eligible] + np.where(needs, cost[eligible[partner]], 0.0)
+        ratio = gain / np.power(words_of, config.cost_scale)
+        ok = ~blocked & (solo | paired) & (words_of <= word_budget - used_words)
         if not ok.any() and fill and not overflowed:
-            ok = ~blocked  # nothing fits any more: one last sentence may run over
+            ok = ~blocked & (solo | paired)  # nothing fits any more: one may run over
         if not ok.any():
             break
-        if (ok & first[eligible]).any():
-            ok &= first[eligible]
+        if (ok & firstable).any():
+            ok &= firstable
         ratio = np.where(ok, ratio, -np.inf)
         pick = int(np.argmax(ratio))
         k = int(eligible[pick])
         blocked[pick] = True
-        if chosen and _redundant(scored, k, chosen, config):
+        lead = [int(eligible[partner[pick]])] if needs[pick] else []
+        if chosen and any(_redundant(scored, x, chosen, config) for x in [*lead, k]):
             continue
-        bundle = [k, *counter_statements(scored.figures, scored.importance, k, chosen,
-                                              contested, allowed, alone)]
+        bundle = [*lead, k, *counter_statements(scored.figures, scored.importance, k, chosen,
+                                                     contested, allowed, alone)]
         bundle_words = int(sum(cost[b] for b in bundle))
         if bundle_words > word_budget - used_words:
             if not fill or overflowed or len(bundle) > 1:
@@ -297,6 +259,7 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
             continue
         for b in bundle:
             chosen.append(b)
+            picked_mask[b] = True
             used_words += int(cost[b])
             covered += scored.similarity[:, b]
             blocked |= eligible == b

@@ -1,0 +1,121 @@
+"""Concept selection of a story summary: exact concept coverage (:mod:`cover`) over single
+sentences and two-sentence units (:mod:`units`), with a learned importance bonus
+(:mod:`importance`). Used by :func:`storyline.digest.summary.summarize` for stories of
+``SummaryConfig.concepts_from`` articles or more."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from storyline.digest.candidates import standalone_mask
+from storyline.digest.contested import contested_figures
+
+if TYPE_CHECKING:
+    from storyline.digest.summary import Scored, SummaryConfig
+
+
+def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
+                    config: SummaryConfig, fill: bool = False) -> list[int]:
+    """Exact maximisation of covered concept weight under the budgets (:mod:`cover`).
+
+    Only sentences that stand alone (:func:`candidates.stands_alone`, not a bare quotation)
+    compete, unless too few do, and two-sentence units (:func:`units.leaning_pairs`) whose
+    second sentence leans on the first; a unit and one of its sentences are never both
+    chosen. Contested figures are balanced inside the program: a sentence whose figure
+    others report differently is chosen only with a sentence stating each other value.
+    ``fill`` then adds the sentence that covers most of what is left, past the budget.
+    Returns candidate indexes (a unit as its two sentences).
+    """
+    from storyline.digest.concepts import concept_table
+    from storyline.digest.cover import best_cover
+    from storyline.digest.summary import _redundant
+    from storyline.digest.units import leaning_pairs
+
+    pool, n = scored.pool, len(scored.pool)
+    if n == 0:
+        return []
+    word_budget = words if words is not None else 20 * (sentences or 5)
+    analyzed = pool.analyzed
+    table = concept_table(
+        [(c.article, c.position, c.text) for c in pool.candidates], len(analyzed),
+        titles=[a.article.title or "" for a in analyzed],
+        outlets=[a.article.source for a in analyzed],
+        coefficients=config.concept_coefficients)
+    if config.concept_floor:
+        table.weights = np.where(table.weights >= config.concept_floor, table.weights, 0.0)
+    alone = standalone_mask(pool, word_budget, enabled=config.standalone)
+    contested = contested_figures(scored.pool, scored.figures) if config.balance_figures else {}
+    requires_global: list[tuple[int, list[int]]] = []
+    for by_value in contested.values():
+        for figure, ids in by_value.items():
+            for other, alternatives in by_value.items():
+                if other != figure:
+                    requires_global += [(j, list(alternatives)) for j in ids]
+    contested_ids = {j for j, _ in requires_global}
+    # Choices: the n sentences, then the units (never one holding a contested sentence,
+    # whose balancing constraint is on the sentence itself).
+    units = [] if alone.all() or not config.units else [
+        (a, b) for a, b in leaning_pairs(pool)
+        if not alone[b] and a not in contested_ids and b not in contested_ids]
+    members = [[j] for j in range(n)] + [list(u) for u in units]
+    concepts_of_choice = [sorted(set(table.of_sentence[j])) for j in range(n)] + [
+        sorted(set(table.of_sentence[a]) | set(table.of_sentence[b])) for a, b in units]
+    cost = np.asarray([sum(pool.candidates[j].words for j in m) for m in members], np.float64)
+    value = np.asarray([table.weights[ids].sum() if ids else 0.0 for ids in concepts_of_choice])
+    eligible = np.concatenate([alone, np.ones(len(units), bool)])
+    # The program sees the choices with most concept weight per word (and their concepts).
+    density = np.where(eligible, value / np.sqrt(cost), -1.0)
+    size = config.ilp_sentences if len(analyzed) <= 40 else config.ilp_sentences_large
+    shortlist = [int(j) for j in np.argsort(-density)[:size] if density[j] > 0]
+    if not shortlist:
+        shortlist = [int(j) for j in np.argsort(-scored.importance)[:size]]
+    # A rival value is stated by a sentence that stands alone where one does.
+    requires_global = [(j, [a for a in alternatives if alone[a]] or alternatives)
+                       for j, alternatives in requires_global]
+    for j, alternatives in requires_global:
+        if j in shortlist:
+            shortlist += [a for a in alternatives if a not in shortlist]
+    position = {j: p for p, j in enumerate(shortlist)}
+    requires = [(position[j], [position[a] for a in alternatives])
+                for j, alternatives in requires_global if j in position]
+    holding: dict[int, list[int]] = {}  # sentence -> shortlist places of choices holding it
+    for p, x in enumerate(shortlist):
+        for j in members[x]:
+            holding.setdefault(j, []).append(p)
+    exclusive = [places for places in holding.values() if len(places) > 1]
+    local: dict[int, int] = {}  # only concepts that count enter the program
+    concepts_of = [[local.setdefault(i, len(local)) for i in concepts_of_choice[x]
+                    if table.weights[i] > 0] for x in shortlist]
+    weights = np.zeros(len(local))
+    for i, k in local.items():
+        weights[k] = table.weights[i]
+    # A disputed figure is news several outlets report: worth stating (with its rivals).
+    bonus = np.asarray([config.contested_bonus if x in contested_ids else 0.0
+                        for x in shortlist])
+    if config.position_bonus:
+        bonus += [config.position_bonus / np.sqrt(1.0 + pool.candidates[members[x][0]].position)
+                  for x in shortlist]
+    if config.learned_concepts and scored.learned is not None:
+        # Predicted precision times words: the bigrams a human summary is expected to share.
+        expected = scored.learned * np.asarray([c.words for c in pool.candidates])
+        bonus += [config.learned_concepts * float(expected[members[x]].sum()) for x in shortlist]
+    picked = best_cover(concepts_of, weights, cost[shortlist], word_budget,
+                        time_limit=config.ilp_seconds, sentence_bonus=bonus,
+                        max_sentences=sentences, gap=config.ilp_gap, requires=requires,
+                        exclusive=exclusive,
+                        sentence_counts=[len(members[x]) for x in shortlist])
+    chosen = [j for p in sorted(picked, key=lambda p: -value[shortlist[p]])
+              for j in members[shortlist[p]]]
+    if fill and (sentences is None or len(chosen) < sentences):
+        covered = {i for j in chosen for i in table.of_sentence[j]}
+        left = [j for j in shortlist if j < n and j not in chosen and j not in contested_ids
+                and not (chosen and _redundant(scored, j, chosen, config))]
+        if left:
+            gain = [sum(table.weights[i] for i in set(table.of_sentence[j]) - covered)
+                    for j in left]
+            best = int(np.argmax(gain))
+            if gain[best] > 0:
+                chosen.append(left[best])
+    return chosen
