@@ -13,6 +13,13 @@
    alone: the sentence enters the summary together with a sentence stating each other
    figure, or not at all.
 6. Reading order: publication time, then the article, then position in it.
+7. A sentence that leans on the one before it ("She promised...") competes together with it,
+   as a two-sentence unit (:mod:`units`), and enters the summary as its two sentences, one
+   right after the other, each cited as usual.
+8. A learned importance (:mod:`importance`, RegSum's idea: predicted ROUGE-2 precision from
+   position, length, centrality, corroboration...) adds to the selection objective; stories
+   of ``concepts_from`` articles or more are summarized by exact concept coverage
+   (:mod:`summary_concepts`).
 
 >>> from storyline.model import Article
 >>> from storyline.analyze.pipeline import analyze

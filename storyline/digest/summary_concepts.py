@@ -85,6 +85,23 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
         for j in members[x]:
             holding.setdefault(j, []).append(p)
     exclusive = [places for places in holding.values() if len(places) > 1]
+    # Never the same statement twice: the learned bonus is per sentence, so coverage alone
+    # would let two wordings of one fact both in (:func:`summary._redundant`'s rule).
+    single = np.asarray([members[x][0] for x in shortlist])
+    close = (scored.same[np.ix_(single, single)]
+             | (scored.dense[np.ix_(single, single)] >= config.redundant_dense)
+             | (scored.similarity[np.ix_(single, single)] >= config.redundant_blend))
+    for x in range(len(shortlist)):  # a unit's second sentence counts too
+        if len(members[shortlist[x]]) > 1:
+            b = members[shortlist[x]][1]
+            close[x] |= (scored.same[b, single]
+                         | (scored.dense[b, single] >= config.redundant_dense)
+                         | (scored.similarity[b, single] >= config.redundant_blend))
+            close[:, x] = close[x] | close[:, x]
+    # (Rival figures are stated together on purpose: never kept apart.)
+    exclusive += [[int(p), int(q)] for p, q in zip(*np.nonzero(np.triu(close, 1)), strict=True)
+                  if not set(members[shortlist[p]]) & set(members[shortlist[q]])
+                  and not contested_ids & {*members[shortlist[p]], *members[shortlist[q]]}]
     local: dict[int, int] = {}  # only concepts that count enter the program
     concepts_of = [[local.setdefault(i, len(local)) for i in concepts_of_choice[x]
                     if table.weights[i] > 0] for x in shortlist]
