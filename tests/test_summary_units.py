@@ -51,7 +51,7 @@ def test_a_leaning_sentence_enters_right_after_the_sentence_it_leans_on(story):
             assert before is not None and before.article_id == c.article_id
             assert not texts[c.article_id][before.end:c.start].strip()
     # The reader meets each unit as one text, and it stands alone.
-    assert all(not problems(t) for t in read_together(summary, texts))
+    assert all(not problems(t) for t, _ in read_together(summary, texts))
     # No sentence twice (a unit and one of its sentences are never both chosen).
     spans = [(c.article_id, c.start) for c in summary]
     assert len(spans) == len(set(spans))
@@ -104,3 +104,12 @@ def test_shipped_importance_model_has_one_coefficient_per_feature():
 
     assert len(COEFFICIENTS) == len(FEATURES)
     assert predict(np.zeros((0, len(FEATURES)))).shape == (0,)
+
+
+def test_a_text_read_together_counts_its_sentences_and_fails_once():
+    from storyline.evaluate.standalone import Tally
+
+    tally = Tally()
+    tally.add("He left the town. The river rose.", sentences=2)
+    tally.add("Floods hit Passau on Monday.")
+    assert (tally.sentences, tally.failing, tally.kinds["pronoun"]) == (3, 1, 1)

@@ -132,10 +132,13 @@ class Tally:
     kinds: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
-    def add(self, text: str, *, keep_examples: int = 3) -> list[str]:
-        """Check one sentence and count it; returns its problems."""
+    def add(self, text: str, *, keep_examples: int = 3, sentences: int = 1) -> list[str]:
+        """Check one sentence and count it; returns its problems. ``text`` may be several
+        ``sentences`` read together (consecutive sentences of one article): each counts in
+        the total, and a failing text counts as one failing sentence (a problem sits in one
+        place: the run's opening pronoun, the quotation left open...)."""
         found = problems(text)
-        self.sentences += 1
+        self.sentences += sentences
         if found:
             self.failing += 1
             self.kinds.update(found)

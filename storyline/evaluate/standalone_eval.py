@@ -64,27 +64,29 @@ class Report:
         }
 
 
-def read_together(citations: Sequence, texts: dict[str, str]) -> list[str]:
+def read_together(citations: Sequence, texts: dict[str, str]) -> list[tuple[str, int]]:
     """The summary as a reader meets it: an entry that directly follows the one before it in
     the same article (nothing but white space between) is read with it, as one text (a
-    two-sentence unit, :mod:`storyline.digest.units`).
+    two-sentence unit, :mod:`storyline.digest.units`). Each text comes with the number of
+    entries it holds.
 
     >>> from storyline.model import Citation
     >>> text = "Mayor Ann Lee toured the town. She promised a bridge. Rain fell."
     >>> read_together([Citation(text[:30], "a", 0, 30, ["a"]),
     ...                Citation(text[31:53], "a", 31, 53, ["a"]),
     ...                Citation("Rain fell.", "b", 0, 10, ["b"])], {"a": text, "b": "Rain fell."})
-    ['Mayor Ann Lee toured the town. She promised a bridge.', 'Rain fell.']
+    [('Mayor Ann Lee toured the town. She promised a bridge.', 2), ('Rain fell.', 1)]
     """
-    out: list[str] = []
+    out: list[tuple[str, int]] = []
     previous = None
     for c in citations:
         text = texts.get(c.article_id, "")
         if (previous is not None and previous.article_id == c.article_id
                 and previous.end <= c.start and not text[previous.end:c.start].strip()):
-            out[-1] = out[-1] + text[previous.end:c.start] + c.text
+            joined, count = out[-1]
+            out[-1] = (joined + text[previous.end:c.start] + c.text, count + 1)
         else:
-            out.append(c.text)
+            out.append((c.text, 1))
         previous = c
     return out
 
@@ -100,8 +102,8 @@ def check_clusters(report: Report, dataset: str,
         report.clusters[dataset] = report.clusters.get(dataset, 0) + 1
         summary = report.tally(dataset, "summary")
         texts = {a.article.id: a.article.text for a in analyzed}
-        for text in read_together(summarize(analyzed, words=words, fill=True), texts):
-            summary.add(text)
+        for text, count in read_together(summarize(analyzed, words=words, fill=True), texts):
+            summary.add(text, sentences=count)
         timeline = report.tally(dataset, "timeline")
         # As the digest does (compose._timeline): no timeline when nothing is dated.
         if any(a.article.published or a.analysis.times for a in analyzed):
