@@ -10,7 +10,7 @@ selection objective (``SummaryConfig.learned``). The coefficients ship in
 >>> x = features(positions=[0, 5], words=[20, 20], centrality=[1.0, 0.2],
 ...              corroboration=[0.5, 0.0], title_share=[0.4, 0.0], df_share=[0.6, 0.1],
 ...              alone=[True, False], quoted=[False, True], n_articles=3)
->>> x.shape == (2, len(FEATURES)), bool(predict(x, [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0])[0] > 0)
+>>> x.shape == (2, len(FEATURES)), bool(predict(x, [0, 0, 0, 1] + [0] * 8)[0] > 0)
 (True, True)
 """
 
@@ -21,23 +21,26 @@ from collections.abc import Sequence
 import numpy as np
 
 FEATURES = ("bias", "position", "lead", "log_words", "centrality", "corroboration",
-            "title_share", "df_share", "stands_alone", "quoted", "log_articles")
+            "title_share", "df_share", "stands_alone", "quoted", "log_articles",
+            "concept_density")
 
 
 def features(*, positions: Sequence[int], words: Sequence[int], centrality: Sequence[float],
              corroboration: Sequence[float], title_share: Sequence[float],
              df_share: Sequence[float], alone: Sequence[bool], quoted: Sequence[bool],
-             n_articles: int) -> np.ndarray:
-    """One row per sentence, columns in :data:`FEATURES` order."""
+             n_articles: int, concept_density: Sequence[float] | None = None) -> np.ndarray:
+    """One row per sentence, columns in :data:`FEATURES` order. ``concept_density``: the
+    weight of the concepts a sentence states (:mod:`concepts`) per word (0 when not given)."""
     pos = np.asarray(positions, np.float64)
     n = len(pos)
+    density = np.zeros(n) if concept_density is None else np.asarray(concept_density, float)
     return np.column_stack([
         np.ones(n), 1.0 / np.sqrt(1.0 + pos), (pos == 0).astype(np.float64),
         np.log(np.maximum(np.asarray(words, np.float64), 1.0)),
         np.asarray(centrality, np.float64), np.asarray(corroboration, np.float64),
         np.asarray(title_share, np.float64), np.asarray(df_share, np.float64),
         np.asarray(alone, np.float64), np.asarray(quoted, np.float64),
-        np.full(n, np.log(max(1, n_articles))),
+        np.full(n, np.log(max(1, n_articles))), density,
     ]) if n else np.zeros((0, len(FEATURES)))
 
 
@@ -53,10 +56,12 @@ def predict(rows: np.ndarray, coefficients: Sequence[float] | None = None) -> np
     return np.clip(rows @ np.asarray(coefficients, np.float64), 0.0, None)
 
 
-def pool_features(pool, centrality: np.ndarray, corroboration: np.ndarray) -> np.ndarray:
+def pool_features(pool, centrality: np.ndarray, corroboration: np.ndarray,
+                  concepts=None) -> np.ndarray:
     """:func:`features` of every candidate of a :class:`candidates.Pool`: title share (of
     its content words in some headline) and df share (mean share of articles that use each
-    of its content words) come from the pool's own TF-IDF rows."""
+    of its content words) come from the pool's own TF-IDF rows; concept density from
+    ``concepts`` (a :class:`concepts.ConceptTable` of the pool's candidates)."""
     from storyline.digest.candidates import content_words, stands_alone
 
     analyzed = pool.analyzed
@@ -77,4 +82,6 @@ def pool_features(pool, centrality: np.ndarray, corroboration: np.ndarray) -> np
         centrality=centrality, corroboration=corroboration, title_share=title_share,
         df_share=df_share, alone=[stands_alone(c.text) for c in pool.candidates],
         quoted=[c.quote_only or any(q in c.text for q in "\"“”") for c in pool.candidates],
-        n_articles=len(analyzed))
+        n_articles=len(analyzed), concept_density=None if concepts is None else [
+            concepts.weights[ids].sum() / max(1, c.words) if ids else 0.0
+            for ids, c in zip(concepts.of_sentence, pool.candidates, strict=True)])

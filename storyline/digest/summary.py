@@ -83,7 +83,7 @@ class SummaryConfig:
     # Weight of the learned sentence importance (:mod:`importance`) in the greedy objective,
     # and in the concept program (another scale); each the best of a few tried on the tuning
     # parts of Multi-News / DUC 2003 (docs/results/summary.md).
-    learned: float = 4.0
+    learned: float = 8.0
     learned_concepts: float = 0.2
     importance_coefficients: tuple[float, ...] | None = None  # None: the shipped model
 
@@ -101,6 +101,7 @@ class Scored:
     figures: Sequence[list[Figure]] = field(default_factory=list)
     learned: np.ndarray | None = None  # predicted ROUGE-2 precision of each candidate
     features: np.ndarray | None = None  # what that prediction read (:mod:`importance`)
+    concepts: object = None  # the story's weighted concepts (a concepts.ConceptTable)
 
 
 def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = None) -> Scored:
@@ -139,8 +140,10 @@ def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = No
                     cited, same, figures)
     if config.learned or config.learned_concepts:
         from storyline.digest.importance import pool_features, predict
+        from storyline.digest.summary_concepts import story_concepts
 
-        scored.features = pool_features(pool, centrality, corroboration)
+        scored.concepts = story_concepts(pool, config)
+        scored.features = pool_features(pool, centrality, corroboration, scored.concepts)
         scored.learned = predict(scored.features, config.importance_coefficients)
     return scored
 

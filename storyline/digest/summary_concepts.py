@@ -13,7 +13,24 @@ from storyline.digest.candidates import standalone_mask
 from storyline.digest.contested import contested_figures
 
 if TYPE_CHECKING:
+    from storyline.digest.candidates import Pool
+    from storyline.digest.concepts import ConceptTable
     from storyline.digest.summary import Scored, SummaryConfig
+
+
+def story_concepts(pool: Pool, config: SummaryConfig) -> ConceptTable:
+    """The concepts of ``pool``'s candidates, weighted (weights under the floor count 0)."""
+    from storyline.digest.concepts import concept_table
+
+    analyzed = pool.analyzed
+    table = concept_table(
+        [(c.article, c.position, c.text) for c in pool.candidates], len(analyzed),
+        titles=[a.article.title or "" for a in analyzed],
+        outlets=[a.article.source for a in analyzed],
+        coefficients=config.concept_coefficients)
+    if config.concept_floor:
+        table.weights = np.where(table.weights >= config.concept_floor, table.weights, 0.0)
+    return table
 
 
 def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
@@ -28,7 +45,6 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     ``fill`` then adds the sentence that covers most of what is left, past the budget.
     Returns candidate indexes (a unit as its two sentences).
     """
-    from storyline.digest.concepts import concept_table
     from storyline.digest.cover import best_cover
     from storyline.digest.summary import _redundant
     from storyline.digest.units import leaning_pairs
@@ -38,13 +54,7 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
         return []
     word_budget = words if words is not None else 20 * (sentences or 5)
     analyzed = pool.analyzed
-    table = concept_table(
-        [(c.article, c.position, c.text) for c in pool.candidates], len(analyzed),
-        titles=[a.article.title or "" for a in analyzed],
-        outlets=[a.article.source for a in analyzed],
-        coefficients=config.concept_coefficients)
-    if config.concept_floor:
-        table.weights = np.where(table.weights >= config.concept_floor, table.weights, 0.0)
+    table = scored.concepts if scored.concepts is not None else story_concepts(pool, config)
     alone = standalone_mask(pool, word_budget, enabled=config.standalone)
     contested = contested_figures(scored.pool, scored.figures) if config.balance_figures else {}
     requires_global: list[tuple[int, list[int]]] = []
