@@ -67,6 +67,24 @@ def test_main_turns_an_error_into_one_line_and_a_status(monkeypatch, capsys, err
     assert captured.err == f"storyline: error: {error}\n" and captured.out == ""
 
 
+def test_main_turns_a_database_failure_into_one_store_line(monkeypatch, capsys):
+    """The driver's error (the database went away, is read-only, its disk is full) reaches
+    the user as the store's one line, through ``store.errors`` (the CLI does not know the
+    driver's classes)."""
+    from sqlalchemy.exc import OperationalError
+
+    def command():
+        raise OperationalError("INSERT INTO articles", {},
+                               Exception("attempt to write a readonly database\ndetail"))
+
+    monkeypatch.setattr(cli_app, "app", command)
+    with pytest.raises(SystemExit) as done:
+        cli_app.main()
+    assert done.value.code == 1
+    captured = capsys.readouterr()
+    assert captured.err == "storyline: error: store: attempt to write a readonly database\n"
+
+
 @pytest.fixture
 def storyline_logger():
     logger = logging.getLogger("storyline")

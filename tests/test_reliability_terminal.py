@@ -43,17 +43,22 @@ def hostile_store(tmp_path_factory):
 @pytest.fixture
 def terminal(monkeypatch):
     """Every console of the CLI writes to one buffer as a colour terminal would."""
+    import importlib
     import sys
 
-    # ``storyline.cli.app`` the attribute is the Typer application; the module is this one.
-    modules = [sys.modules[f"storyline.cli.{name}"] for name in ("app", "articles_cmd",
-                                                                 "stories_cmd")]
+    # ``show`` imports show_updates when it runs: imported now, so that it is patched (and
+    # restored) too rather than keeping this console for the tests that come after.
+    importlib.import_module("storyline.cli.show_updates")
+    # ``storyline.cli.app`` the attribute is the Typer application; the module is in
+    # sys.modules. Every command module that holds the consoles is patched.
+    modules = [module for name, module in list(sys.modules.items())
+               if name.startswith("storyline.cli.") and module is not None]
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, color_system="truecolor", width=200,
                       highlight=False, soft_wrap=True)
     for module in modules:
         for name in ("out", "err"):
-            if hasattr(module, name):
+            if isinstance(getattr(module, name, None), Console):
                 monkeypatch.setattr(module, name, console)
     return buffer
 

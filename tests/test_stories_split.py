@@ -88,10 +88,10 @@ def test_a_split_moves_the_stored_memberships(tmp_path):
     state = forced_story(clusterer, items)
     clusterer._members = [(f.id, state.id, 1.0) for f in items]
     with store.engine.begin() as conn:
-        repository.save(conn, clusterer, clusterer.drain(), 1)
+        repository.save(store, conn, clusterer, clusterer.drain(), 1)
     splitting.maybe_split(clusterer, state)
     with store.engine.begin() as conn:
-        repository.save(conn, clusterer, clusterer.drain(), 2)
+        repository.save(store, conn, clusterer, clusterer.drain(), 2)
     with store.engine.connect() as conn:
         m = schema.memberships
         stored = dict(conn.execute(select(m.c.article_id, m.c.story_id)).all())

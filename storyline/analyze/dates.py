@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from storyline.model import Sentence, TimeExpr
+from storyline.text.numbers import UNITS
 
 Value = str | dict[str, str]
 
@@ -44,10 +45,12 @@ _MONTHS = {
     "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }
-_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": None,
-    "few": None, "a few": None,
+# Counts of days, weeks, months or years ago: "a" to "twelve" (the values from the text layer)
+# and vague counts, which give no date.
+_COUNT_WORDS = [w for w, v in UNITS.items() if 1 <= v <= 12]
+_NUMBERS: dict[str, int | None] = {
+    "a": 1, "an": 1, **{w: UNITS[w] for w in _COUNT_WORDS}, "several": None, "few": None,
+    "a few": None,
 }
 
 # Month names must be capitalised ("may" and "march" are also ordinary words).
@@ -58,7 +61,7 @@ _WEEKDAY = r"(?:[Mm]onday|[Tt]uesday|[Ww]ednesday|[Tt]hursday|[Ff]riday|[Ss]atur
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
-_NUM = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUM = r"(?:\d{1,2}|a|an|" + "|".join(_COUNT_WORDS) + ")"
 _ON = r"(?:\b(?i:on)\s+)?"
 _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|going to|due to|scheduled|set to|plans? to|expected to|is to|are to"

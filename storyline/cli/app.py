@@ -81,6 +81,11 @@ def exit_code(exc: Error) -> int:
     >>> exit_code(UserError("--words 0: must be positive")), exit_code(Error("broken"))
     (2, 1)
     """
+    # Imported here: the store (and its driver) loads only for commands that use it.
+    from storyline.store.errors import StoreUnavailable
+
+    if isinstance(exc, StoreUnavailable):  # the database failed, not the user's request
+        return 1
     return next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
 
 
@@ -145,21 +150,17 @@ def open_store_or_fail(db: str | None):
 
 def main() -> None:
     """Entry point of the console script: user mistakes never show a traceback."""
-    from sqlalchemy.exc import OperationalError
-
     from storyline.cli.terminal import clean
+    from storyline.store.errors import driver_errors
 
     try:
-        app()
+        # The database going away, locked or out of disk: a StoreUnavailable, caught below.
+        with driver_errors():
+            app()
     except Error as exc:  # every error storyline raises on purpose: one line, no traceback
         err.print(f"storyline: error: {clean(exc)}", markup=False, highlight=False,
                   soft_wrap=True)
         sys.exit(exit_code(exc))
-    except OperationalError as exc:  # the database went away, is locked, or the disk is full
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        err.print(f"storyline: error: store: {clean(reason)}", markup=False, highlight=False,
-                  soft_wrap=True)
-        sys.exit(1)
     except ImportError as exc:  # ModuleNotFoundError too: a broken installation
         err.print(missing_dependency(exc), markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -51,13 +51,14 @@ def serve_store(db_url: str, *, host: str = "127.0.0.1", port: int = 8000,
 
 
 def _shown(db_url: str) -> str:
-    """The store's URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
+    """The store's URL without its password, for messages.
 
-    try:
-        return make_url(db_url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unusual URL is shown without its credentials part
-        return db_url.split("@")[-1]
+    >>> _shown("postgresql+psycopg://news:secret@db.example/news")
+    'postgresql+psycopg://news:***@db.example/news'
+    """
+    from storyline.store.errors import safe_url
+
+    return safe_url(db_url)
 
 
 def _url_host(host: str) -> str:

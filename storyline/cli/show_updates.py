@@ -104,15 +104,13 @@ def story_update(store, story, rows, *, since: str | None, since_last: bool):
 
 def _remember(store, story_id: str, seq: int) -> None:
     """Remember this look; a busy or read-only store only costs the memory of it."""
-    from sqlalchemy.exc import OperationalError
-
     from storyline.store.errors import StoreError
     from storyline.store.visits import remember_visit
 
     wait, store.write_wait = store.write_wait, 2.0
     try:
         remember_visit(store, story_id, seq)
-    except (StoreError, OperationalError) as exc:
+    except StoreError as exc:  # busy, or the database failed (StoreUnavailable)
         err.print(f"storyline: this look was not remembered ({str(exc).splitlines()[0]})",
                   markup=False, highlight=False)
     finally:

@@ -110,8 +110,10 @@ def show(
             item.pop("text", None)
         value.update(extra.to_json(digest))  # issue 21: "update", "outlets"
         if digest is not None:
-            value["summary"] = [c.to_json() for c in digest.summary]
-            value["timeline"] = [entry.to_json() for entry in digest.timeline]
+            # What the text view shows, in the digest's own JSON form (Digest.to_json).
+            whole = digest.to_json()
+            for part in ("summary", "timeline", "quotes", "entities", "disagreements"):
+                value[part] = whole[part]
         if evidence is not None:
             value["why"] = evidence.to_json()
         print_json(value)

@@ -138,7 +138,7 @@ def most_published_system(task: Task) -> Predicted:
     """The L days with the most articles published; each day's first article leads."""
     from collections import Counter
 
-    from storyline.digest.timeline_dates import split_sentences
+    from storyline.text.sentences import split_sentences
 
     by_day: dict[date, list[Article]] = {}
     for a in task.articles:
@@ -163,7 +163,7 @@ def random_system(task: Task, seed: int = 42) -> Predicted:
     """L random publication days, K random sentences published on each (seeded)."""
     import random
 
-    from storyline.digest.timeline_dates import split_sentences
+    from storyline.text.sentences import split_sentences
 
     rng = random.Random(f"{seed}:{task.name}")
     by_day: dict[date, list[str]] = {}

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from sqlalchemy.engine import Connection
 
 from storyline.analyze.nlp import import_spacy
 from storyline.ingest import dedup
@@ -23,7 +22,7 @@ from storyline.ingest.formats import read_path
 from storyline.ingest.records import InputError, Skip
 from storyline.ingest.report import IngestReport
 from storyline.model import Article
-from storyline.store.database import Store, article_row
+from storyline.store.database import Connection, Store, article_row
 
 BATCH_SIZE = 500
 _LATEST = datetime.max.replace(tzinfo=UTC)

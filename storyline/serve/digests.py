@@ -24,17 +24,13 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
-
-from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storyline import limits
 from storyline.model import Article, Citation, Digest, Disagreement, Quote, TimelineEntry
-from storyline.store import schema
 from storyline.store.database import Store
-from storyline.store.errors import StoreBusy
+from storyline.store.errors import StoreBusy, StoreUnavailable
 
 log = logging.getLogger("storyline.serve")
 
@@ -216,13 +212,7 @@ class DigestCache:
 
     def cached(self, story_id: str, version: str, conn=None) -> dict[str, Any] | None:
         """The stored digest JSON for this story version, or None."""
-        d = schema.digests
-        query = select(d.c.version, d.c.data).where(d.c.story_id == story_id)
-        if conn is not None:
-            row = conn.execute(query).first()
-        else:
-            with self.store.engine.connect() as own:
-                row = own.execute(query).first()
+        row = self.store.stored_digest(story_id, conn)
         if row is None or row[0] != version:
             return None
         return json.loads(zlib.decompress(row[1]))
@@ -317,7 +307,7 @@ class DigestCache:
         data = _stored_form(digest, articles)
         try:
             self.put(story_id, story_version([a.id for a in articles]), data)
-        except (OperationalError, StoreBusy) as exc:  # another writer has the store: next time
+        except (StoreBusy, StoreUnavailable) as exc:  # another writer has the store: next time
             log.info("digest of story %s not stored: %s", story_id, exc)
         return data
 
@@ -342,13 +332,7 @@ class DigestCache:
     def put(self, story_id: str, version: str, data: dict[str, Any]) -> None:
         """Store ``data`` as the digest of this story version (replacing an older one)."""
         blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
-        d = schema.digests
-        try:
-            with self.store.begin() as conn:
-                conn.execute(delete(d).where(d.c.story_id == story_id))
-                conn.execute(insert(d).values(story_id=story_id, version=version, data=blob,
-                                              computed_at=datetime.now(UTC)))
-        except IntegrityError:
+        if not self.store.put_digest(story_id, version, blob):
             # Another worker process stored the same story's digest at the same moment.
             log.info("digest of story %s was stored concurrently", story_id)
 

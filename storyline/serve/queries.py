@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from storyline.store.changes import story_cursor
 from storyline.store.database import Store
 from storyline.store.story_reads import StoryCardRow
 
@@ -96,7 +97,9 @@ def list_stories(store: Store, f: StoryFilter, *, limit: int = 25, offset: int =
                  memo: Memo | None = None) -> StoryPage:
     """One page of stories matching ``f``: newest (or biggest) first, best match for ``q``.
 
-    ``memo`` keeps the total count a while (counting scans every matching story).
+    ``memo`` keeps the total count a while (counting scans every matching story), and
+    only while no story changed: another process (a cron ``storyline ingest``) may add
+    stories at any time, and a list of two under "1 story" tells the reader a lie.
     """
     filters = {"source": f.source, "entity": f.entity, "since": f.since, "until": f.until}
     if f.q and f.q.strip():
@@ -110,7 +113,7 @@ def list_stories(store: Store, f: StoryFilter, *, limit: int = 25, offset: int =
     def count() -> int:
         return store.count_story_cards(**filters)
 
-    key = ("count", f.source, f.entity, f.since, f.until)
+    key = ("count", story_cursor(store), f.source, f.entity, f.since, f.until)
     total = memo.get(key, count) if memo else count()
     rows = store.story_cards(**filters, order=f.order, limit=limit, offset=offset)
     return StoryPage(total, [_card(r) for r in rows])

@@ -1,8 +1,9 @@
 """The ``Store``: every read and write of storyline's data, on SQLite or PostgreSQL.
 
 Its parts live beside it: ``writers`` (write transactions, locks, ingest runs),
-``analyses`` (stored analyses), ``story_reads`` (what the web pages read), ``rows``
-(rows as the model's objects) and ``engine`` (URLs and connections).
+``analyses`` (stored analyses), ``story_reads`` (what the web pages read),
+``story_writes`` (the story rows assignment reads and writes), ``digest_rows`` (stored
+digests), ``rows`` (rows as the model's objects) and ``engine`` (URLs and connections).
 
 >>> store = open_store("sqlite://")          # an in-memory database
 >>> with store.begin() as conn:
@@ -38,6 +39,7 @@ from storyline import limits
 from storyline.model import Article, Story  # noqa: F401 - Article: for the doctest
 from storyline.store import migrations, schema
 from storyline.store.analyses import AnalysisRows
+from storyline.store.digest_rows import DigestRows
 from storyline.store.engine import (
     DB_ENV,
     default_db_url,
@@ -49,9 +51,8 @@ from storyline.store.engine import (
 from storyline.store.errors import StoreBusy, StoreError, safe_url
 from storyline.store.rows import ArticleRow, article_row, row_to_article, row_to_story
 from storyline.store.story_reads import StoryReads
+from storyline.store.story_writes import StoryWrites
 from storyline.store.writers import Writing
-
-_row_to_article = row_to_article  # the name stories.assigner imports
 
 
 def open_store(url: str | None = None) -> Store:
@@ -59,7 +60,7 @@ def open_store(url: str | None = None) -> Store:
     return Store(normalize_db_url(url) if url else default_db_url())
 
 
-class Store(Writing, AnalysisRows, StoryReads):
+class Store(Writing, AnalysisRows, StoryReads, StoryWrites, DigestRows):
     """All access to storyline's tables. Safe to share within one process; several
     processes may write to one store at once (see ``storyline.store.writers``)."""
 
@@ -356,5 +357,7 @@ def _chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
-__all__ = ["DB_ENV", "ArticleRow", "Store", "StoreBusy", "StoreError", "article_row",
-           "default_db_url", "normalize_db_url", "open_store"]
+# ``Connection``: the type of the connection ``Store.begin`` hands out, for the layers above
+# that pass one along (ingest's batch transaction) without running SQL on it.
+__all__ = ["DB_ENV", "ArticleRow", "Connection", "Store", "StoreBusy", "StoreError",
+           "article_row", "default_db_url", "normalize_db_url", "open_store"]

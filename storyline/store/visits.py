@@ -14,6 +14,7 @@ import hashlib
 from sqlalchemy import insert, select, update
 
 from storyline.store import schema
+from storyline.store.errors import driver_errors
 
 
 def _visit_key(story_id: str) -> str:
@@ -30,10 +31,11 @@ def last_visit(store, story_id: str) -> int | None:
 
 
 def remember_visit(store, story_id: str, seq: int) -> None:
-    """Remember that every article of the story up to arrival number ``seq`` was shown."""
+    """Remember that every article of the story up to arrival number ``seq`` was shown
+    (raises ``StoreError``: busy, read-only, or failed)."""
     meta = schema.meta
     key, value = _visit_key(story_id), str(int(seq))
-    with store.begin() as conn:
+    with driver_errors(), store.begin() as conn:
         done = conn.execute(update(meta).where(meta.c.key == key).values(value=value))
         if done.rowcount == 0:
             conn.execute(insert(meta).values(key=key, value=value))

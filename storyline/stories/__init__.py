@@ -6,13 +6,13 @@ clusters an archive at once; ``featurize(articles)`` computes what both compare.
 
 from __future__ import annotations
 
-from storyline.store.database import Store
 from storyline.stories.assigner import OnlineAssigner
 from storyline.stories.cluster import OnlineClusterer, Params, cluster_bulk
 from storyline.stories.features import ArticleFeatures, featurize
+from storyline.stories.repository import StoryStore
 
 
-def make_assigner(store: Store, params: Params | None = None, *,
+def make_assigner(store: StoryStore, params: Params | None = None, *,
                   workers: int | None = None) -> OnlineAssigner:
     """The ``StoryAssigner`` ingest uses: each new article joins a story or opens one (its
     features computed on ``workers`` processes; None: one per CPU, 1: in this process)."""
@@ -20,4 +20,4 @@ def make_assigner(store: Store, params: Params | None = None, *,
 
 
 __all__ = ["ArticleFeatures", "OnlineAssigner", "OnlineClusterer", "Params", "cluster_bulk",
-           "featurize", "make_assigner"]
+           "StoryStore", "featurize", "make_assigner"]

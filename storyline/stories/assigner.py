@@ -9,16 +9,13 @@ killed midway and restarted therefore makes the same decisions as one that was n
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
+from typing import Any
 
 from storyline.model import Article
-from storyline.store import schema
-from storyline.store.database import Store, _row_to_article
 from storyline.stories import parallel, repository
 from storyline.stories.cluster import OnlineClusterer, Params
 from storyline.stories.features import ArticleFeatures, featurize
+from storyline.stories.repository import StoryStore
 
 
 class OnlineAssigner:
@@ -27,7 +24,7 @@ class OnlineAssigner:
     ``workers``: processes that compute the features in ``prepare`` (None: one per CPU; 1:
     this process; see ``parallel``)."""
 
-    def __init__(self, store: Store, params: Params | None = None, *,
+    def __init__(self, store: StoryStore, params: Params | None = None, *,
                  workers: int | None = None) -> None:
         self.store = store
         self.params = params or Params()
@@ -45,16 +42,17 @@ class OnlineAssigner:
         """Another writer changed the stories: read them from the store on the next assign."""
         self.clusterer = None
 
-    def assign(self, conn: Connection, articles: Sequence[Article]) -> None:
-        """Assign ``articles`` (new originals, in publication order) and save the result."""
+    def assign(self, conn: Any, articles: Sequence[Article]) -> None:
+        """Assign ``articles`` (new originals, in publication order) and save the result,
+        on ``conn``: the store's connection of ingest's batch transaction."""
         try:
             if self.clusterer is None:
-                self.clusterer = repository.load_clusterer(conn, self.params)
-                articles = _unassigned(conn, {a.id for a in articles}) + list(articles)
+                self.clusterer = repository.load_clusterer(self.store, conn, self.params)
+                articles = repository.unsaved(self.store, conn, articles)
             for features in self._features(articles):
                 self.clusterer.add(features)
-            repository.save(conn, self.clusterer, self.clusterer.drain(),
-                            repository.max_seq(conn))
+            repository.save(self.store, conn, self.clusterer, self.clusterer.drain(),
+                            self.store.max_seq(conn))
         except BaseException:
             # The transaction will roll back: forget what was not saved.
             self.clusterer = None
@@ -68,14 +66,3 @@ class OnlineAssigner:
         computed = {f.id: f for f in featurize(missing)}
         return [self._prepared.get(a.id) or computed[a.id] for a in articles]
 
-
-def _unassigned(conn: Connection, exclude: set[str]) -> list[Article]:
-    """Originals stored earlier without a story (ingested before stories were installed)."""
-    a, m = schema.articles, schema.memberships
-    rows = conn.execute(
-        select(a, m.c.story_id)
-        .select_from(a.outerjoin(m, m.c.article_id == a.c.id))
-        .where(a.c.duplicate_of.is_(None), m.c.story_id.is_(None))
-        .order_by(a.c.published, a.c.seq)
-    ).mappings()
-    return [row.article for row in map(_row_to_article, rows) if row.article.id not in exclude]

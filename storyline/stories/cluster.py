@@ -24,69 +24,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.stories import decision as decisions
 from storyline.stories import splitting
 from storyline.stories import title as titles
-from storyline.stories.decision import Decision
-from storyline.stories.evidence import Evidence, shared_count, title_overlap, vector
 from storyline.stories.features import ENTITY_FEATURES, WORD_FEATURES, ArticleFeatures
 from storyline.stories.frequencies import DocumentFrequencies
 from storyline.stories.index import StoryIndex
+from storyline.stories.merging import Merging
 from storyline.stories.moments import posix
-from storyline.stories.similarity import (
-    DAY,
-    Weighted,
-    Weights,
-    blend,
-    most_from_statements,
-    sorted_dot,
-    span_gap_days,
-    statement_overlap,
-    statement_term,
-    time_gap_days,
-    upper_bound,
-)
+from storyline.stories.params import Params
+from storyline.stories.scoring import Candidate, Scoring
+from storyline.stories.similarity import DAY
 from storyline.stories.state import MAX_STORY_WORDS, StoryState
-
-
-def _shipped_decision() -> Decision:
-    return decisions.load()
-
-
-@dataclass(frozen=True, slots=True)
-class Params:
-    """Defaults measured on DUC 2003 and Multi-News; nothing needs tuning per data set.
-
-    With a ``decision`` model (the default: the shipped one), the blend only ranks the
-    candidates: the ``judged`` best that clear ``floor`` are weighed by the model, and the
-    article joins the likeliest when its probability clears the model's ``join_bar``. With
-    ``decision=None`` the blend decides alone (``threshold``, ``merge_threshold``): the
-    hand-set rule this replaced, kept as a baseline.
-    """
-
-    threshold: float = 0.10  # without a model: blended score an article needs to join
-    merge_threshold: float = 0.15  # blended score at which two stories are weighed for a merge
-    # Nearest open stories scored per article. The index ranks by sentence vectors of the
-    # lead, the weakest of the three signals on web pages, so the right story can rank far
-    # down: 32 instead of 16 found it for +0.004-0.005 B-cubed F1 on Multi-News and the pool.
-    candidates: int = 32
-    merge_candidates: int = 4
-    # A story stays open ``window_days`` after its last article, longer the more coverage it
-    # has had. Time is soft evidence (``Weights.per_day``); the window only bounds the index.
-    # A running story's next article can come weeks later (DUC 2003's TDT topics: Gaza's
-    # airport opening and its closure threats a month on; four kidnapped engineers in
-    # Chechnya, then their bodies found 43 days after the last report): 7 days split such
-    # stories, 30 still split some (DUC B-cubed F1 0.837 at 7, 0.868 at 30, 0.876 at 45).
-    window_days: float = 45.0
-    window_per_article: float = 3.0
-    max_window_days: float = 90.0
-    weights: Weights = field(default_factory=Weights)
-    decision: Decision | None = field(default_factory=_shipped_decision)
-    floor: float = 0.0  # blend a candidate needs to be weighed by the decision model
-    judged: int = 3  # candidates (best blends first) the decision model weighs per article
-
-    def window(self, size: int) -> float:
-        return min(self.max_window_days, self.window_days + self.window_per_article * (size - 1))
 
 
 @dataclass(slots=True)
@@ -100,21 +48,13 @@ class Changes:
     moves: list[tuple[str, str]] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class Candidate:
-    """One story an article could join, with the similarities it was ranked by."""
+class OnlineClusterer(Scoring, Merging):
+    """Assigns articles to stories one at a time; holds the open stories and the index.
 
-    state: StoryState
-    dense: float
-    words: float
-    entities: float
-    gap: float | None
-    statements: float | None
-    blend: float
-
-
-class OnlineClusterer:
-    """Assigns articles to stories one at a time; holds the open stories and the index."""
+    Scoring an article against the open stories is :class:`~storyline.stories.scoring.Scoring`,
+    merging stories :class:`~storyline.stories.merging.Merging`; this class adds articles and
+    keeps the bookkeeping of what changed.
+    """
 
     def __init__(self, params: Params | None = None, *,
                  word_df: DocumentFrequencies | None = None,
@@ -168,21 +108,6 @@ class OnlineClusterer:
             self.latest = moment if self.latest is None else max(self.latest, moment)
         return self.story_of(article.id)
 
-    def weigh(self, article: ArticleFeatures) -> tuple[Weighted, Weighted]:
-        """The article's words and entities as TF-IDF vectors, with the document frequencies
-        of the articles seen so far."""
-        return (Weighted.of(article.word_ids, article.word_tf, self.word_df),
-                Weighted.of(article.entity_ids, article.entity_tf, self.entity_df))
-
-    def score(self, state: StoryState, article: ArticleFeatures, words: Weighted,
-              ents: Weighted, statements: np.ndarray) -> float:
-        """How well ``article`` (weighed by :meth:`weigh`; ``statements`` its statements as
-        float32) fits ``state``: the score ``add`` compares with ``Params.threshold``."""
-        dense = float(np.dot(article.vector, state.centroid))
-        return (self._score_without_statements(state, dense, words, ents,
-                                               posix(article.published))
-                + statement_term(_statements(statements, state), self.params.weights))
-
     def count_in(self, article: ArticleFeatures, state: StoryState) -> None:
         """Count ``article`` in the document frequencies and in ``state``'s sums."""
         self.word_df.add(article.word_ids)
@@ -192,181 +117,9 @@ class OnlineClusterer:
             state.prune(self.word_df.idf, self.entity_df.idf)
         state.reweigh(self.word_df.idf, self.entity_df.idf)
 
-    def _score_without_statements(self, state: StoryState, dense: float, words: Weighted,
-                                  ents: Weighted, moment: float | None) -> float:
-        return blend(dense, sorted_dot(words.ids, words.weights, state.word_ids, state.word_w),
-                     sorted_dot(ents.ids, ents.weights, state.entity_ids, state.entity_w),
-                     time_gap_days(moment, state.first, state.last), state.size,
-                     self.params.weights)
-
-    def _best_of(self, hits: list[tuple[str, float]], words: Weighted, ents: Weighted,
-                 statements: np.ndarray, moment: float | None
-                 ) -> tuple[StoryState | None, float]:
-        """The best-scoring story among ``hits`` that clears the threshold, and its score."""
-        best, best_score = None, self.params.threshold
-        weights = self.params.weights
-        for story_id, dense in hits:
-            state = self.stories[story_id]
-            if upper_bound(dense, weights) < best_score:
-                continue
-            score = self._score_without_statements(state, dense, words, ents, moment)
-            if score + most_from_statements(weights) < best_score:
-                continue  # statements cannot lift it enough: skip the costly comparison
-            score += statement_term(_statements(statements, state), weights)
-            if score > best_score or (score == best_score and best is None):
-                best, best_score = state, score
-        return best, best_score
-
-    def candidates(self, hits: list[tuple[str, float]], words: Weighted, ents: Weighted,
-                   statements: np.ndarray, moment: float | None) -> list[Candidate]:
-        """The ``judged`` best-blending stories among ``hits`` that clear ``floor``, best
-        first (stories that cannot reach the ``judged``-th best are not fully scored)."""
-        weights, keep = self.params.weights, max(1, self.params.judged)
-        out: list[Candidate] = []
-        bar = self.params.floor
-        for story_id, dense in hits:
-            state = self.stories[story_id]
-            if upper_bound(dense, weights) < bar:
-                continue
-            word_sim = sorted_dot(words.ids, words.weights, state.word_ids, state.word_w)
-            ent_sim = sorted_dot(ents.ids, ents.weights, state.entity_ids, state.entity_w)
-            gap = time_gap_days(moment, state.first, state.last)
-            score = blend(dense, word_sim, ent_sim, gap, state.size, weights)
-            if score + most_from_statements(weights) < bar:
-                continue
-            overlap = _statements(statements, state)
-            score += statement_term(overlap, weights)
-            if score < bar:
-                continue
-            out.append(Candidate(state, dense, word_sim, ent_sim, gap, overlap, score))
-            if len(out) > keep:
-                out.sort(key=lambda c: -c.blend)
-                out.pop()
-            if len(out) == keep:
-                bar = max(bar, min(c.blend for c in out))
-        out.sort(key=lambda c: -c.blend)
-        return out
-
-    def evidence(self, article: ArticleFeatures, candidate: Candidate,
-                 others: Sequence[Candidate]) -> Evidence:
-        """What speaks for ``article`` joining ``candidate`` (``others``: the rest judged)."""
-        rival = max((c.blend for c in others if c is not candidate), default=self.params.floor)
-        state = candidate.state
-        names = shared_count(article.entity_ids, state.entity_ids)
-        words = shared_count(article.word_ids, state.word_ids)
-        return Evidence(candidate.dense, candidate.words, candidate.entities,
-                        candidate.statements, candidate.gap, state.size, names,
-                        title_overlap(article.headline, state.title), candidate.blend,
-                        candidate.blend - rival,
-                        names / len(article.entity_ids) if len(article.entity_ids) else 0.0,
-                        words / len(article.word_ids) if len(article.word_ids) else 0.0)
-
-    def _decide(self, article: ArticleFeatures, candidates: list[Candidate]
-                ) -> tuple[StoryState | None, float]:
-        """The candidate the decision model finds likeliest, if it clears the join bar."""
-        model = self.params.decision
-        best, best_p = None, model.join_bar
-        for candidate in candidates:
-            p = model.probability(vector(self.evidence(article, candidate, candidates)))
-            if p >= best_p:
-                best, best_p = candidate.state, p
-        return best, best_p
-
     def add_all(self, articles: Sequence[ArticleFeatures]) -> list[str]:
         """``add`` each article, in the order given."""
         return [self.add(a) for a in articles]
-
-    # -- merging ------------------------------------------------------------------------------
-
-    def story_similarity(self, a: StoryState, b: StoryState) -> float:
-        """Blended similarity of two stories (centroids, TF-IDF, gap between their spans)."""
-        dense = float(np.dot(a.centroid, b.centroid))
-        if upper_bound(dense, self.params.weights) < self.params.merge_threshold:
-            return 0.0
-        return blend(dense, sorted_dot(a.word_ids, a.word_w, b.word_ids, b.word_w),
-                     sorted_dot(a.entity_ids, a.entity_w, b.entity_ids, b.entity_w),
-                     span_gap_days(a.first, a.last, b.first, b.last), max(a.size, b.size),
-                     self.params.weights)
-
-    def story_evidence(self, a: StoryState, b: StoryState, similarity: float) -> Evidence:
-        """What speaks for stories ``a`` and ``b`` being one (``similarity``: their blend)."""
-        overlap = (statement_overlap(a.statements, b.statements)
-                   if a.statements is not None and b.statements is not None
-                   and len(a.statements) and len(b.statements) else None)
-        small, large = (a, b) if a.size <= b.size else (b, a)
-        names = shared_count(small.entity_ids, large.entity_ids)
-        words = shared_count(small.word_ids, large.word_ids)
-        return Evidence(float(np.dot(a.centroid, b.centroid)),
-                        sorted_dot(a.word_ids, a.word_w, b.word_ids, b.word_w),
-                        sorted_dot(a.entity_ids, a.entity_w, b.entity_ids, b.entity_w),
-                        overlap, span_gap_days(a.first, a.last, b.first, b.last),
-                        large.size, names, title_overlap(small.title, large.title),
-                        similarity, similarity - self.params.floor,
-                        names / len(small.entity_ids) if len(small.entity_ids) else 0.0,
-                        words / len(small.word_ids) if len(small.word_ids) else 0.0)
-
-    def _merge_neighbours(self, state: StoryState, moment: float | None,
-                          near: list[str] | None = None) -> StoryState:
-        """Merge ``state`` with its nearest open neighbour when the two are one story.
-
-        ``near``: stories already found near the article that just joined ``state``. The
-        neighbours of the story's new centroid are looked for among them instead of by a
-        second search of the whole index: that search cost as much as the first one and
-        grows with the number of open stories.
-        """
-        if near is None:
-            hits = [sid for sid, _ in self.index.search(
-                state.centroid, self.params.merge_candidates + 1, moment=moment)]
-        else:
-            hits = self.index.nearest_among(state.centroid, near,
-                                            self.params.merge_candidates + 1)
-        best, best_score = None, self.params.merge_threshold
-        model = self.params.decision
-        for story_id in hits:
-            if story_id == state.id or story_id not in self.stories:
-                continue
-            other = self.stories[story_id]
-            score = self.story_similarity(state, other)
-            if score < self.params.merge_threshold:
-                continue
-            if model is not None:
-                score = model.probability(vector(self.story_evidence(state, other, score)))
-                if score < model.merge_bar or (best is not None and score < best_score):
-                    continue
-            elif score < best_score:
-                continue
-            best, best_score = other, score
-        if best is None:
-            return state
-        return self.merge(state, best)
-
-    def merge(self, a: StoryState, b: StoryState) -> StoryState:
-        """Fold the smaller story into the larger (ties: the older survives)."""
-        keep, gone = (a, b) if _survives(a, b) else (b, a)
-        keep.absorb(gone)
-        titles.refresh_after_merge(keep, gone)
-        if len(keep.word_ids) > MAX_STORY_WORDS:
-            keep.prune(self.word_df.idf, self.entity_df.idf)
-        keep.reweigh(self.word_df.idf, self.entity_df.idf)
-        gone.merged_into = keep.id
-        self.index.remove(gone.id)
-        self.stories.pop(gone.id, None)
-        self._changed[gone.id] = gone
-        self._merges.append((gone.id, keep.id))
-        self._alias[gone.id] = keep.id
-        self._open(keep)
-        return keep
-
-    def merge_sweep(self) -> int:
-        """Check every open story against its neighbours once (after a bulk pass)."""
-        merged = 0
-        for story_id in sorted(self.stories, key=lambda s: (-self.stories[s].size, s)):
-            state = self.stories.get(story_id)
-            if state is None:
-                continue
-            after = self._merge_neighbours(state, state.last)
-            merged += after is not state or state.merged_into is not None
-        return merged
 
     # -- bookkeeping --------------------------------------------------------------------------
 
@@ -420,24 +173,6 @@ class OnlineClusterer:
                 self.stories.pop(story_id, None)
 
 
-
-def _statements(rows: np.ndarray, state: StoryState) -> float | None:
-    """:func:`statement_overlap` of an article and a story; None when either has none."""
-    if len(rows) == 0 or state.statements is None or len(state.statements) == 0:
-        return None
-    return statement_overlap(rows, state.statements)
-
-
-def _survives(a: StoryState, b: StoryState) -> bool:
-    if a.size != b.size:
-        return a.size > b.size
-    a_first = a.first if a.first is not None else float("inf")
-    b_first = b.first if b.first is not None else float("inf")
-    if a_first != b_first:
-        return a_first < b_first
-    return a.id < b.id
-
-
 def publication_order(features: Sequence[ArticleFeatures]) -> list[ArticleFeatures]:
     """Stable sort by publication time; undated articles keep their order, at the end."""
     return sorted(features, key=lambda f: (f.published is None, posix(f.published) or 0.0))
@@ -454,3 +189,7 @@ def cluster_bulk(features: Sequence[ArticleFeatures], params: Params | None = No
     clusterer.add_all(publication_order(features))
     clusterer.merge_sweep()
     return clusterer.assignments()
+
+
+__all__ = ["Candidate", "Changes", "OnlineClusterer", "Params", "cluster_bulk",
+           "publication_order"]

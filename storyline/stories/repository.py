@@ -1,51 +1,108 @@
 """Story rows in the store: load the open stories, write what assignment changed.
 
-Everything is written on the caller's connection, inside ingest's batch transaction, so a
-batch's articles and their story assignments commit together or not at all. The online
-document frequencies live in ``storyline_meta`` under ``DF_KEY`` (one compressed row).
+The store runs the SQL (``storyline.store.story_writes``); this module decides what to read
+and what to write, and reaches the store only through :class:`StoryStore`, so the stories
+stage never imports the store. Everything is read and written on the caller's connection,
+inside ingest's batch transaction, so a batch's articles and their story assignments commit
+together or not at all. The online document frequencies are stored as one compressed value.
+
+>>> from storyline.stories.cluster import OnlineClusterer
+>>> clusterer = OnlineClusterer(dim=2)
+>>> batch = story_batch(clusterer, clusterer.drain(), 7)
+>>> batch.stories, batch.memberships, decode_frequencies(batch.frequencies)[0].documents
+([], [], 0)
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Connection
-
-from storyline.store import schema
+from storyline.model import Article
 from storyline.stories.cluster import Changes, OnlineClusterer, Params
 from storyline.stories.features import ENTITY_FEATURES, WORD_FEATURES
 from storyline.stories.frequencies import DocumentFrequencies
 from storyline.stories.moments import from_posix, posix
 from storyline.stories.state import StoryState
 
-DF_KEY = "stories.document_frequencies"
+
+@dataclass(slots=True)
+class StoryRow:
+    """A story as the store keeps it: what the pages show, and its state for assignment."""
+
+    id: str
+    title: str
+    first_published: datetime | None
+    last_published: datetime | None
+    size: int
+    sources: list[str]  # outlets, most articles first
+    entities: list[str]  # key entities, for the pages and search
+    state: bytes  # StoryState.to_bytes()
+    merged_into: str | None
+    updated_seq: int  # the newest article's arrival number when the story changed
 
 
-def load_clusterer(conn: Connection, params: Params | None = None) -> OnlineClusterer:
+@dataclass(slots=True)
+class StoryBatch:
+    """Everything one assignment writes, in one transaction (see ``save``)."""
+
+    stories: list[StoryRow] = field(default_factory=list)  # new or changed, merged ones too
+    memberships: list[tuple[str, str, float]] = field(default_factory=list)  # article, story
+    merges: list[tuple[str, str]] = field(default_factory=list)  # (absorbed, into), in order
+    moves: list[tuple[str, str]] = field(default_factory=list)  # (article, story) after splits
+    frequencies: str = ""  # encode_frequencies() of the words' and the entities'
+
+
+class StoryStore(Protocol):
+    """What story assignment needs of the store (``storyline.store.Store`` has it all).
+
+    ``conn`` is the store's connection of the transaction the caller runs in (ingest's
+    batch transaction), opaque here; None, where allowed, reads on a connection of its own.
+    """
+
+    def latest_story_time(self, conn: Any) -> datetime | None:
+        """The latest publication time of any stored story (None: no dated story)."""
+
+    def story_states(self, conn: Any, since: datetime | None
+                     ) -> Iterable[tuple[str, bytes, str | None]]:
+        """(id, state, merged_into) of the stories not merged away that have a state and
+        were last published at or after ``since`` or are undated (all when None), by id."""
+
+    def story_frequencies(self, conn: Any = None) -> str | None:
+        """The stored ``encode_frequencies`` value (None before the first save)."""
+
+    def save_stories(self, conn: Any, batch: StoryBatch) -> None:
+        """Write ``batch``: upsert its stories, add its memberships, then apply its merges
+        and moves, and store its frequencies."""
+
+    def max_seq(self, conn: Any) -> int:
+        """The newest article's arrival number (0 for an empty store)."""
+
+    def unassigned_articles(self, conn: Any) -> list[Article]:
+        """Original articles without a story, by publication time, then arrival."""
+
+
+def load_clusterer(store: StoryStore, conn: Any, params: Params | None = None
+                   ) -> OnlineClusterer:
     """An online clusterer holding the store's open stories and document frequencies."""
     params = params or Params()
-    word_df, entity_df = _load_frequencies(conn)
+    word_df, entity_df = load_frequencies(store, conn)
     return OnlineClusterer(params, word_df=word_df, entity_df=entity_df,
-                           stories=list(open_stories(conn, params)))
+                           stories=list(open_stories(store, conn, params)))
 
 
-def open_stories(conn: Connection, params: Params) -> Iterable[StoryState]:
+def open_stories(store: StoryStore, conn: Any, params: Params) -> Iterator[StoryState]:
     """Stories that can still take articles: not merged, and last seen within the longest
     window of the latest publication time in the store (undated stories are always open)."""
-    s = schema.stories
-    latest = conn.execute(select(func.max(s.c.last_published))).scalar()
-    query = select(s.c.id, s.c.state, s.c.merged_into).where(
-        s.c.merged_into.is_(None), s.c.state.is_not(None)
-    )
+    latest = store.latest_story_time(conn)
+    since = None
     if latest is not None:
-        horizon = posix(latest) - params.max_window_days * 86_400.0 - 86_400.0
-        query = query.where(
-            (s.c.last_published.is_(None)) | (s.c.last_published >= from_posix(horizon))
-        )
-    for story_id, blob, merged_into in conn.execute(query.order_by(s.c.id)):
+        since = from_posix(posix(latest) - params.max_window_days * 86_400.0 - 86_400.0)
+    for story_id, blob, merged_into in store.story_states(conn, since):
         state = StoryState.from_bytes(story_id, blob, merged_into)
         if latest is None or state.last is None or (
             state.last + params.window(state.size) * 86_400.0 >= posix(latest) - 86_400.0
@@ -53,61 +110,46 @@ def open_stories(conn: Connection, params: Params) -> Iterable[StoryState]:
             yield state
 
 
-def save(conn: Connection, clusterer: OnlineClusterer, changes: Changes, seq: int) -> None:
-    """Write ``changes`` (stories, memberships, merges) and the document frequencies."""
-    s, m = schema.stories, schema.memberships
-    if changes.stories:
-        ids = [st.id for st in changes.stories]
-        existing = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            existing.update(r[0] for r in conn.execute(select(s.c.id).where(s.c.id.in_(chunk))))
-        new_rows, updates = [], []
-        for state in changes.stories:
-            row = _story_row(state, clusterer, seq)
-            (updates if state.id in existing else new_rows).append(row)
-        if new_rows:
-            conn.execute(insert(s), new_rows)
-        for row in updates:
-            conn.execute(update(s).where(s.c.id == row["id"]).values(
-                **{k: v for k, v in row.items() if k != "id"}))
-    if changes.memberships:
-        conn.execute(insert(m), [
-            {"article_id": a, "story_id": sid, "score": score}
-            for a, sid, score in changes.memberships
-        ])
-    for gone, into in changes.merges:
-        conn.execute(update(m).where(m.c.story_id == gone).values(story_id=into))
-        conn.execute(update(s).where(s.c.merged_into == gone).values(merged_into=into))
-    for article_id, story_id in changes.moves:  # a split moved them (after any merges)
-        conn.execute(update(m).where(m.c.article_id == article_id).values(story_id=story_id))
-    _save_frequencies(conn, clusterer.word_df, clusterer.entity_df)
+def save(store: StoryStore, conn: Any, clusterer: OnlineClusterer, changes: Changes,
+         seq: int) -> None:
+    """Write ``changes`` (stories, memberships, merges, moves) and the document
+    frequencies on ``conn``; ``seq`` stamps the changed stories' ``updated_seq``."""
+    store.save_stories(conn, story_batch(clusterer, changes, seq))
 
 
-def _story_row(state: StoryState, clusterer: OnlineClusterer, seq: int) -> dict:
+def story_batch(clusterer: OnlineClusterer, changes: Changes, seq: int) -> StoryBatch:
+    """The rows that store ``changes`` and the clusterer's document frequencies."""
+    return StoryBatch([story_row(state, clusterer, seq) for state in changes.stories],
+                      list(changes.memberships), list(changes.merges), list(changes.moves),
+                      encode_frequencies(clusterer.word_df, clusterer.entity_df))
+
+
+def story_row(state: StoryState, clusterer: OnlineClusterer, seq: int) -> StoryRow:
+    """The stored form of ``state`` (its key entities weighed by the clusterer's
+    frequencies)."""
     sources = [name for name, _ in sorted(state.sources.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return {
-        "id": state.id,
-        "title": state.title or "",
-        "first_published": from_posix(state.first),
-        "last_published": from_posix(state.last),
-        "size": state.size,
-        "sources": sources,
-        "entities": clusterer.key_entities(state),
-        "state": state.to_bytes(),
-        "merged_into": state.merged_into,
-        "updated_seq": seq,
-    }
+    return StoryRow(state.id, state.title or "", from_posix(state.first),
+                    from_posix(state.last), state.size, sources,
+                    clusterer.key_entities(state), state.to_bytes(), state.merged_into, seq)
 
 
-def load_frequencies(conn: Connection) -> tuple[DocumentFrequencies, DocumentFrequencies]:
+def load_frequencies(store: StoryStore, conn: Any = None
+                     ) -> tuple[DocumentFrequencies, DocumentFrequencies]:
     """The stored document frequencies of words and of entities (empty ones when none)."""
-    return _load_frequencies(conn)
+    return decode_frequencies(store.story_frequencies(conn))
 
 
-def _load_frequencies(conn: Connection) -> tuple[DocumentFrequencies, DocumentFrequencies]:
-    meta = schema.meta
-    value = conn.execute(select(meta.c.value).where(meta.c.key == DF_KEY)).scalar()
+def encode_frequencies(words: DocumentFrequencies, entities: DocumentFrequencies) -> str:
+    """Both document frequencies as one text value (JSON of base64 blobs)."""
+    return json.dumps({
+        "words": base64.b64encode(words.to_bytes()).decode("ascii"),
+        "entities": base64.b64encode(entities.to_bytes()).decode("ascii"),
+    })
+
+
+def decode_frequencies(value: str | None
+                       ) -> tuple[DocumentFrequencies, DocumentFrequencies]:
+    """Inverse of ``encode_frequencies``; empty frequencies for no value."""
     if not value:
         return DocumentFrequencies(WORD_FEATURES), DocumentFrequencies(ENTITY_FEATURES)
     data = json.loads(value)
@@ -115,19 +157,13 @@ def _load_frequencies(conn: Connection) -> tuple[DocumentFrequencies, DocumentFr
             DocumentFrequencies.from_bytes(base64.b64decode(data["entities"])))
 
 
-def _save_frequencies(conn: Connection, words: DocumentFrequencies,
-                      entities: DocumentFrequencies) -> None:
-    meta = schema.meta
-    value = json.dumps({
-        "words": base64.b64encode(words.to_bytes()).decode("ascii"),
-        "entities": base64.b64encode(entities.to_bytes()).decode("ascii"),
-    })
-    done = conn.execute(update(meta).where(meta.c.key == DF_KEY).values(value=value))
-    if done.rowcount == 0:
-        conn.execute(insert(meta).values(key=DF_KEY, value=value))
+def unsaved(store: StoryStore, conn: Any, articles: Sequence[Article]) -> list[Article]:
+    """Stored originals without a story (ingested before stories were installed), then
+    ``articles`` (the ones being assigned now, which the store may hold already)."""
+    given = {a.id for a in articles}
+    return [a for a in store.unassigned_articles(conn) if a.id not in given] + list(articles)
 
 
-def max_seq(conn: Connection) -> int:
-    """The newest article's arrival number (stamps ``updated_seq`` of changed stories)."""
-    a = schema.articles
-    return int(conn.execute(select(func.coalesce(func.max(a.c.seq), 0))).scalar() or 0)
+__all__ = ["StoryBatch", "StoryRow", "StoryStore", "decode_frequencies", "encode_frequencies",
+           "load_clusterer", "load_frequencies", "open_stories", "save", "story_batch",
+           "story_row", "unsaved"]

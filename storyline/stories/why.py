@@ -299,8 +299,7 @@ def _term_names(tokens: list[str], kept: set[int], vectorizer) -> dict[int, list
 def _frequencies(store) -> tuple[DocumentFrequencies, DocumentFrequencies]:
     from storyline.stories.repository import load_frequencies
 
-    with store.engine.connect() as conn:
-        return load_frequencies(conn)
+    return load_frequencies(store)
 
 
 # -- comparing two members ------------------------------------------------------------------
