@@ -10,7 +10,8 @@ its own process on that file, one after another:
   ``list(nlp.pipe(texts))`` in one process: the baseline of issue 19;
 - ``ingest``: ``storyline ingest FILE --db sqlite:///fresh.db`` (stories on, the default;
   story features on one worker process per CPU);
-- ``ingest-1``: the same with ``--workers 1`` (everything in one process);
+- ``ingest-1``: the same with ``--workers 1`` (everything in one process); the stories
+  of the ingest runs (as sets of article ids) must be identical;
 - ``ingest-digests`` (only with ``--digests``): ``storyline ingest --digests``.
 
 Every time is the wall time of the whole process, Python's start, imports and model
@@ -149,7 +150,8 @@ def contender(name: str, corpus: Path, folder: Path) -> dict:
         row["ingested"] = last["ingested"]
         stories = subprocess.run([storyline, "stories", "--db", db, "--format", "json"],
                                  capture_output=True, text=True, check=True).stdout
-        row["stories"] = len(json.loads(stories))
+        row["partition"] = sorted(sorted(s["articles"]) for s in json.loads(stories))
+        row["stories"] = len(row["partition"])
     return row
 
 
@@ -178,6 +180,8 @@ def main() -> None:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     base = next(r for r in results if r["name"] == "spacy-bare")
+    partitions = [r.pop("partition") for r in results if "partition" in r]
+    same_stories = all(p == partitions[0] for p in partitions)  # the pool changes nothing
     for row in results:
         row["articles_per_s"] = round(n / row["seconds"], 2)
         row["x_spacy"] = round(base["seconds"] / row["seconds"], 3)
@@ -185,7 +189,8 @@ def main() -> None:
         row["x_spacy_cpu"] = round(base["cpu_seconds"] / row["cpu_seconds"], 3)
     if args.json:
         print(json.dumps({"articles": n, "words": words, "data": args.data,
-                          "cpus": os.cpu_count(), "results": results}, indent=2))
+                          "cpus": os.cpu_count(), "same_stories": same_stories,
+                          "results": results}, indent=2))
         return
     print(f"{n} {args.data} articles, {words:,} words; {os.cpu_count()} CPUs; spaCy's load + "
           f"pipe alone {base['inner_seconds']} s")
@@ -197,6 +202,8 @@ def main() -> None:
         print(f"{r['name']:15} {r['seconds']:8.2f} {r['cpu_seconds']:8.2f} "
               f"{r['articles_per_s']:7.2f} {r['x_spacy']:8.3f} {r['x_spacy_inner']:8.3f} "
               f"{r['peak_mb']:8d} {r['load_before']:4.1f}->{r['load_after']:<4.1f}  {notes}")
+    if len(partitions) > 1:
+        print("stories of the ingest runs: " + ("identical" if same_stories else "DIFFERENT"))
 
 
 if __name__ == "__main__":
