@@ -22,8 +22,9 @@ from datetime import datetime
 
 import numpy as np
 
-from storyline.analyze.datelines import dateline_end
+from storyline.analyze.nlp import entity_pipeline
 from storyline.model import Article
+from storyline.text.datelines import dateline_end
 
 WORD_FEATURES = 2**20
 ENTITY_FEATURES = 2**18
@@ -51,7 +52,6 @@ _DATELINE = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 _lock = threading.Lock()
-_nlp = None
 _words = None
 _ents = None
 
@@ -119,7 +119,8 @@ def _featurize_chunk(articles: list[Article], batch_size: int) -> list[ArticleFe
 
     if not articles:
         return []
-    docs = list(_pipeline().pipe((a.text[:NER_CHARS] for a in articles), batch_size=batch_size))
+    texts = (a.text[:NER_CHARS] for a in articles)
+    docs = list(entity_pipeline().pipe(texts, batch_size=batch_size))
     leads: list[list[str]] = []  # title (if any), then the first sentences
     lead_sizes: list[int] = []  # how many of them make the lead vector
     headlines: list[str] = []
@@ -176,21 +177,6 @@ def _shorten(text: str, limit: int = 200) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + "…"
-
-
-def _pipeline():
-    """spaCy's small English model with only what stories need: sentences and entities."""
-    global _nlp
-    with _lock:
-        if _nlp is None:
-            import spacy
-
-            from storyline.analyze.nlp import MODEL
-
-            _nlp = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
-                                              "lemmatizer", "senter"])
-            _nlp.add_pipe("sentencizer", first=True)
-        return _nlp
 
 
 def _vectorizers():
