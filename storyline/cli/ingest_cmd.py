@@ -39,6 +39,10 @@ def ingest(
     address: Annotated[str | None, typer.Option(
         help="With --engine ray: the Ray cluster to join (ray://host:10001, or auto); "
              "without it a local Ray starts.", show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes computing story features (default: one per CPU up to 4, or "
+                    "$STORYLINE_WORKERS; 1: in this process). Small inputs stay in this "
+                    "process.", show_default=False)] = None,
 ) -> None:
     """Read articles into the store, recognizing duplicates and assigning stories.
 
@@ -73,7 +77,7 @@ def ingest(
     # A second writer waits for the first (SQLite has one writer at a time): say so once.
     store.on_wait = lambda why: err.print(f"storyline: {why}", markup=False, highlight=False)
 
-    assigner = _story_assigner(store) if stories else None
+    assigner = _story_assigner(store, workers) if stories else None
     since = digests_ahead.prepare(store) if stories and digests else None
     options = {}
     background = None
@@ -122,9 +126,9 @@ def _ray_runner(address: str | None):
     return run
 
 
-def _story_assigner(store):
+def _story_assigner(store, workers: int | None = None):
     """The online story assigner (a missing dependency of story detection is an error, not
     articles stored without stories)."""
     from storyline.stories import make_assigner
 
-    return make_assigner(store)
+    return make_assigner(store, workers=workers)

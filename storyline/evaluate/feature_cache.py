@@ -16,7 +16,7 @@ from platformdirs import user_cache_dir
 from storyline.model import Article
 from storyline.stories.features import ArticleFeatures
 
-FEATURES_VERSION = "3"  # 3: statements (first 16 sentence vectors, int8)
+FEATURES_VERSION = "4-statements8"  # 3: statements (16 sentence vectors, int8); 4: 8, chunked
 
 
 def default_cache_dir() -> Path:
@@ -30,10 +30,11 @@ def cached_features(articles: Sequence[Article], cache_dir: Path | None,
     """Features of ``articles`` (same order), from ``cache_dir`` when computed before.
 
     The key covers the ids, the texts, and the sentence encoder (another backend gives
-    other vectors); ``cache_dir`` None always recomputes.
+    other vectors); ``cache_dir`` None always recomputes. Computed on one worker process
+    per CPU (``stories.parallel``: the same features as in this process).
     """
     from storyline.analyze import vectors
-    from storyline.stories.features import featurize
+    from storyline.stories.parallel import featurize
 
     key = hashlib.sha1(f"{FEATURES_VERSION}/{vectors.backend()}/{vectors.EXPORT_RECIPE}".encode())
     for article in articles:

@@ -12,9 +12,11 @@ from storyline.stories.features import ArticleFeatures, featurize
 from storyline.stories.repository import StoryStore
 
 
-def make_assigner(store: StoryStore, params: Params | None = None) -> OnlineAssigner:
-    """The ``StoryAssigner`` ingest uses: each new article joins a story or opens one."""
-    return OnlineAssigner(store, params)
+def make_assigner(store: StoryStore, params: Params | None = None, *,
+                  workers: int | None = None) -> OnlineAssigner:
+    """The ``StoryAssigner`` ingest uses: each new article joins a story or opens one (its
+    features computed on ``workers`` processes; None: one per CPU, 1: in this process)."""
+    return OnlineAssigner(store, params, workers=workers)
 
 
 __all__ = ["ArticleFeatures", "OnlineAssigner", "OnlineClusterer", "Params", "cluster_bulk",

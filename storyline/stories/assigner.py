@@ -12,25 +12,31 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline.model import Article
-from storyline.stories import repository
+from storyline.stories import parallel, repository
 from storyline.stories.cluster import OnlineClusterer, Params
 from storyline.stories.features import ArticleFeatures, featurize
 from storyline.stories.repository import StoryStore
 
 
 class OnlineAssigner:
-    """``StoryAssigner`` for ``ingest``: online clustering backed by the store."""
+    """``StoryAssigner`` for ``ingest``: online clustering backed by the store.
 
-    def __init__(self, store: StoryStore, params: Params | None = None) -> None:
+    ``workers``: processes that compute the features in ``prepare`` (None: one per CPU; 1:
+    this process; see ``parallel``)."""
+
+    def __init__(self, store: StoryStore, params: Params | None = None, *,
+                 workers: int | None = None) -> None:
         self.store = store
         self.params = params or Params()
+        self.workers = workers
         self.clusterer: OnlineClusterer | None = None
         self._prepared: dict[str, ArticleFeatures] = {}
 
     def prepare(self, articles: Sequence[Article]) -> None:
         """Compute the features of articles about to be assigned (the slow part: NER and
-        sentence vectors), so that ``assign`` holds the store's write lock only briefly."""
-        self._prepared = {f.id: f for f in featurize(list(articles))}
+        sentence vectors), so that ``assign`` holds the store's write lock only briefly; on
+        the worker pool when there are enough of them."""
+        self._prepared = {f.id: f for f in parallel.featurize(articles, workers=self.workers)}
 
     def forget(self) -> None:
         """Another writer changed the stories: read them from the store on the next assign."""

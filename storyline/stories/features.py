@@ -22,16 +22,24 @@ from datetime import datetime
 
 import numpy as np
 
-from storyline.analyze.datelines import dateline_end
+from storyline.analyze.nlp import entity_pipeline
 from storyline.model import Article
+from storyline.text.datelines import dateline_end
 
 WORD_FEATURES = 2**20
 ENTITY_FEATURES = 2**18
 LEAD_SENTENCES = 4  # the lead says what the article is about
 # Sentences whose vectors are kept as the article's statements: two reports of one event
 # share statements (the same toll, the same quote, the same announcement) even when their
-# leads and vocabularies differ. 16 measured best of 6 / 8 / 10 / 12 / 16 on DUC 2003.
-STATEMENT_SENTENCES = 16
+# leads and vocabularies differ. 16 measured best of 6 / 8 / 10 / 12 / 16 on DUC 2003 with
+# the first decision model; with the decision refitted, 8 held equal or better held-out
+# B-cubed at half the embedding cost (docs/results/speed.md).
+STATEMENT_SENTENCES = 8
+# Articles featurized in one call of the encoder. A sentence vector depends in its last bits
+# on the other sentences of its call (see ``vectors.embed``), so the articles are always cut
+# in chunks of this size from the start of what is given: a worker given one chunk computes
+# bit for bit what one call over all of them computes (``stories/parallel.py``).
+CHUNK = 32
 NER_CHARS = 4000  # entities of the first paragraphs are what identify the event
 WORD_CHARS = 20_000
 MAX_TERMS = 150  # an article's strongest words; the rest add cost, not evidence
@@ -44,7 +52,6 @@ _DATELINE = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 _lock = threading.Lock()
-_nlp = None
 _words = None
 _ents = None
 
@@ -96,16 +103,24 @@ def entity_key(text: str, label: str) -> str:
 
 
 def featurize(articles: Sequence[Article], *, batch_size: int = 32) -> list[ArticleFeatures]:
-    """Features of ``articles`` (same order), computed in batches.
+    """Features of ``articles`` (same order), computed ``CHUNK`` articles at a time.
 
     Costs one spaCy NER pass over each article's first paragraphs and one sentence
-    embedding for each of the first ``STATEMENT_SENTENCES`` sentences.
+    embedding for the title and each of the first ``STATEMENT_SENTENCES`` sentences.
     """
+    articles = list(articles)
+    return [f for start in range(0, len(articles), CHUNK)
+            for f in _featurize_chunk(articles[start:start + CHUNK], batch_size)]
+
+
+def _featurize_chunk(articles: list[Article], batch_size: int) -> list[ArticleFeatures]:
+    """The features of at most ``CHUNK`` articles: one NER pass, one call of the encoder."""
     from storyline.analyze import vectors
 
     if not articles:
         return []
-    docs = list(_pipeline().pipe((a.text[:NER_CHARS] for a in articles), batch_size=batch_size))
+    texts = (a.text[:NER_CHARS] for a in articles)
+    docs = list(entity_pipeline().pipe(texts, batch_size=batch_size))
     leads: list[list[str]] = []  # title (if any), then the first sentences
     lead_sizes: list[int] = []  # how many of them make the lead vector
     headlines: list[str] = []
@@ -162,21 +177,6 @@ def _shorten(text: str, limit: int = 200) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + "…"
-
-
-def _pipeline():
-    """spaCy's small English model with only what stories need: sentences and entities."""
-    global _nlp
-    with _lock:
-        if _nlp is None:
-            import spacy
-
-            from storyline.analyze.nlp import MODEL
-
-            _nlp = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
-                                              "lemmatizer", "senter"])
-            _nlp.add_pipe("sentencizer", first=True)
-        return _nlp
 
 
 def _vectorizers():

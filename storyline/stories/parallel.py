@@ -1,0 +1,143 @@
+"""Story features on a pool of worker processes that keep their models loaded.
+
+Story assignment runs in publication order, one article after the other, but what it reads
+of an article (``features.featurize``: entities, sentence vectors, hashed words) depends on
+that article alone. So ingest computes a batch's features here first, on several cores, and
+then assigns the articles in order.
+
+The articles are cut in chunks of ``features.CHUNK`` from the start, as ``featurize`` cuts
+them in process, and each chunk is featurized by one call in a worker: the features are bit
+for bit the in-process ones (tests/test_stories_parallel.py), so the stories are too.
+
+One worker, or a small input while no pool is running, stays in this process: a worker
+costs ~3 CPU-s to start (spaCy, the encoder, scikit-learn), more than the features of a few
+dozen articles. A started pool is kept for later calls (a long ``ingest``, ``watch``) and
+stopped at exit.
+
+>>> from storyline.model import Article
+>>> [f] = featurize([Article(text="Kerry met Lavrov in Geneva. They talked.", id="a")],
+...                 workers=2)  # one article: in this process
+>>> f.id
+'a'
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from storyline.model import Article
+from storyline.stories import features as feats
+from storyline.stories.features import ArticleFeatures
+
+# Below this many articles a new pool is not worth its start (each worker loads the models).
+MIN_ARTICLES = 4 * feats.CHUNK
+MAX_WORKERS = 4  # as the analysis pools: memory grows with each (~0.5 GB), speed less so
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def default_workers() -> int:
+    """One per CPU this process may run on, at most ``MAX_WORKERS`` (``STORYLINE_WORKERS``
+    overrides).
+
+    >>> 1 <= default_workers()
+    True
+    """
+    wanted = os.environ.get("STORYLINE_WORKERS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def featurize(articles: Sequence[Article], *, workers: int | None = None
+              ) -> list[ArticleFeatures]:
+    """``features.featurize(articles)`` on ``workers`` processes (None: ``default_workers``),
+    same result, same order.
+
+    In this process when ``workers`` is 1, when the articles fit in one chunk, or when they
+    are fewer than ``MIN_ARTICLES`` and no pool of that size is running yet. A pool that
+    breaks (a worker killed) is dropped and the features are computed here instead.
+    """
+    articles = list(articles)
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or len(articles) <= feats.CHUNK or (
+            len(articles) < MIN_ARTICLES and not running(workers)):
+        return feats.featurize(articles)
+    chunks = [articles[i:i + feats.CHUNK] for i in range(0, len(articles), feats.CHUNK)]
+    try:
+        done = list(_executor(workers).map(_work, chunks))
+    except BrokenProcessPool:
+        shutdown()
+        return feats.featurize(articles)
+    return [f for chunk in done for f in chunk]
+
+
+def running(workers: int) -> bool:
+    """Whether a pool of ``workers`` processes is already started in this process."""
+    with _lock:
+        return _pool is not None and _pool_size == workers
+
+
+def shutdown() -> None:
+    """Stop the worker processes (a later call starts them again)."""
+    global _pool, _pool_size
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(cancel_futures=True)
+        _pool, _pool_size = None, 0
+
+
+atexit.register(shutdown)
+
+
+def _executor(workers: int) -> ProcessPoolExecutor:
+    global _pool, _pool_size
+    with _lock:
+        if _pool is None or _pool_size != workers:
+            if _pool is not None:
+                _pool.shutdown(cancel_futures=True)
+            import multiprocessing
+
+            # spawn, not fork: the parent may hold threads (onnxruntime's) that a fork would
+            # copy in a locked state.
+            _pool = ProcessPoolExecutor(max_workers=workers,
+                                        mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_init_worker)
+            _pool_size = workers
+        return _pool
+
+
+def _init_worker() -> None:
+    """Load a fresh worker's models, on one thread (the workers are the parallelism)."""
+    import signal
+
+    # Ctrl-C is the parent's to handle: a worker that died of it would print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["OMP_NUM_THREADS"] = "1"
+    from storyline.analyze import vectors
+    from storyline.analyze.nlp import import_spacy
+
+    vectors.set_threads(1)
+    if vectors.backend() == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+    import_spacy()  # without torch, as in the parent (see there)
+    feats.featurize([Article(text="Models load once per worker. This is the warm-up.",
+                             id="warm-up")])
+
+
+def _work(chunk: list[Article]) -> list[ArticleFeatures]:
+    """One chunk's features, in a worker (one call: the in-process call's vectors)."""
+    return feats.featurize(chunk)
