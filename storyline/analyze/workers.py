@@ -2,7 +2,8 @@
 
 Each worker is a spawned process that loads spaCy and the sentence encoder once, runs both
 on one thread, and analyzes chunks of articles (text analysis and vectors together). The
-pool is kept for later calls in the same process and shut down at exit.
+pool is kept for later calls in the same process and shut down at exit (:class:`KeptPool`,
+also the pool of story features, ``storyline.stories.parallel``).
 """
 
 from __future__ import annotations
@@ -12,31 +13,83 @@ import math
 import os
 import threading
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
 from storyline.model import Analysis, Article
 
-_lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None
-_pool_size = 0
+
+class KeptPool:
+    """A pool of spawned worker processes, started on first use, each prepared once by
+    ``initializer`` (loading models), kept for later calls of the same size and stopped at
+    exit.
+
+    >>> kept = KeptPool(one_thread)
+    >>> kept.running(2)
+    False
+    """
+
+    def __init__(self, initializer: Callable[[], None]) -> None:
+        self._initializer = initializer
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._size = 0
+        atexit.register(self.shutdown)
+
+    def get(self, workers: int) -> ProcessPoolExecutor:
+        """The pool of ``workers`` processes (one of another size is stopped first)."""
+        with self._lock:
+            if self._pool is None or self._size != workers:
+                if self._pool is not None:
+                    self._pool.shutdown(cancel_futures=True)
+                import multiprocessing
+
+                # spawn, not fork: the parent may hold threads (onnxruntime, torch) that a
+                # fork would copy in a locked state.
+                self._pool = ProcessPoolExecutor(
+                    max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=self._initializer)
+                self._size = workers
+            return self._pool
+
+    def running(self, workers: int) -> bool:
+        """Whether a pool of ``workers`` processes is started."""
+        with self._lock:
+            return self._pool is not None and self._size == workers
+
+    def shutdown(self) -> None:
+        """Stop the worker processes (the next ``get`` starts them again)."""
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+            self._pool, self._size = None, 0
 
 
-def _init_worker() -> None:
-    """Load the models of a fresh worker, one thread each (the workers are the parallelism)."""
+def one_thread() -> None:
+    """Set a fresh worker's libraries to one thread each: the workers are the parallelism."""
     os.environ["OMP_NUM_THREADS"] = "1"
     from storyline.analyze import vectors
-    from storyline.analyze.nlp import nlp
 
     vectors.set_threads(1)
     if vectors.backend() == "torch":
         import torch
 
         torch.set_num_threads(1)
+
+
+def _init_worker() -> None:
+    """Load the models of a fresh worker, on one thread."""
+    from storyline.analyze import vectors
+    from storyline.analyze.nlp import nlp
+
+    one_thread()
     nlp()
     vectors.load()
+
+
+_POOL = KeptPool(_init_worker)
 
 
 def _work(articles: list[Article], with_vectors: bool,
@@ -56,32 +109,12 @@ def analyze_chunk(articles: list[Article]) -> list[tuple[Analysis, np.ndarray, n
 
 def pool(workers: int) -> ProcessPoolExecutor:
     """The process pool of ``workers`` workers (started on first use, then reused)."""
-    global _pool, _pool_size
-    with _lock:
-        if _pool is None or _pool_size != workers:
-            if _pool is not None:
-                _pool.shutdown(cancel_futures=True)
-            import multiprocessing
-
-            # spawn, not fork: the parent may hold threads (onnxruntime, torch) that a fork
-            # would copy in a locked state.
-            _pool = ProcessPoolExecutor(max_workers=workers,
-                                        mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_init_worker)
-            _pool_size = workers
-        return _pool
+    return _POOL.get(workers)
 
 
 def shutdown() -> None:
     """Stop the worker processes (they are started again when needed)."""
-    global _pool, _pool_size
-    with _lock:
-        if _pool is not None:
-            _pool.shutdown(cancel_futures=True)
-        _pool, _pool_size = None, 0
-
-
-atexit.register(shutdown)
+    _POOL.shutdown()
 
 
 def analyze_parallel(articles: Sequence[Article], *, workers: int, with_vectors: bool = True,

@@ -23,13 +23,12 @@ stopped at exit.
 
 from __future__ import annotations
 
-import atexit
 import os
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from storyline.analyze.nlp import import_spacy
+from storyline.analyze.workers import KeptPool, one_thread
 from storyline.model import Article
 from storyline.stories import features as feats
 from storyline.stories.features import ArticleFeatures
@@ -37,11 +36,6 @@ from storyline.stories.features import ArticleFeatures
 # Below this many articles a new pool is not worth its start (each worker loads the models).
 MIN_ARTICLES = 4 * feats.CHUNK
 MAX_WORKERS = 4  # as the analysis pools: memory grows with each (~0.5 GB), speed less so
-
-_lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None
-_pool_size = 0
-
 
 def default_workers() -> int:
     """One per CPU this process may run on, at most ``MAX_WORKERS`` (``STORYLINE_WORKERS``
@@ -76,7 +70,7 @@ def featurize(articles: Sequence[Article], *, workers: int | None = None
         return feats.featurize(articles)
     chunks = [articles[i:i + feats.CHUNK] for i in range(0, len(articles), feats.CHUNK)]
     try:
-        done = list(_executor(workers).map(_work, chunks))
+        done = list(_POOL.get(workers).map(_work, chunks))
     except BrokenProcessPool:
         shutdown()
         return feats.featurize(articles)
@@ -85,37 +79,12 @@ def featurize(articles: Sequence[Article], *, workers: int | None = None
 
 def running(workers: int) -> bool:
     """Whether a pool of ``workers`` processes is already started in this process."""
-    with _lock:
-        return _pool is not None and _pool_size == workers
+    return _POOL.running(workers)
 
 
 def shutdown() -> None:
     """Stop the worker processes (a later call starts them again)."""
-    global _pool, _pool_size
-    with _lock:
-        if _pool is not None:
-            _pool.shutdown(cancel_futures=True)
-        _pool, _pool_size = None, 0
-
-
-atexit.register(shutdown)
-
-
-def _executor(workers: int) -> ProcessPoolExecutor:
-    global _pool, _pool_size
-    with _lock:
-        if _pool is None or _pool_size != workers:
-            if _pool is not None:
-                _pool.shutdown(cancel_futures=True)
-            import multiprocessing
-
-            # spawn, not fork: the parent may hold threads (onnxruntime's) that a fork would
-            # copy in a locked state.
-            _pool = ProcessPoolExecutor(max_workers=workers,
-                                        mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_init_worker)
-            _pool_size = workers
-        return _pool
+    _POOL.shutdown()
 
 
 def _init_worker() -> None:
@@ -124,18 +93,13 @@ def _init_worker() -> None:
 
     # Ctrl-C is the parent's to handle: a worker that died of it would print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ["OMP_NUM_THREADS"] = "1"
-    from storyline.analyze import vectors
-    from storyline.analyze.nlp import import_spacy
-
-    vectors.set_threads(1)
-    if vectors.backend() == "torch":
-        import torch
-
-        torch.set_num_threads(1)
+    one_thread()
     import_spacy()  # without torch, as in the parent (see there)
     feats.featurize([Article(text="Models load once per worker. This is the warm-up.",
                              id="warm-up")])
+
+
+_POOL = KeptPool(_init_worker)
 
 
 def _work(chunk: list[Article]) -> list[ArticleFeatures]:
