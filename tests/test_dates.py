@@ -41,6 +41,13 @@ CASES = [
     (SAT, "The council will meet on Monday.", "on Monday", "2016-09-26"),
     (SAT, "Ministers are scheduled to vote on Wednesday.", "on Wednesday", "2016-09-28"),
     (SAT, "He said on Tuesday that he will resign.", "on Tuesday", "2016-09-20"),
+    # a time that opens the sentence, its verb after it
+    (SAT, "On Monday the council will vote on the plan.", "On Monday", "2016-09-26"),
+    (SAT, "On Sunday, the runners will start at 8.30.", "On Sunday", "2016-09-25"),
+    (SAT, "On Monday the minister said talks will resume.", "On Monday", "2016-09-19"),
+    (SAT, "On Friday the rebels could not hold the line.", "On Friday", "2016-09-23"),
+    (SAT, "On Tuesday the army attacked and will press on.", "On Tuesday", "2016-09-20"),
+    (SAT, "On Tuesday, he canceled plans to brief reporters.", "On Tuesday", "2016-09-20"),
     # -- day words and "ago" --
     (SAT, "Officials confirmed the toll yesterday.", "yesterday", "2016-09-23"),
     (SAT, "The shelling resumed today.", "today", "2016-09-24"),

@@ -67,6 +67,13 @@ _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|going to|due to|scheduled|set to|plans? to|expected to|is to|are to"
     r"|to be held|upcoming|as soon as|(?:may|might|could)(?!\s+have))\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:said|says|told|that|when|after|before)\b", re.I)
+# After a time that opens its sentence ("On Sunday the runner will find out ..."), only
+# unambiguous future forms count: "could not" there is as often past as future, "plans to"
+# as often a noun ("he canceled plans to brief reporters"), "due to" a cause.
+_FUTURE_AFTER = re.compile(
+    r"\b(?:will|shall|'ll|going to|scheduled to|set to|expected to|is to|are to)\b", re.I)
+_CLAUSE_END = re.compile(r"[.;:!?]|,|\b(?:said|says|told|that|when|after|before|and|but)\b",
+                         re.I)
 
 
 @dataclass(slots=True)
@@ -305,13 +312,33 @@ _RULES = [
 ]
 
 
-def _is_future(text: str, start: int, floor: int) -> bool:
-    """Is the clause that holds ``text[start:]`` about the future? (cheap, no parse needed)."""
+def _is_future(text: str, start: int, end: int, floor: int) -> bool:
+    """Is the clause that holds ``text[start:end]`` about the future? (cheap, no parse
+    needed). A time that opens its sentence comes before its verb ("On Sunday the runner
+    will find out"), so there the rest of the clause is read too."""
     window = text[max(floor, start - 80):start]
     breaks = list(_CLAUSE_BREAK.finditer(window))
     if breaks:
         window = window[breaks[-1].end():]
-    return bool(_FUTURE.search(window))
+    if _FUTURE.search(window):
+        return True
+    return _opens_sentence(text, start, floor) and bool(_FUTURE_AFTER.search(
+        _CLAUSE_END.split(text[end:end + 100].lstrip(" ,"), maxsplit=1)[0]))
+
+
+def _opens_sentence(text: str, start: int, floor: int) -> bool:
+    """Nothing but quotation marks or a bracket between the sentence's start and ``start``.
+
+    >>> _opens_sentence("Rain fell. On Sunday it stops.", 11, 0)
+    True
+    """
+    before = text[max(floor, start - 200):start]
+    ends = [m.end() for m in re.finditer(r"[.!?][\"”’']*\s+|\n", before)]
+    if ends:
+        before = before[ends[-1]:]
+    elif start - 200 > floor:
+        return False
+    return not before.strip(" \t\"'“‘(")
 
 
 def find_times(text: str, published: date | None,
@@ -335,7 +362,7 @@ def find_times(text: str, published: date | None,
             if end <= start:
                 continue
             floor = starts[bisect_right(starts, start) - 1] if starts and start >= starts[0] else 0
-            value = rule.resolve(m, published, _is_future(text, start, floor))
+            value = rule.resolve(m, published, _is_future(text, start, end, floor))
             if value is not None:
                 found.append((start, end, order, value))
     for start, end in extra_spans:
