@@ -12,7 +12,6 @@ from storyline.analyze.pipeline import VERSION, AnalyzedArticle
 from storyline.ingest.plain import add_articles
 from storyline.model import Analysis, Article, Entity, Sentence
 from storyline.store import open_store
-from storyline.stories import features
 from storyline.stories.why import explain, explain_stored, explain_story
 
 DIM = 384
@@ -127,13 +126,13 @@ def test_from_stored_analyses_fast_and_without_the_nlp_models(tmp_path):
         members = base + many
         add_articles(store, [d.article for d in members], run_id=None)
         cache.save(store, members)
-        nlp_before, stories_nlp_before = nlp._nlp, features._nlp
+        nlp_before, stories_nlp_before = nlp._nlp, nlp._entities_nlp
         started = time.perf_counter()
         why = explain_stored(store, "s", [d.article for d in members], analyze_missing=False)
         seconds = time.perf_counter() - started
         assert why is not None and len(why.articles) == 50
         assert seconds < 1.0, f"{seconds:.2f} s for 50 articles"
-        assert (nlp._nlp, features._nlp) == (nlp_before, stories_nlp_before)
+        assert (nlp._nlp, nlp._entities_nlp) == (nlp_before, stories_nlp_before)
         # without a stored analysis (and not allowed to analyze) there is no answer
         extra = Article("A lone report.", id="lone", published=DAY0)
         add_articles(store, [extra], run_id=None)
