@@ -48,6 +48,10 @@ CASES = [
     (SAT, "On Friday the rebels could not hold the line.", "On Friday", "2016-09-23"),
     (SAT, "On Tuesday the army attacked and will press on.", "On Tuesday", "2016-09-20"),
     (SAT, "On Tuesday, he canceled plans to brief reporters.", "On Tuesday", "2016-09-20"),
+    # a present copula right before the time: a schedule
+    (SAT, "The start is at 8.30 on Sunday morning.", "on Sunday morning", "2016-09-25"),
+    (SAT, "The vote is on Monday.", "on Monday", "2016-09-26"),
+    (SAT, "The vote was on Monday.", "on Monday", "2016-09-19"),
     # -- day words and "ago" --
     (SAT, "Officials confirmed the toll yesterday.", "yesterday", "2016-09-23"),
     (SAT, "The shelling resumed today.", "today", "2016-09-24"),

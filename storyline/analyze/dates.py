@@ -72,6 +72,10 @@ _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:said|says|told|that|when|after|before)\b
 # as often a noun ("he canceled plans to brief reporters"), "due to" a cause.
 _FUTURE_AFTER = re.compile(
     r"\b(?:will|shall|'ll|going to|scheduled to|set to|expected to|is to|are to)\b", re.I)
+# "The start is at 8.30 on Sunday", "The vote is on Friday": a present copula right before
+# the time tells a schedule (a past event would be "was").
+_SCHEDULED = re.compile(r"\b(?:is|are)\s+(?:at\s+\d{1,2}(?:[.:]\d\d)?\s*(?:[ap]\.?m\.?\s+)?)?"
+                        r"(?:on\s+)?$", re.I)
 _CLAUSE_END = re.compile(r"[.;:!?]|,|\b(?:said|says|told|that|when|after|before|and|but)\b",
                          re.I)
 
@@ -320,7 +324,7 @@ def _is_future(text: str, start: int, end: int, floor: int) -> bool:
     breaks = list(_CLAUSE_BREAK.finditer(window))
     if breaks:
         window = window[breaks[-1].end():]
-    if _FUTURE.search(window):
+    if _FUTURE.search(window) or _SCHEDULED.search(text[max(floor, start - 40):start]):
         return True
     return _opens_sentence(text, start, floor) and bool(_FUTURE_AFTER.search(
         _CLAUSE_END.split(text[end:end + 100].lstrip(" ,"), maxsplit=1)[0]))

@@ -35,7 +35,8 @@ VERSION = "13"  # 9: times, scores are not numbers; 10: sentences end at blank l
 # clause can carry a stance ("Clinton cited his comments"); 12: speakers (datelines,
 # pronouns only to an unambiguous subject, "told whom"), quotes in parts, a learned
 # keep/drop scorer, entities without datelines and with place-shaped names as places; 13:
-# a time opening its sentence reads the verb after it ("On Sunday X will ...": next Sunday)
+# a time opening its sentence reads the verb after it ("On Sunday X will ...": next Sunday),
+# a present copula before a time is a schedule ("The start is at 8.30 on Sunday")
 __all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs",
            "analyze_groups", "default_workers", "workers_for"]
 
