@@ -72,8 +72,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:said|says|told|that|when|after|before)\b
 # as often a noun ("he canceled plans to brief reporters"), "due to" a cause.
 _FUTURE_AFTER = re.compile(
     r"\b(?:will|shall|'ll|going to|scheduled to|set to|expected to|is to|are to)\b", re.I)
-# "The start is at 8.30 on Sunday", "The vote is on Friday": a present copula right before
-# the time tells a schedule (a past event would be "was").
+# "The start is at 8.30 on Sunday", "The vote is on Friday": a schedule (past: "was").
 _SCHEDULED = re.compile(r"\b(?:is|are)\s+(?:at\s+\d{1,2}(?:[.:]\d\d)?\s*(?:[ap]\.?m\.?\s+)?)?"
                         r"(?:on\s+)?$", re.I)
 _CLAUSE_END = re.compile(r"[.;:!?]|,|\b(?:said|says|told|that|when|after|before|and|but)\b",
