@@ -297,9 +297,16 @@ def to_citations(scored: Scored, chosen: Sequence[int]) -> list[Citation]:
 
 
 def _redundant(scored: Scored, k: int, chosen: Sequence[int], config: SummaryConfig) -> bool:
-    return bool(scored.same[k, chosen].any()
-                or (scored.dense[k, chosen] >= config.redundant_dense).any()
-                or (scored.similarity[k, chosen] >= config.redundant_blend).any())
+    return bool(too_close(scored, [k], chosen, config).any())
+
+
+def too_close(scored: Scored, rows: Sequence[int], cols: Sequence[int],
+              config: SummaryConfig) -> np.ndarray:
+    """Which pairs (row, col) state the same thing: grouped as one statement, or closer
+    than the redundancy bars. A summary never holds both of such a pair."""
+    at = np.ix_(np.asarray(rows, np.int64), np.asarray(cols, np.int64))
+    return (scored.same[at] | (scored.dense[at] >= config.redundant_dense)
+            | (scored.similarity[at] >= config.redundant_blend))
 
 
 def _centroid(vectors: np.ndarray, article_of: np.ndarray | None) -> np.ndarray:

@@ -46,7 +46,7 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     Returns candidate indexes (a unit as its two sentences).
     """
     from storyline.digest.cover import best_cover
-    from storyline.digest.summary import _redundant
+    from storyline.digest.summary import _redundant, too_close
     from storyline.digest.units import leaning_pairs
 
     pool, n = scored.pool, len(scored.pool)
@@ -97,16 +97,11 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     exclusive = [places for places in holding.values() if len(places) > 1]
     # Never the same statement twice: the learned bonus is per sentence, so coverage alone
     # would let two wordings of one fact both in (:func:`summary._redundant`'s rule).
-    single = np.asarray([members[x][0] for x in shortlist])
-    close = (scored.same[np.ix_(single, single)]
-             | (scored.dense[np.ix_(single, single)] >= config.redundant_dense)
-             | (scored.similarity[np.ix_(single, single)] >= config.redundant_blend))
+    single = [members[x][0] for x in shortlist]
+    close = too_close(scored, single, single, config)
     for x in range(len(shortlist)):  # a unit's second sentence counts too
         if len(members[shortlist[x]]) > 1:
-            b = members[shortlist[x]][1]
-            close[x] |= (scored.same[b, single]
-                         | (scored.dense[b, single] >= config.redundant_dense)
-                         | (scored.similarity[b, single] >= config.redundant_blend))
+            close[x] |= too_close(scored, [members[shortlist[x]][1]], single, config)[0]
             close[:, x] = close[x] | close[:, x]
     # (Rival figures are stated together on purpose: never kept apart.)
     exclusive += [[int(p), int(q)] for p, q in zip(*np.nonzero(np.triu(close, 1)), strict=True)
