@@ -27,6 +27,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 
+from storyline.analyze import pipeline
 from storyline.analyze.nlp import import_spacy
 from storyline.analyze.workers import KeptPool, one_thread
 from storyline.model import Article
@@ -35,11 +36,10 @@ from storyline.stories.features import ArticleFeatures
 
 # Below this many articles a new pool is not worth its start (each worker loads the models).
 MIN_ARTICLES = 4 * feats.CHUNK
-MAX_WORKERS = 4  # as the analysis pools: memory grows with each (~0.5 GB), speed less so
 
 def default_workers() -> int:
-    """One per CPU this process may run on, at most ``MAX_WORKERS`` (``STORYLINE_WORKERS``
-    overrides).
+    """The analysis pools' default (one per CPU, at most 4); ``STORYLINE_WORKERS``
+    overrides.
 
     >>> 1 <= default_workers()
     True
@@ -47,11 +47,7 @@ def default_workers() -> int:
     wanted = os.environ.get("STORYLINE_WORKERS", "").strip()
     if wanted.isdigit() and int(wanted) > 0:
         return int(wanted)
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, MAX_WORKERS))
+    return pipeline.default_workers()
 
 
 def featurize(articles: Sequence[Article], *, workers: int | None = None
