@@ -88,6 +88,7 @@ def fit(cases: Iterable[Case], alpha: float = 1.0) -> np.ndarray:
 def tuning_cases(root: Path, *, cache: Path | None = None, workers: int = 1) -> list[Case]:
     """The tuning clusters of DUC 2003, DUC 2006 and Multi-News under ``root``, analyzed."""
     from storyline.evaluate.splits import TUNING, part
+    from storyline.evaluate.standalone_eval import analyzed_groups
     from storyline.evaluate.summaries import duc_cases, multinews_cases
 
     found = []
@@ -97,14 +98,7 @@ def tuning_cases(root: Path, *, cache: Path | None = None, workers: int = 1) -> 
     if (root / "multi_news" / "validation.csv").is_file():
         found += multinews_cases(root / "multi_news" / "validation.csv")
     cases = [c for c in found if part(c.id) == TUNING]
-    if cache is not None:
-        from storyline.analyze.file_cache import FileCache
-
-        groups = FileCache(cache).analyze_groups((c.articles for c in cases), workers=workers)
-    else:
-        from storyline.analyze.pipeline import analyze_groups
-
-        groups = analyze_groups((c.articles for c in cases), workers=workers)
+    groups = analyzed_groups(cases, workers=workers, cache_dir=cache)
     return [(c.id, g, c.references) for c, g in zip(cases, groups, strict=True)]
 
 
