@@ -45,6 +45,15 @@ _UPPER = re.compile(r"[A-Z]")
 _LETTER = re.compile(r"[A-Za-z]")
 _QUOTE_CHARS = "\"“”‘’'`"
 _BYLINE = re.compile(r"^(?:By|BY|Photo|PHOTO|Image|Copyright|©|Follow|Advertisement|Read more)\b")
+# Text about the page, not the story, that a crawled page carries along: a web archive's notice
+# ("Starting in 1996, Alexa Internet has been donating their crawl data to the Internet
+# Archive."), an embedded tweet's settings ("You can add location information to your
+# Tweets"), a video player's playlist ("Lakes turn to ice | 0:51", "Skip in Skip x Embed").
+_PAGE_NOTICE = re.compile(
+    r"(?i)\b(?:internet archive|wayback machine|crawl data|no more 404|alexa internet)\b"
+    r"|\bthese crawls\b|\barchive(?:d)? pages\b|\bbroken links on the web\b"
+    r"|\blocation (?:information to your tweets|history)\b|\btweet location\b"
+    r"|\|\s*\d{1,2}:\d\d\b|\bskip in skip\b|\bembed x share\b")
 
 
 @dataclass(slots=True)
@@ -247,6 +256,9 @@ def keep(text: str, *, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -
     False
     >>> keep("Floods displaced 40,000 people in the north of the country on Monday.")
     True
+    >>> keep("Starting in 1996, Alexa Internet has been donating their crawl data to the "
+    ...      "Internet Archive.")  # the notice of the web archive the page was fetched from
+    False
     """
     n = word_count(text)
     if n < min_words or n > max_words:
@@ -254,6 +266,8 @@ def keep(text: str, *, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -
     stripped = text.strip()
     if stripped.endswith("?") or stripped.endswith(":") or _BYLINE.match(stripped):
         return False
+    if _PAGE_NOTICE.search(stripped):
+        return False  # about the web page it came from, not the story
     first = stripped.lstrip(_QUOTE_CHARS + "(")[:1]
     if first and (first.islower() or not (first.isalnum())):
         return False  # a fragment cut from the middle of something
