@@ -48,12 +48,13 @@ _BYLINE = re.compile(r"^(?:By|BY|Photo|PHOTO|Image|Copyright|©|Follow|Advertise
 # Text about the page, not the story, that a crawled page carries along: a web archive's notice
 # ("Starting in 1996, Alexa Internet has been donating their crawl data to the Internet
 # Archive."), an embedded tweet's settings ("You can add location information to your
-# Tweets"), a video player's playlist ("Lakes turn to ice | 0:51", "Skip in Skip x Embed").
+# Tweets"), a video player's playlist ("Lakes turn to ice | 0:51", "Skip in Skip x Embed"),
+# a player that needs a script ("You need to enable JavaScript to use SoundCloud").
 _PAGE_NOTICE = re.compile(
     r"(?i)\b(?:internet archive|wayback machine|crawl data|no more 404|alexa internet)\b"
     r"|\bthese crawls\b|\barchive(?:d)? pages\b|\bbroken links on the web\b"
     r"|\blocation (?:information to your tweets|history)\b|\btweet location\b"
-    r"|\|\s*\d{1,2}:\d\d\b|\bskip in skip\b|\bembed x share\b")
+    r"|\|\s*\d{1,2}:\d\d\b|\bskip in skip\b|\bembed x share\b|\benable javascript\b")
 
 
 @dataclass(slots=True)
@@ -217,12 +218,17 @@ def standalone_mask(pool: Pool, word_budget: int, *, enabled: bool = True,
                     quotations: bool = False) -> np.ndarray:
     """Which candidates of ``pool`` may compete for a summary: those that stand alone
     (:func:`stands_alone`; a sentence opening with a quotation only with ``quotations``),
-    or every one when ``enabled`` is off or too few stand alone to fill ``word_budget`` (a
-    story of a few short texts)."""
+    or every one when ``enabled`` is off; when too few stand alone to fill ``word_budget`` (a
+    story of a few short texts), every one whose quotation marks balance (a quotation cut
+    in half reads wrong wherever it stands)."""
     alone = np.asarray([(quotations or not c.quote_only) and stands_alone(c.text)
                         for c in pool.candidates], bool)
-    if not enabled or alone.sum() * 20 < word_budget:
+    if not enabled:
         alone[:] = True
+    elif alone.sum() * 20 < word_budget:
+        alone = np.asarray([_quotes_balanced(c.text.strip()) for c in pool.candidates], bool)
+        if not alone.any():
+            alone[:] = True
     return alone
 
 
