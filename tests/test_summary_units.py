@@ -113,3 +113,23 @@ def test_a_text_read_together_counts_its_sentences_and_fails_once():
     tally.add("He left the town. The river rose.", sentences=2)
     tally.add("Floods hit Passau on Monday.")
     assert (tally.sentences, tally.failing, tally.kinds["pronoun"]) == (3, 1, 1)
+
+
+def test_page_notices_and_cut_quotations_stay_out():
+    """A web archive's notice is no candidate; in a story too short to fill the budget with
+    sentences that stand alone, the others may follow them, but not a quotation cut in half."""
+    from storyline.digest.candidates import build_pool, keep, standalone_mask
+
+    notice = ("Starting in 1996, Alexa Internet has been donating their crawl data to the "
+              "Internet Archive.")
+    assert not keep(notice) and not keep("You need to enable JavaScript to use SoundCloud now.")
+    cut = '"My words were not intended to offend anyone in the state of Pennsylvania.'
+    text = f"{LEAD} {LEAN} {cut} {notice}"
+    analyzed = analyze([Article(id="a", text=text)])
+    pool = build_pool(analyzed)
+    texts = [c.text for c in pool.candidates]
+    assert notice not in texts and cut in texts
+    allowed = dict(zip(texts, standalone_mask(pool, 260), strict=True))
+    assert allowed[LEAD] and allowed[LEAN] and not allowed[cut]
+    chosen = [c.text for c in summarize(analyzed, words=260, fill=True)]
+    assert cut not in chosen and notice not in chosen and LEAD in chosen
