@@ -12,4 +12,5 @@ VERSION = "10"  # 2: main entities without nationalities; stricter disagreements
 # summary and timeline, timeline lines without their dateline; 9: two-sentence units (a
 # sentence leaning on the one before enters with it), learned sentence importance;
 # 10: no page notices (web archive, tweet settings, video playlists) among the candidates,
-# the greedy summary's cost exponent 0.6 (shorter sentences)
+# the greedy summary's cost exponent 0.6 (shorter sentences), no cut quotation even where
+# too few sentences stand alone
