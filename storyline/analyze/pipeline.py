@@ -30,13 +30,14 @@ from storyline.model import Analysis, Article, Sentence
 
 # Bump whenever the analysis of the same text changes: stored analyses of another version
 # are recomputed (storyline.analyze.cache).
-VERSION = "13"  # 9: times, scores are not numbers; 10: sentences end at blank lines;
+VERSION = "14"  # 9: times, scores are not numbers; 10: sentences end at blank lines;
 # 11: reported speech starts after "that" and after its cue; a speech verb without a
 # clause can carry a stance ("Clinton cited his comments"); 12: speakers (datelines,
 # pronouns only to an unambiguous subject, "told whom"), quotes in parts, a learned
 # keep/drop scorer, entities without datelines and with place-shaped names as places; 13:
 # a time opening its sentence reads the verb after it ("On Sunday X will ...": next Sunday),
-# a present copula before a time is a schedule ("The start is at 8.30 on Sunday")
+# a present copula before a time is a schedule ("The start is at 8.30 on Sunday"); 14: a
+# direct quote's cue is the one whose clause holds it, its subject outside the marks
 __all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs",
            "analyze_groups", "default_workers", "workers_for"]
 
