@@ -238,6 +238,8 @@ def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     row = ents.transform([keys]).tocsr()
     ids, tf = _sparse_row(row, 0, None)
     unique = list(shown)
+    if not unique:  # every name was in the dateline (the hasher fails on no rows)
+        return ids, tf, {}
     hashed = ents.transform([[key] for key in unique]).tocsr()
     names = {int(hashed.indices[hashed.indptr[j]]): shown[key] for j, key in enumerate(unique)}
     return ids, tf, names
