@@ -169,6 +169,9 @@ def _print_why(evidence) -> None:
                   f"{item.similarity:.2f} ({parts}){days}")
         out.print("      shared names: " + (safe(", ".join(item.shared_entities)) or "none"))
         out.print("      shared words: " + (safe(", ".join(item.shared_terms)) or "none"))
+        if item.pile:
+            out.print(f"      a line of the pile {safe(item.pile)}: grouped with the pile's "
+                      "other lines by topic")
         if item.weak:
             out.print("      [yellow]weak: little evidence ties it to any other member[/yellow]")
     if evidence.groups:

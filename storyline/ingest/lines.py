@@ -44,7 +44,9 @@ def read_line_records(lines: Iterable[bytes], name: str) -> Iterator[Article | S
         if not line.strip():
             continue
         source, text = split_source(line)
-        yield make_article({"text": text.strip(), "source": source, "line": number}, where)
+        # "pile": the lines of one file are snippets gathered together (stories.snippets)
+        yield make_article({"text": text.strip(), "source": source, "line": number,
+                            "pile": name}, where)
 
 
 def split_source(line: str) -> tuple[str | None, str]:

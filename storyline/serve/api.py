@@ -97,6 +97,8 @@ class ArticleWhyOut(BaseModel):
     days_apart: float | None
     weak: bool = Field(description="Little evidence ties it to any other member: a join to "
                        "check.")
+    pile: str | None = Field(None, description="The pile (a --format lines file) it is a "
+                             "line of: grouped with the pile's other lines by topic.")
 
 
 class StoryWhyOut(BaseModel):

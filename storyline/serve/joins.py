@@ -30,7 +30,7 @@ def merged_into(store: Store, story_id: str) -> str | None:
 
 
 # Bump when the evidence JSON changes shape or the way it is computed changes.
-FORMAT = "why1"
+FORMAT = "why2"  # 2: "pile"
 
 
 def cache_key(story_id: str) -> str:

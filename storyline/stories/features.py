@@ -73,6 +73,7 @@ class ArticleFeatures:
     titled: bool = False  # the headline is a real title
     # int8 rows (see quantize): the first STATEMENT_SENTENCES sentences, title first
     statements: np.ndarray = field(default_factory=lambda: np.zeros((0, 384), np.int8))
+    pile: str | None = None  # the pile (a --format lines file) a snippet came from
 
 
 def clean_lead(text: str) -> str:
@@ -148,8 +149,13 @@ def _featurize_chunk(articles: list[Article], batch_size: int) -> list[ArticleFe
         out.append(ArticleFeatures(article.id, article.published, article.source, vec,
                                    w_ids, w_tf, e_ids, e_tf, names, headlines[i],
                                    bool(clean_lead(article.title or "")),
-                                   quantize(rows)))
+                                   quantize(rows), _pile_of(article)))
     return out
+
+
+def _pile_of(article: Article) -> str | None:
+    pile = (article.extra or {}).get("pile")
+    return pile if isinstance(pile, str) else None
 
 
 STATEMENT_SCALE = 127.0
