@@ -225,8 +225,10 @@ def _print_digest(digest, articles: dict) -> None:
             text = quote.quote if len(quote.quote) <= 200 else quote.quote[:197] + "..."
             mark = '"' if quote.direct else ""
             cue = f"{quote.cue} {quote.addressee}" if quote.addressee else quote.cue
-            out.print(f"  [bold]{safe(quote.speaker)}[/bold] {safe(cue)}: "
-                      f"{mark}{safe(text)}{mark}{outlet}")
+            who = f"[bold]{safe(quote.speaker)}[/bold] {safe(cue)}"
+            if quote.cue.lower() == "according to":  # not "the indictment according to:"
+                who = f"according to [bold]{safe(quote.speaker)}[/bold]"
+            out.print(f"  {who}: {mark}{safe(text)}{mark}{outlet}")
     if digest.entities:
         names = ", ".join(f"{name} ({count})" for name, _label, count in digest.entities[:12])
         out.print("\n[bold]people, places, organizations[/bold] " + safe(names))
