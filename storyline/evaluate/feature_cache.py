@@ -16,7 +16,8 @@ from platformdirs import user_cache_dir
 from storyline.model import Article
 from storyline.stories.features import ArticleFeatures
 
-FEATURES_VERSION = "4-statements8"  # 3: statements (16 sentence vectors, int8); 4: 8, chunked
+FEATURES_VERSION = "5-datelines"  # 3: statements (16 sentence vectors, int8); 4: 8, chunked;
+# 5: leads lose their datelines by the text layer's reader (storyline.text.datelines)
 
 
 def default_cache_dir() -> Path:

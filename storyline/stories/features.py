@@ -45,11 +45,6 @@ WORD_CHARS = 20_000
 MAX_TERMS = 150  # an article's strongest words; the rest add cost, not evidence
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 
-# "LONDON (AP) _ ", "WASHINGTON - ": a dateline is not part of what happened.
-_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z .'/-]{1,30}(,\s*[A-Z][A-Za-z .'-]{1,30})?\s*(\([^)]{1,30}\))?\s*"
-    r"(_|--|—|–|-|:)\s+"
-)
 _SPACE = re.compile(r"\s+")
 _lock = threading.Lock()
 _words = None
@@ -84,7 +79,7 @@ def clean_lead(text: str) -> str:
     >>> clean_lead("CAIRO, Egypt (AP) _ Egypt's president spoke.")
     "Egypt's president spoke."
     """
-    return _SPACE.sub(" ", _DATELINE.sub("", text, count=1)).strip()
+    return _SPACE.sub(" ", text[dateline_end(text):]).strip()
 
 
 def entity_key(text: str, label: str) -> str:
