@@ -45,7 +45,7 @@ from storyline.model import Citation, TimelineEntry
 from storyline.text.standalone import stands_alone
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Settings:
     """The knobs of the method (defaults tuned on the visible Timeline17 tasks)."""
 
