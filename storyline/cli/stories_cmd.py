@@ -39,7 +39,7 @@ def stories(
     limit: Annotated[int | None, typer.Option(help="At most this many (default: all).")]
     = None,
 ) -> None:
-    """List the stories in the store (INTERFACES.md section 4 with --format json)."""
+    """List the stories in the store (docs/formats.md §4 with --format json)."""
     if limit is not None and limit < 0:
         fail(f"--limit {limit}: must be 0 or more")
     store = open_store_or_fail(db)
