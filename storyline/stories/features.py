@@ -22,6 +22,7 @@ from datetime import datetime
 
 import numpy as np
 
+from storyline.analyze.entities import normal_form
 from storyline.analyze.nlp import entity_pipeline
 from storyline.model import Article
 from storyline.text.datelines import dateline_end
@@ -85,14 +86,14 @@ def clean_lead(text: str) -> str:
 def entity_key(text: str, label: str) -> str:
     """The form of an entity that other outlets will also use.
 
-    People are known by surname across articles ("Augusto Pinochet", "Pinochet").
+    The analysis's normal form (``analyze.entities.normal_form``: no article, possessive or
+    title), lower-cased; people are known by surname across articles ("Augusto Pinochet",
+    "Pinochet").
 
     >>> entity_key("Augusto Pinochet's", "PERSON"), entity_key("the White House", "ORG")
     ('pinochet', 'white house')
     """
-    key = _SPACE.sub(" ", text).strip().lower()
-    key = re.sub(r"['’]s$", "", key)
-    key = re.sub(r"^the ", "", key)
+    key = normal_form(text, label).lower()  # the analysis's form, titles off
     if label == "PERSON" and " " in key:
         key = key.rsplit(" ", 1)[-1]
     return key
