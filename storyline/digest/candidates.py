@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.text.datelines import dateline_end
 from storyline.text.standalone import QUOTE_CHARS as _QUOTE_CHARS
-from storyline.text.standalone import stands_alone
+from storyline.text.standalone import quotes_balanced, stands_alone
 from storyline.text.stems import stem
 
 MIN_WORDS = 8
@@ -119,7 +119,7 @@ def standalone_mask(pool: Pool, word_budget: int, *, enabled: bool = True,
     if not enabled:
         alone[:] = True
     elif alone.sum() * 20 < word_budget:
-        alone = np.asarray([_quotes_balanced(c.text.strip()) for c in pool.candidates], bool)
+        alone = np.asarray([quotes_balanced(c.text.strip()) for c in pool.candidates], bool)
         if not alone.any():
             alone[:] = True
     return alone
