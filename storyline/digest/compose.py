@@ -59,8 +59,9 @@ def build_digest(store, story_id: str, size: DigestSize | None = None) -> Digest
 def analyze_cached(store, articles: Sequence) -> list[AnalyzedArticle]:
     """Analyses from the store's cache where present and current, else computed (and saved)."""
     from storyline.analyze.cache import analyze_stored
+    from storyline.analyze.pipeline import default_workers
 
-    return analyze_stored(store, list(articles))
+    return analyze_stored(store, list(articles), workers=default_workers())
 
 
 def compose(story_id: str, analyzed: Sequence[AnalyzedArticle],
