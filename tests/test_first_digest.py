@@ -63,3 +63,20 @@ def test_single_words_join_the_one_longer_name_they_belong_to():
     assert unite(forms) == [("John Kerry", "PERSON", 9), ("Harmon Corp", "ORG", 5),
                             ("United Nations", "ORG", 5), ("Valecrest", "GPE", 2),
                             ("Valecrest Athletic Club", "ORG", 1)]
+
+
+def test_a_one_off_digest_does_not_keep_the_workers_it_started(monkeypatch):
+    from storyline.analyze import workers
+
+    calls: list[str] = []
+    monkeypatch.setattr(workers, "analyze_parallel", lambda articles, **kw: [])
+    monkeypatch.setattr(workers, "shutdown", lambda: calls.append("shutdown"))
+    two = [Article(id="a", text="Rain."), Article(id="b", text="Sun.")]
+    monkeypatch.setattr(workers, "running", lambda n: False)
+    pipeline.analyze(two, workers=2)  # kept for later calls (an evaluation's loop)
+    assert calls == []
+    pipeline.analyze(two, workers=2, keep_workers=False)
+    assert calls == ["shutdown"]
+    monkeypatch.setattr(workers, "running", lambda n: True)  # someone else's pool: kept
+    pipeline.analyze(two, workers=2, keep_workers=False)
+    assert calls == ["shutdown"]

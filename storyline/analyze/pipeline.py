@@ -84,7 +84,7 @@ def _prepare(article: Article) -> _Prepared:
 
 def analyze(articles: Sequence[Article], *, with_vectors: bool = True,
             batch_size: int = 32, n_process: int = 1,
-            workers: int = 1) -> list[AnalyzedArticle]:
+            workers: int = 1, keep_workers: bool = True) -> list[AnalyzedArticle]:
     """Analyze ``articles`` in batches (the order of the result is the order given).
 
     Empty, overlong and non-English texts never raise: their ``analysis.skipped_reason``
@@ -94,13 +94,19 @@ def analyze(articles: Sequence[Article], *, with_vectors: bool = True,
     models loaded once per process and kept for later calls): the whole analysis, vectors
     included, runs in parallel. The result is the same as with one process: an article's
     analysis and a sentence's vector do not depend on the other articles (vectors up to
-    float rounding, ~1e-7).
+    float rounding, ~1e-7). The processes are kept for later calls unless ``keep_workers``
+    is false and this call started them (a one-off digest: ~1.7 GB each, e.g. in a server).
     """
     if workers > 1 and len(articles) > 1:
         from storyline.analyze import workers as pool
 
-        return pool.analyze_parallel(articles, workers=workers, with_vectors=with_vectors,
-                                     batch_size=batch_size)
+        started = not pool.running(workers)
+        try:
+            return pool.analyze_parallel(articles, workers=workers, with_vectors=with_vectors,
+                                         batch_size=batch_size)
+        finally:
+            if started and not keep_workers:
+                pool.shutdown()
     analyses = analyze_docs(articles, batch_size=batch_size, n_process=n_process)
     return attach_vectors(articles, analyses, with_vectors=with_vectors)
 

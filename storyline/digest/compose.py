@@ -61,7 +61,7 @@ def analyze_cached(store, articles: Sequence) -> list[AnalyzedArticle]:
     from storyline.analyze.cache import analyze_stored
     from storyline.analyze.pipeline import default_workers
 
-    return analyze_stored(store, list(articles), workers=default_workers())
+    return analyze_stored(store, list(articles), workers=default_workers(), keep_workers=False)
 
 
 def compose(story_id: str, analyzed: Sequence[AnalyzedArticle],

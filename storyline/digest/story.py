@@ -36,4 +36,4 @@ def digest(story: Story, *, articles: Sequence[Article] | None = None,
     # A big story's analysis is shared among one process per core (pipeline.PARALLEL_FROM
     # articles and up): ~1.8x less wall on 2 cores for 100 articles (docs/results/speed.md).
     workers = workers_for(len(members), default_workers())
-    return compose(story.id, analyze(members, workers=workers), size)
+    return compose(story.id, analyze(members, workers=workers, keep_workers=False), size)
