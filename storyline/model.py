@@ -48,7 +48,7 @@ def host_of(url: str | None) -> str | None:
 
 @dataclass(slots=True)
 class Article:
-    """One news article as ingested (INTERFACES.md section 1)."""
+    """One news article as ingested (docs/formats.md §1)."""
 
     text: str
     id: str = ""
@@ -71,7 +71,7 @@ class Article:
         return self.published.date() if self.published else None
 
     def to_json(self) -> dict[str, Any]:
-        """The article as an INTERFACES.md section 1 object."""
+        """The article as an docs/formats.md §1 object."""
         out: dict[str, Any] = {"id": self.id, "text": self.text}
         for key in ("url", "source", "title"):
             value = getattr(self, key)
@@ -182,7 +182,7 @@ class Story:
     entities: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """The story as an INTERFACES.md section 4 object."""
+        """The story as an docs/formats.md §4 object."""
         return {
             "id": self.id,
             "title": self.title,

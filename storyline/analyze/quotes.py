@@ -241,21 +241,28 @@ def _direct_speaker(doc, chain: list[QuoteSpan], inside: Inside, resolver: Resol
             for tok in sent:
                 if inside(tok.idx) or not is_cue(tok) or lemma(tok) in BELIEF:
                     continue
-                subj = subject(tok)
-                if subj is None or inside(subj.idx):
+                subj = subject(tok, inside)
+                if subj is None:
                     continue
-                # Prefer the cue right after the closing mark, then right before the opening.
+                # Prefer a cue whose clause holds the quote ('Prosecutors told the jury that
+                # she "knew ...", while her lawyer said ...': told, not the nearer said),
+                # then the cue right after the closing mark, then right before the opening.
                 dist = tok.idx - s.end if tok.idx >= s.end else s.start - tok.idx
-                candidates.append((dist, tok, subj))
+                candidates.append((0 if _governs(tok, first, sent) else 1, dist, tok, subj))
         # "Kerry said:" ending the sentence before the quote.
         prev = _previous_sentence_cue(doc, s.start, inside)
         if prev is not None:
-            candidates.append((10_000, *prev))
+            candidates.append((1, 10_000, *prev))
     if not candidates:
         return _dash_speaker(doc, chain)
-    _, cue, subj = min(candidates, key=lambda c: c[0])
+    _, _, cue, subj = min(candidates, key=lambda c: c[:2])
     who = resolver.speaker(subj)
     return Speaker(*who, cue) if who is not None else None
+
+
+def _governs(cue, quote, sent) -> bool:
+    """Does the quote's text in ``sent`` hang under ``cue`` in the parse?"""
+    return any(cue in tok.ancestors for tok in quote if tok.sent.start == sent.start)
 
 
 def _dash_speaker(doc, chain: list[QuoteSpan]):

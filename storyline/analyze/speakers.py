@@ -200,8 +200,15 @@ def _leads(tok) -> bool:
     return head.dep_ == "ROOT"
 
 
-def subject(verb):
+def subject(verb, inside=None):
+    """The subject of a speech verb; ``inside(offset)`` marks text inside quotation marks.
+
+    A subject inside the marks is the quote's own ("And $410,000 ... her family," Keel
+    said: spaCy hangs both "410,000" and "Keel" on "said"), so the next one is taken.
+    """
     for child in verb.children:
+        if inside is not None and inside(child.idx):
+            continue
         if child.dep_ in ("nsubj", "nsubjpass"):
             # "9:30 p.m. Trump says": a time stamp parsed as the subject is nobody.
             if child.ent_type_ in ("TIME", "DATE") and child.pos_ != "PRON":
@@ -218,7 +225,7 @@ def subject(verb):
     # Not a passive participle: in "Asked whether ..., he said" he was asked, not asking.
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") \
             and verb.head.i != verb.i and not (verb.dep_ == "advcl" and verb.tag_ == "VBN"):
-        return subject(verb.head)
+        return subject(verb.head, inside)
     return None
 
 

@@ -23,6 +23,7 @@ from storyline.cli import timeline_cmd
 from storyline.cli import stories_cmd
 from storyline.cli import eval_stories
 from storyline.cli import eval_stance
+from storyline.cli import eval_snippets
 from storyline.cli import stance_cmd
 from storyline.cli import watch_cmd
 

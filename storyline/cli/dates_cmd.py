@@ -1,4 +1,4 @@
-"""``storyline dates ARTICLES.jsonl``: every time expression, resolved (INTERFACES.md 6)."""
+"""``storyline dates ARTICLES.jsonl``: every time expression, resolved (docs/formats.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``storyline quotes ARTICLES.jsonl``: who said what (INTERFACES.md section 5)."""
+"""``storyline quotes ARTICLES.jsonl``: who said what (docs/formats.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``storyline stance PAIRS.jsonl``: the stance of each text toward its claim (INTERFACES.md §9)."""
+"""``storyline stance PAIRS.jsonl``: each text's stance toward its claim (docs/formats.md §9)."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ def stories(
     limit: Annotated[int | None, typer.Option(help="At most this many (default: all).")]
     = None,
 ) -> None:
-    """List the stories in the store (INTERFACES.md section 4 with --format json)."""
+    """List the stories in the store (docs/formats.md §4 with --format json)."""
     if limit is not None and limit < 0:
         fail(f"--limit {limit}: must be 0 or more")
     store = open_store_or_fail(db)
@@ -169,6 +169,9 @@ def _print_why(evidence) -> None:
                   f"{item.similarity:.2f} ({parts}){days}")
         out.print("      shared names: " + (safe(", ".join(item.shared_entities)) or "none"))
         out.print("      shared words: " + (safe(", ".join(item.shared_terms)) or "none"))
+        if item.pile:
+            out.print(f"      a line of the pile {safe(item.pile)}: grouped with the pile's "
+                      "other lines by topic")
         if item.weak:
             out.print("      [yellow]weak: little evidence ties it to any other member[/yellow]")
     if evidence.groups:
@@ -222,8 +225,10 @@ def _print_digest(digest, articles: dict) -> None:
             text = quote.quote if len(quote.quote) <= 200 else quote.quote[:197] + "..."
             mark = '"' if quote.direct else ""
             cue = f"{quote.cue} {quote.addressee}" if quote.addressee else quote.cue
-            out.print(f"  [bold]{safe(quote.speaker)}[/bold] {safe(cue)}: "
-                      f"{mark}{safe(text)}{mark}{outlet}")
+            who = f"[bold]{safe(quote.speaker)}[/bold] {safe(cue)}"
+            if quote.cue.lower() == "according to":  # not "the indictment according to:"
+                who = f"according to [bold]{safe(quote.speaker)}[/bold]"
+            out.print(f"  {who}: {mark}{safe(text)}{mark}{outlet}")
     if digest.entities:
         names = ", ".join(f"{name} ({count})" for name, _label, count in digest.entities[:12])
         out.print("\n[bold]people, places, organizations[/bold] " + safe(names))

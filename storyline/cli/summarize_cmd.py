@@ -1,4 +1,4 @@
-"""``storyline summarize CLUSTERS.jsonl --words N`` (INTERFACES.md section 2)."""
+"""``storyline summarize CLUSTERS.jsonl --words N`` (docs/formats.md §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``storyline timeline ARTICLES.jsonl --dates L --per-date K`` (INTERFACES.md section 3)."""
+"""``storyline timeline ARTICLES.jsonl --dates L --per-date K`` (docs/formats.md §3)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def parse_date(value: str | None, option: str) -> date | None:
 
 @app.command()
 def timeline(
-    articles: Annotated[Path, typer.Argument(help="Article JSON Lines file (INTERFACES.md 1).",
+    articles: Annotated[Path, typer.Argument(help="Article JSON Lines file (docs/formats.md §1).",
                                              show_default=False)],
     dates: Annotated[int, typer.Option("--dates", help="At most this many dates.")] = 10,
     per_date: Annotated[int, typer.Option("--per-date", help="At most this many sentences "

@@ -147,5 +147,3 @@ def _shown(q: Quote, text: str) -> str:
     pieces = [text[s:e].strip().rstrip(",") for s, e in q.parts]
     return " … ".join(p for p in pieces if p)
 
-
-# Bump when the digest of the same analyzed articles changes: stored digests are rebuilt.

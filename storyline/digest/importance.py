@@ -62,7 +62,8 @@ def pool_features(pool, centrality: np.ndarray, corroboration: np.ndarray,
     its content words in some headline) and df share (mean share of articles that use each
     of its content words) come from the pool's own TF-IDF rows; concept density from
     ``concepts`` (a :class:`concepts.ConceptTable` of the pool's candidates)."""
-    from storyline.digest.candidates import content_words, stands_alone
+    from storyline.digest.candidates import content_words
+    from storyline.text.standalone import stands_alone
 
     analyzed = pool.analyzed
     title_words = {w for a in analyzed for w in content_words(a.article.title or "")}

@@ -52,7 +52,7 @@ _PRONOUN_START = ("He ", "She ", "It ", "They ", "This ", "That ", "These ", "Th
                   "Her ", "Their ", "But ", "And ", "Also ", "However,", "Still,", "Yet ")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class SummaryConfig:
     """The few general knobs of the method (not fitted to any one data set)."""
 

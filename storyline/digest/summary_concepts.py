@@ -37,11 +37,12 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
                     config: SummaryConfig, fill: bool = False) -> list[int]:
     """Exact maximisation of covered concept weight under the budgets (:mod:`cover`).
 
-    Only sentences that stand alone (:func:`candidates.stands_alone`, not a bare quotation)
-    compete, unless too few do, and two-sentence units (:func:`units.leaning_pairs`) whose
-    second sentence leans on the first; a unit and one of its sentences are never both
-    chosen. Contested figures are balanced inside the program: a sentence whose figure
-    others report differently is chosen only with a sentence stating each other value.
+    Only sentences that stand alone (:func:`storyline.text.standalone.stands_alone`, not a
+    bare quotation) compete, unless too few do, and two-sentence units
+    (:func:`units.leaning_pairs`) whose second sentence leans on the first; a unit and one
+    of its sentences are never both chosen. Contested figures are balanced inside the
+    program: a sentence whose figure others report differently is chosen only with a
+    sentence stating each other value.
     ``fill`` then adds the sentence that covers most of what is left, past the budget.
     Returns candidate indexes (a unit as its two sentences).
     """

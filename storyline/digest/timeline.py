@@ -38,13 +38,14 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from storyline.digest.candidates import is_quote_only, stands_alone
+from storyline.digest.candidates import is_quote_only
 from storyline.digest.timeline_collection import Collection, DatedSentence, prepare
 from storyline.digest.timeline_query import QueryMatcher
 from storyline.model import Citation, TimelineEntry
+from storyline.text.standalone import stands_alone
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Settings:
     """The knobs of the method (defaults tuned on the visible Timeline17 tasks)."""
 

@@ -15,13 +15,14 @@ summary as one candidate, and enters it as its two sentences, each cited as usua
 
 from __future__ import annotations
 
-from storyline.digest.candidates import Pool, pair_stands_alone
+from storyline.digest.candidates import Pool
+from storyline.text.standalone import pair_stands_alone
 
 
 def leaning_pairs(pool: Pool) -> list[tuple[int, int]]:
     """``(first, second)`` candidate indexes of every unit of ``pool``: ``second`` is the
     next sentence after ``first`` in the same article, does not stand alone, and does with
-    ``first`` before it (:func:`candidates.pair_stands_alone`)."""
+    ``first`` before it (:func:`storyline.text.standalone.pair_stands_alone`)."""
     at = {(c.article, c.position): i for i, c in enumerate(pool.candidates)}
     out = []
     for j, c in enumerate(pool.candidates):

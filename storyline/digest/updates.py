@@ -60,7 +60,7 @@ class UpdateConfig:
 
 
 def is_seen(article) -> bool:
-    """Whether an Article carries ``"seen": true`` (INTERFACES.md section 2).
+    """Whether an Article carries ``"seen": true`` (docs/formats.md §2).
 
     >>> from storyline.model import Article
     >>> is_seen(Article(text="x", extra={"seen": True})), is_seen(Article(text="x"))

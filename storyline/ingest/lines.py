@@ -1,7 +1,7 @@
 """One article per line (``--format lines``): a pile of sentences or snippets.
 
-Blank lines are skipped. A line ``source<TAB>text`` names the outlet too (INTERFACES.md
-section 4); only a short first field counts as an outlet, so a tab inside a long text is
+Blank lines are skipped. A line ``source<TAB>text`` names the outlet too (docs/formats.md
+§4); only a short first field counts as an outlet, so a tab inside a long text is
 left alone. Lines carry no title and no date; each article's id is a hash of its text, so
 the same line twice is one article.
 
@@ -44,7 +44,9 @@ def read_line_records(lines: Iterable[bytes], name: str) -> Iterator[Article | S
         if not line.strip():
             continue
         source, text = split_source(line)
-        yield make_article({"text": text.strip(), "source": source, "line": number}, where)
+        # "pile": the lines of one file are snippets gathered together (stories.snippets)
+        yield make_article({"text": text.strip(), "source": source, "line": number,
+                            "pile": name}, where)
 
 
 def split_source(line: str) -> tuple[str | None, str]:

@@ -101,7 +101,7 @@ _DEFAULT_B = datetime(2002, 1, 1)
 
 
 def make_article(fields: dict[str, Any], where: str) -> Article | Skip:
-    """Build an Article from an INTERFACES.md section 1 object, or say why not.
+    """Build an Article from an docs/formats.md §1 object, or say why not.
 
     Everything a store could refuse is refused here, one record at a time and the same way
     for SQLite and PostgreSQL (see ``storyline.limits``): ids longer than the key columns,

@@ -60,11 +60,11 @@ class ArticleOut(BaseModel):
 
 
 class StoryDetail(BaseModel):
-    story: dict[str, Any] = Field(description="INTERFACES.md section 4 story object.")
+    story: dict[str, Any] = Field(description="docs/formats.md §4 story object.")
     articles: list[ArticleOut] = Field(description="Member articles without their text.")
     digest: dict[str, Any] | None = Field(
         description="summary, timeline, quotes, entities, disagreements (citations as in "
-                    "INTERFACES.md section 2); null while it is being built or when none "
+                    "docs/formats.md §2); null while it is being built or when none "
                     "can be made.")
     digest_status: str = Field(description='"ready", "pending" (being built: ask again) '
                                'or "none".')
@@ -97,6 +97,8 @@ class ArticleWhyOut(BaseModel):
     days_apart: float | None
     weak: bool = Field(description="Little evidence ties it to any other member: a join to "
                        "check.")
+    pile: str | None = Field(None, description="The pile (a --format lines file) it is a "
+                             "line of: grouped with the pile's other lines by topic.")
 
 
 class StoryWhyOut(BaseModel):
@@ -117,7 +119,7 @@ class SearchResult(BaseModel):
 
 
 class ArticleIn(BaseModel):
-    """An article as in INTERFACES.md section 1 (unknown fields are kept)."""
+    """An article as in docs/formats.md §1 (unknown fields are kept)."""
 
     model_config = ConfigDict(extra="allow")
     text: str

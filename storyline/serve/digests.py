@@ -31,11 +31,13 @@ from storyline import limits
 from storyline.model import Article, Citation, Digest, Disagreement, Quote, TimelineEntry
 from storyline.store.database import Store
 from storyline.store.errors import StoreBusy, StoreUnavailable
+from storyline.versions import code_version
 
 log = logging.getLogger("storyline.serve")
 
-# Bump when the stored JSON changes shape or the enrichment below changes.
-FORMAT = "1"
+# The stored JSON's shape and the enrichment below: derived from this module, never bumped
+# by hand.
+FORMAT = code_version("serve/digests.py")
 
 Builder = Callable[[Store, str], Digest]
 

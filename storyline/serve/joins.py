@@ -22,6 +22,7 @@ from storyline.model import Article
 from storyline.serve import views
 from storyline.serve.digests import DigestCache, story_version
 from storyline.store.database import Store
+from storyline.versions import code_version
 
 
 def merged_into(store: Store, story_id: str) -> str | None:
@@ -29,8 +30,9 @@ def merged_into(store: Store, story_id: str) -> str | None:
     return store.merged_into(story_id)
 
 
-# Bump when the evidence JSON changes shape or the way it is computed changes.
-FORMAT = "why1"
+# The evidence JSON's shape and the way it is computed: derived from the code, never bumped
+# by hand.
+FORMAT = "why" + code_version("stories", "serve/joins.py", "versions.py")
 
 
 def cache_key(story_id: str) -> str:

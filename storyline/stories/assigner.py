@@ -49,8 +49,7 @@ class OnlineAssigner:
             if self.clusterer is None:
                 self.clusterer = repository.load_clusterer(self.store, conn, self.params)
                 articles = repository.unsaved(self.store, conn, articles)
-            for features in self._features(articles):
-                self.clusterer.add(features)
+            self.clusterer.add_all(self._features(articles))
             repository.save(self.store, conn, self.clusterer, self.clusterer.drain(),
                             self.store.max_seq(conn))
         except BaseException:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storyline.stories import splitting
+from storyline.stories import snippets, splitting
 from storyline.stories import title as titles
 from storyline.stories.features import ENTITY_FEATURES, WORD_FEATURES, ArticleFeatures
 from storyline.stories.frequencies import DocumentFrequencies
@@ -96,11 +96,7 @@ class OnlineClusterer(Scoring, Merging):
             best, best_score = StoryState.found(article), 1.0
             while best.id in self.stories:  # the same article re-fed: keep ids unique
                 best.id += "x"
-        self.count_in(article, best)
-        titles.consider(best, article)
-        self._open(best)
-        self._members.append((article.id, best.id, round(best_score, 4)))
-        self._assigned[article.id] = best.id
+        self._join(article, best, best_score)
         if best.size > 1:
             best = self._merge_neighbours(best, moment, near=[sid for sid, _ in hits])
             splitting.maybe_split(self, best)
@@ -118,8 +114,23 @@ class OnlineClusterer(Scoring, Merging):
         state.reweigh(self.word_df.idf, self.entity_df.idf)
 
     def add_all(self, articles: Sequence[ArticleFeatures]) -> list[str]:
-        """``add`` each article, in the order given."""
-        return [self.add(a) for a in articles]
+        """``add`` each article, in the order given; the snippets of one pile are grouped
+        first (``snippets``) and each group joins the story its first snippet goes to."""
+        for group in snippets.pile_groups(articles):
+            story_id = self.add(articles[group[0]])
+            if len(group) > 1:
+                members = [articles[i] for i in group]
+                fit = snippets.similarity(members).mean(axis=1)
+                for article, score in zip(members[1:], fit[1:], strict=True):
+                    self._join(article, self.stories[story_id], float(score))
+        return [self.story_of(a.id) for a in articles]
+
+    def _join(self, article: ArticleFeatures, state: StoryState, score: float) -> None:
+        self.count_in(article, state)
+        titles.consider(state, article)
+        self._open(state)
+        self._members.append((article.id, state.id, round(score, 4)))
+        self._assigned[article.id] = state.id
 
     # -- bookkeeping --------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from datetime import datetime
 
 import numpy as np
 
+from storyline.analyze.entities import normal_form
 from storyline.analyze.nlp import entity_pipeline
 from storyline.model import Article
 from storyline.text.datelines import dateline_end
@@ -45,11 +46,6 @@ WORD_CHARS = 20_000
 MAX_TERMS = 150  # an article's strongest words; the rest add cost, not evidence
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 
-# "LONDON (AP) _ ", "WASHINGTON - ": a dateline is not part of what happened.
-_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Z .'/-]{1,30}(,\s*[A-Z][A-Za-z .'-]{1,30})?\s*(\([^)]{1,30}\))?\s*"
-    r"(_|--|—|–|-|:)\s+"
-)
 _SPACE = re.compile(r"\s+")
 _lock = threading.Lock()
 _words = None
@@ -73,6 +69,7 @@ class ArticleFeatures:
     titled: bool = False  # the headline is a real title
     # int8 rows (see quantize): the first STATEMENT_SENTENCES sentences, title first
     statements: np.ndarray = field(default_factory=lambda: np.zeros((0, 384), np.int8))
+    pile: str | None = None  # the pile (a --format lines file) a snippet came from
 
 
 def clean_lead(text: str) -> str:
@@ -83,20 +80,20 @@ def clean_lead(text: str) -> str:
     >>> clean_lead("CAIRO, Egypt (AP) _ Egypt's president spoke.")
     "Egypt's president spoke."
     """
-    return _SPACE.sub(" ", _DATELINE.sub("", text, count=1)).strip()
+    return _SPACE.sub(" ", text[dateline_end(text):]).strip()
 
 
 def entity_key(text: str, label: str) -> str:
     """The form of an entity that other outlets will also use.
 
-    People are known by surname across articles ("Augusto Pinochet", "Pinochet").
+    The analysis's normal form (``analyze.entities.normal_form``: no article, possessive or
+    title), lower-cased; people are known by surname across articles ("Augusto Pinochet",
+    "Pinochet").
 
     >>> entity_key("Augusto Pinochet's", "PERSON"), entity_key("the White House", "ORG")
     ('pinochet', 'white house')
     """
-    key = _SPACE.sub(" ", text).strip().lower()
-    key = re.sub(r"['’]s$", "", key)
-    key = re.sub(r"^the ", "", key)
+    key = normal_form(text, label).lower()  # the analysis's form, titles off
     if label == "PERSON" and " " in key:
         key = key.rsplit(" ", 1)[-1]
     return key
@@ -148,8 +145,13 @@ def _featurize_chunk(articles: list[Article], batch_size: int) -> list[ArticleFe
         out.append(ArticleFeatures(article.id, article.published, article.source, vec,
                                    w_ids, w_tf, e_ids, e_tf, names, headlines[i],
                                    bool(clean_lead(article.title or "")),
-                                   quantize(rows)))
+                                   quantize(rows), _pile_of(article)))
     return out
+
+
+def _pile_of(article: Article) -> str | None:
+    pile = (article.extra or {}).get("pile")
+    return pile if isinstance(pile, str) else None
 
 
 STATEMENT_SCALE = 127.0
@@ -238,6 +240,8 @@ def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     row = ents.transform([keys]).tocsr()
     ids, tf = _sparse_row(row, 0, None)
     unique = list(shown)
+    if not unique:  # every name was in the dateline (the hasher fails on no rows)
+        return ids, tf, {}
     hashed = ents.transform([[key] for key in unique]).tocsr()
     names = {int(hashed.indices[hashed.indptr[j]]): shown[key] for j, key in enumerate(unique)}
     return ids, tf, names

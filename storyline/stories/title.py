@@ -1,7 +1,8 @@
 """A story's title (its most representative headline or lead) and its key entities.
 
 The title is the headline of the member closest to the story's centroid; a real headline is
-preferred to a lead sentence when the story has one. Key entities are the names that weigh
+preferred to a lead sentence when the story has one, and a lead that stands alone to one
+that does not. Key entities are the names that weigh
 most in the story by TF-IDF: frequent in it, rare elsewhere.
 """
 
@@ -12,6 +13,7 @@ import numpy as np
 from storyline.stories.features import ArticleFeatures
 from storyline.stories.frequencies import DocumentFrequencies
 from storyline.stories.state import StoryState
+from storyline.text.standalone import stands_alone
 
 KEY_ENTITIES = 8
 
@@ -30,9 +32,10 @@ def consider(state: StoryState, article: ArticleFeatures) -> None:
         return
     has_title = article.titled
     if state.title_vector is not None and state.title:
-        if state.title_is_headline and not has_title:
+        new, old = _rank(article.headline, has_title), _rank(state.title, state.title_is_headline)
+        if new < old:
             return
-        if has_title == state.title_is_headline:
+        if new == old:
             centroid = state.centroid
             if float(article.vector @ centroid) <= float(state.title_vector @ centroid):
                 return
@@ -41,14 +44,22 @@ def consider(state: StoryState, article: ArticleFeatures) -> None:
     state.title_is_headline = has_title
 
 
+def _rank(title: str, is_headline: bool) -> tuple[bool, bool]:
+    """What makes a title better before closeness to the story: a real headline, then a
+    lead that stands alone ("Rooting out terrorism ..., he said, ..." names nobody)."""
+    return is_headline, stands_alone(title)
+
+
 def refresh_after_merge(state: StoryState, other: StoryState) -> None:
     """After ``other`` was folded into ``state``, keep the better of the two titles."""
     if not other.title or other.title_vector is None:
         return
     if not state.title or state.title_vector is None:
         better = True
-    elif other.title_is_headline != state.title_is_headline:
-        better = other.title_is_headline
+    elif (_rank(other.title, other.title_is_headline)
+          != _rank(state.title, state.title_is_headline)):
+        better = (_rank(other.title, other.title_is_headline)
+                  > _rank(state.title, state.title_is_headline))
     else:
         centroid = state.centroid
         better = float(other.title_vector @ centroid) > float(state.title_vector @ centroid)

@@ -90,6 +90,9 @@ class ArticleWhy:
     shared_terms: list[str] = field(default_factory=list)  # strongest first
     days_apart: float | None = None  # None when either is undated
     weak: bool = False  # little evidence ties it to any other member
+    # The pile (a --format lines file) it is a line of: a pile's snippets are grouped by
+    # topic with its other lines (stories.snippets), not by the event decision.
+    pile: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -101,6 +104,7 @@ class ArticleWhy:
             "shared_terms": list(self.shared_terms),
             "days_apart": None if self.days_apart is None else round(self.days_apart, 1),
             "weak": self.weak,
+            "pile": self.pile,
         }
 
 
@@ -195,7 +199,7 @@ def explain_story(story_id: str, analyzed: Sequence[AnalyzedArticle], *,
         out.append(ArticleWhy(
             article.id, title, article.source, best.article.id, float(scores[i, j]),
             evidence[i, j], _shared_entities(member, best), _shared_terms(member, best),
-            _days(member, best), bool(scores[i, j] < weak_below)))
+            _days(member, best), bool(scores[i, j] < weak_below), _pile(article)))
     groups, between = _two_groups(scores, [m.article.id for m in members], weak_below)
     return StoryWhy(story_id, out, weak_below, groups, between)
 
@@ -340,6 +344,11 @@ def _shared_terms(a: _Member, b: _Member) -> list[str]:
         if len(words) >= SHOWN_TERMS:
             break
     return words[:SHOWN_TERMS]
+
+
+def _pile(article: Article) -> str | None:
+    pile = (article.extra or {}).get("pile")
+    return pile if isinstance(pile, str) else None
 
 
 def _r(value: float) -> float:
