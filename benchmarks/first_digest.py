@@ -6,7 +6,8 @@ Each contender runs in a fresh Python process, as ``storyline show`` of a story 
 digest is not stored yet would: imports, model loading, analysis of every member and
 composition all count.
 
-- ``digest``: ``storyline.digest(story)``, this checkout as it is;
+- ``digest``: ``storyline.digest(story)``, this checkout as it is (its analysis on one
+  process per idle core: ``pipeline.idle_workers``; the line says how many it took);
 - ``one-process``: the same with the analysis kept in one process (``workers=1``), the
   path every first digest took before (``analyze(members)``, no worker pool);
 - ``checkout:PATH`` (with ``--checkout PATH``, repeatable): ``storyline.digest(story)`` of
@@ -58,16 +59,18 @@ else:
     analyze = digest_module.analyze
     marks = {}
     def timed(*a, **k):
+        marks["workers"] = k.get("workers", 1)
         out = analyze(*a, **k)
         marks["analyzed"] = time.perf_counter()
         return out
     digest_module.analyze = timed
     digest = storyline.digest(story, articles=arts)
     t2 = marks.get("analyzed", t1)
+workers = 1 if args["mode"] == "one-process" else marks.get("workers", 1)
 t3 = time.perf_counter()
 print(json.dumps({"articles": len(arts), "chars": sum(len(a.text) for a in arts),
                   "imports_s": t1 - t0, "analysis_s": t2 - t1, "compose_s": t3 - t2,
-                  "total_s": t3 - t0, "summary": len(digest.summary)}))
+                  "total_s": t3 - t0, "summary": len(digest.summary), "workers": workers}))
 """
 
 
@@ -101,8 +104,9 @@ def main() -> None:
             row = {"contender": name, **run(mode, topic, opts.articles, checkout)}
             rows.append(row)
             if not opts.json:
-                print(f"{name:<28} total {row['total_s']:6.1f} s  (imports {row['imports_s']:.1f}"
-                      f", analysis {row['analysis_s']:.1f}, compose {row['compose_s']:.1f})  "
+                print(f"{name:<28} total {row['total_s']:6.1f} s  (imports "
+                      f"{row['imports_s']:.1f}, analysis {row['analysis_s']:.1f} on "
+                      f"{row['workers']} process(es), compose {row['compose_s']:.1f})  "
                       f"{row['articles']} articles, {row['chars']:,} chars", flush=True)
     if opts.json:
         print(json.dumps({"load": os.getloadavg(), "rows": rows}, indent=1))

