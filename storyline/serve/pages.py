@@ -117,7 +117,7 @@ def _story_response(request: Request, story_id: str, bundle,
         article = by_id.get(q.get("article_id") or "")
         quotes.append({
             "speaker": q["speaker"], "quote": q["quote"], "direct": q.get("direct", True),
-            "outlet": article.source if article else None,
+            "outlet": (article.source or "unknown outlet") if article else None,
             "date": article.published.date().isoformat() if article and article.published
             else None,
             "href": views.article_href(article.id, [q["start"], q["end"]]) if article else None,
