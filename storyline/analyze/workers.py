@@ -112,11 +112,6 @@ def pool(workers: int) -> ProcessPoolExecutor:
     return _POOL.get(workers)
 
 
-def running(workers: int) -> bool:
-    """Whether the pool of ``workers`` processes is started (``pool`` starts it)."""
-    return _POOL.running(workers)
-
-
 def shutdown() -> None:
     """Stop the worker processes (they are started again when needed)."""
     _POOL.shutdown()

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyline.analyze.pipeline import analyze, idle_workers, workers_for
 from storyline.digest.compose import DigestSize, compose
+from storyline.digest.first_analysis import analyze_members
 from storyline.errors import DigestError
 from storyline.model import Article, Digest, Story
 
@@ -33,7 +33,4 @@ def digest(story: Story, *, articles: Sequence[Article] | None = None,
     if not members:
         raise DigestError(f"story {story.id}: its articles are not here to digest (give them "
                           "as articles=, or digest a stored story through its store)")
-    # A big story's analysis (pipeline.PARALLEL_FROM articles and up) is shared among one
-    # process per idle core: ~1.7x less wall on 2 free cores for 100 articles.
-    workers = workers_for(len(members), idle_workers())
-    return compose(story.id, analyze(members, workers=workers, keep_workers=False), size)
+    return compose(story.id, analyze_members(members), size)
