@@ -89,7 +89,9 @@ class Pool:
     def similarity(self) -> tuple[np.ndarray, np.ndarray]:
         """(dense cosine, TF-IDF cosine) between every pair of candidates."""
         dense = self.dense @ self.dense.T if len(self) else np.zeros((0, 0), np.float32)
-        lexical = (self.tfidf @ self.tfidf.T).toarray().astype(np.float32) if len(self) else dense
+        # float32 before densifying: the same values, half the memory written
+        lexical = ((self.tfidf @ self.tfidf.T).astype(np.float32).toarray() if len(self)
+                   else dense)
         return dense, lexical
 
 

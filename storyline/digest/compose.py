@@ -58,9 +58,9 @@ def build_digest(store, story_id: str, size: DigestSize | None = None) -> Digest
 
 def analyze_cached(store, articles: Sequence) -> list[AnalyzedArticle]:
     """Analyses from the store's cache where present and current, else computed (and saved)."""
-    from storyline.analyze.cache import analyze_stored
+    from storyline.digest.first_analysis import analyze_members
 
-    return analyze_stored(store, list(articles))
+    return analyze_members(articles, store=store)
 
 
 def compose(story_id: str, analyzed: Sequence[AnalyzedArticle],

@@ -111,24 +111,34 @@ def _united(mentions: Iterable[tuple[str, str, int]]) -> dict[str, tuple[str, st
             if _same_person(a, b):
                 target[root(a)] = root(b)
                 break
-    multi = [n for n in names if " " in n]
+    # Longer names by their last word (full names of people) and by their first or last
+    # word (the others), so that each single word looks up only the names it can join.
+    full_by_last: dict[str, list[str]] = defaultdict(list)
+    for f in full:
+        full_by_last[f.split()[-1]].append(f)
+    full_set = set(full)
+    other_by_edge: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for f in names:
+        if " " in f and f not in full_set:
+            words = f.split()
+            for edge in {words[0], words[-1]}:
+                other_by_edge[edge].append((f, labels[f].most_common(1)[0][0]))
     for name in names:
         if " " in name:
             continue
         # A surname: its one full name ("Kerry" -> "John Kerry"); else the one longer name
         # of its kind that starts or ends with it ("Harmon" -> "Harmon Corp").
         label = labels[name].most_common(1)[0][0]
-        owners = {root(f) for f in full if f.split()[-1] == name}
-        owners |= {root(f) for f in multi if f not in full and label != "PERSON"
-                   and name in (f.split()[0], f.split()[-1])
-                   and labels[f].most_common(1)[0][0] == label}
+        owners = {root(f) for f in full_by_last.get(name, ())}
+        if label != "PERSON":
+            owners |= {root(f) for f, f_label in other_by_edge.get(name, ())
+                       if f_label == label}
         if not owners and label not in ("GPE", "LOC"):
             # No person carries it: a word the tagger called a person or an organization
             # is the one company or place named with it ("Harmon expected ..." beside
             # "Harmon Corp", "in Redfern" beside "Redfern County"), and takes its type. A
             # place word is not ("Valecrest" beside "Valecrest Athletic Club").
-            others = {f for f in multi if f not in full and name in (f.split()[0],
-                                                                     f.split()[-1])}
+            others = {f for f, _ in other_by_edge.get(name, ())}
             if len({root(f) for f in others}) == 1:
                 owner = others.pop()
                 labels[name] = Counter({labels[owner].most_common(1)[0][0]: counts[name]})
@@ -143,11 +153,14 @@ def _united(mentions: Iterable[tuple[str, str, int]]) -> dict[str, tuple[str, st
                 target[root(name)] = root(countries[country])
             else:
                 countries[country] = name
+    by_initials: dict[str, list[str]] = defaultdict(list)
+    for o in names:
+        by_initials[_initials(o)].append(o)
     for name in names:  # "UN", "U.N." -> "United Nations": the one name it abbreviates
         short = name.replace(".", "")
         if " " in name or not short.isupper() or len(short) < 2:
             continue
-        spelled = {root(o) for o in names if _initials(o) == short}
+        spelled = {root(o) for o in by_initials.get(short, ())}
         if len(spelled) == 1:
             target[root(name)] = spelled.pop()
     groups: dict[str, list[str]] = defaultdict(list)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyline.analyze.pipeline import analyze
 from storyline.digest.compose import DigestSize, compose
+from storyline.digest.first_analysis import analyze_members
 from storyline.errors import DigestError
 from storyline.model import Article, Digest, Story
 
@@ -33,4 +33,4 @@ def digest(story: Story, *, articles: Sequence[Article] | None = None,
     if not members:
         raise DigestError(f"story {story.id}: its articles are not here to digest (give them "
                           "as articles=, or digest a stored story through its store)")
-    return compose(story.id, analyze(members), size)
+    return compose(story.id, analyze_members(members), size)

@@ -137,8 +137,10 @@ def score(analyzed: Sequence[AnalyzedArticle], config: SummaryConfig | None = No
             importance[i] *= config.dependent_penalty
         elif any(q in c.text for q in _QUOTES):
             importance[i] *= config.quote_penalty
-    similarity = np.clip(0.5 * dense + 0.5 * lexical, 0.0, None)
-    scored = Scored(pool, importance.astype(np.float32), similarity.astype(np.float32), dense,
+    similarity = np.add(dense, lexical, dtype=np.float32)  # in place below: N x N each
+    similarity *= 0.5
+    np.maximum(similarity, 0.0, out=similarity)
+    scored = Scored(pool, importance.astype(np.float32), similarity, dense,
                     cited, same, figures)
     if config.learned or config.learned_concepts:
         from storyline.digest.importance import pool_features, predict
