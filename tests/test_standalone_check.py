@@ -77,6 +77,18 @@ def test_the_tally_counts_sentences_kinds_and_percent():
     assert tally.percent() == pytest.approx(100 * len(BAD) / (len(BAD) + len(GOOD)))
 
 
+def test_a_failing_unit_counts_once_as_counted_and_whole_when_strict():
+    from storyline.evaluate.standalone import Tally
+
+    tally = Tally()
+    tally.add("The mayor toured the flooded town on Monday.")
+    tally.add("“The river rose all night. We had to leave,” she said.", sentences=2)
+    shown = tally.as_dict()
+    assert (shown["sentences"], shown["failing"], shown["failing_sentences"]) == (3, 1, 2)
+    assert shown["percent"] == pytest.approx(33.33, abs=0.01)
+    assert shown["percent_strict"] == pytest.approx(66.67, abs=0.01)
+
+
 @pytest.mark.parametrize("text", sorted({t for t, kind in BAD if kind != "dateline"}))
 def test_the_digest_filter_rejects_what_the_check_flags(text):
     assert not stands_alone(text)

@@ -129,6 +129,7 @@ class Tally:
 
     sentences: int = 0
     failing: int = 0
+    failing_sentences: int = 0  # the strict reading: every sentence of a failing text
     kinds: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
@@ -141,6 +142,7 @@ class Tally:
         self.sentences += sentences
         if found:
             self.failing += 1
+            self.failing_sentences += sentences
             self.kinds.update(found)
             for kind in found:
                 shown = self.examples.setdefault(kind, [])
@@ -151,6 +153,7 @@ class Tally:
     def merge(self, other: Tally) -> None:
         self.sentences += other.sentences
         self.failing += other.failing
+        self.failing_sentences += other.failing_sentences
         self.kinds.update(other.kinds)
         for kind, texts in other.examples.items():
             self.examples.setdefault(kind, []).extend(texts)
@@ -161,8 +164,10 @@ class Tally:
         return 100.0 * n / self.sentences if self.sentences else 0.0
 
     def as_dict(self) -> dict:
+        strict = 100.0 * self.failing_sentences / self.sentences if self.sentences else 0.0
         return {"sentences": self.sentences, "failing": self.failing,
                 "percent": round(self.percent(), 2),
+                "failing_sentences": self.failing_sentences, "percent_strict": round(strict, 2),
                 "kinds": {k: {"count": self.kinds[k], "percent": round(self.percent(k), 2)}
                           for k in KINDS},
                 "examples": {k: v for k, v in self.examples.items()}}
