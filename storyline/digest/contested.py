@@ -1,8 +1,9 @@
-"""Figures the outlets of a story dispute (18 killed vs 25 killed), for the summary.
+"""Figures the outlets of a story dispute (18 killed vs 25 killed on one day), for the summary.
 
 A summary never states such a figure alone: the sentence enters it together with a sentence
-stating each other value (``counter_statements``), or not at all. Figures are read per
-candidate sentence on first use (``CandidateFigures``): most candidates are never asked.
+stating each other value of that day (``counter_statements``), or not at all. A count that
+changed from one day to the next is no dispute: the digest tells it as its evolution.
+Candidates' figures are read on first use (``CandidateFigures``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import numpy as np
 
 from storyline.digest.candidates import Pool
 from storyline.digest.disagreements import (
-    COUNTED_EVENTS,
     Figure,
+    disputed_readings,
     figures_by_sentence,
-    mentions_counted_event,
+    read_figures,
 )
 
 
@@ -39,32 +40,37 @@ class CandidateFigures:
         return self._cache[i]
 
 
-def contested_figures(pool: Pool, figures: Sequence[list[Figure]],
-                      ) -> dict[tuple, dict[float, list[int]]]:
-    """Quantities stated with different values by different articles: key -> value -> cands
-    (``figures``: each candidate's figures, as ``CandidateFigures`` reads them)."""
-    table: dict[tuple, dict[float, list[int]]] = defaultdict(lambda: defaultdict(list))
+def contested_figures(pool: Pool) -> dict[tuple, dict[float, list[int]]]:
+    """The disputes the digest reports (``disagreements.number_disagreements``: one
+    quantity, one day, values that differ between outlets), each as value -> the candidates
+    stating it. A count that changed from day to day is no dispute (issue 15): it is told as
+    its evolution in its own section, and the summary may state its latest or first value
+    alone."""
+    at: dict[tuple[int, int], list[int]] = defaultdict(list)  # (article, row) -> candidates
     for i, c in enumerate(pool.candidates):
-        if not mentions_counted_event(c.text):
-            continue  # no word for a counted event: no disputed figure (and no need to read)
-        for f in figures[i]:
-            if f.key is not None and f.key[0] in COUNTED_EVENTS:
-                table[f.key][f.value].append(i)
-    out = {}
-    for key, by_value in table.items():
-        if len(by_value) < 2:
-            continue
-        articles = {int(pool.article_of[i]) for ids in by_value.values() for i in ids}
-        if len(articles) >= 2:
-            out[key] = by_value
+        at[(c.article, c.row)].append(i)
+    out: dict[tuple, dict[float, list[int]]] = {}
+    for quantity, readings in read_figures(pool.analyzed).items():
+        by_day: dict = defaultdict(list)
+        for r in readings:
+            by_day[r.day].append(r)
+        for day, rows in by_day.items():
+            by_value: dict[float, list[int]] = defaultdict(list)
+            for r in disputed_readings(pool.analyzed, quantity, rows, dated=day is not None):
+                for i in at.get((r.article, r.sentence), []):
+                    c = pool.candidates[i]
+                    if c.start <= r.figure.start < c.end and i not in by_value[r.figure.value]:
+                        by_value[r.figure.value].append(i)
+            if sum(1 for ids in by_value.values() if ids) >= 2:
+                out[(quantity, day)] = dict(by_value)
     return out
 
 
-def counter_statements(figures: Sequence[list[Figure]], importance: np.ndarray, k: int,
-                       chosen: Sequence[int], contested: dict[tuple, dict[float, list[int]]],
+def counter_statements(importance: np.ndarray, k: int, chosen: Sequence[int],
+                       contested: dict[tuple, dict[float, list[int]]],
                        allowed: np.ndarray | None = None,
                        prefer: np.ndarray | None = None) -> list[int]:
-    """For each contested figure of ``k``, the best sentence stating each other value.
+    """For each dispute ``k`` takes part in, the best sentence stating each other value.
 
     Values the summary already states (in ``chosen``) need no new sentence; with ``allowed``,
     a value stated only by sentences that may not be picked (an update summary: the reader
@@ -72,12 +78,11 @@ def counter_statements(figures: Sequence[list[Figure]], importance: np.ndarray, 
     best of those, when one states the value.
     """
     extra: list[int] = []
-    for f in figures[k]:
-        by_value = contested.get(f.key) if f.key is not None else None
-        if not by_value:
+    for by_value in contested.values():
+        if not any(k in ids for ids in by_value.values()):
             continue
-        stated = {g.value for i in [*chosen, *extra, k] for g in figures[i]
-                  if g.key == f.key}
+        have = {*chosen, *extra, k}
+        stated = {v for v, ids in by_value.items() if have.intersection(ids)}
         for value, ids in by_value.items():
             if allowed is not None:
                 ids = [i for i in ids if allowed[i]]
@@ -87,5 +92,5 @@ def counter_statements(figures: Sequence[list[Figure]], importance: np.ndarray, 
                 ids = [i for i in ids if prefer[i]] or ids
             best = max(ids, key=lambda i: importance[i])
             extra.append(best)
-            stated |= {g.value for g in figures[best] if g.key == f.key}
+            stated |= {v for v, others in by_value.items() if best in others}
     return extra

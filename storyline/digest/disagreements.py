@@ -142,7 +142,7 @@ def number_disagreements(analyzed: Sequence[AnalyzedArticle], limit: int = MAX_N
         for r in rows:
             by_day[r.day].append(r)
         for day, day_rows in by_day.items():
-            disputed = _disputed(analyzed, quantity, day_rows, dated=day is not None)
+            disputed = disputed_readings(analyzed, quantity, day_rows, dated=day is not None)
             if disputed:
                 found.append((len({r.article for r in disputed}),
                               _dispute(analyzed, quantity, day, disputed)))
@@ -150,8 +150,8 @@ def number_disagreements(analyzed: Sequence[AnalyzedArticle], limit: int = MAX_N
     return [d for _, d in found[:limit]]
 
 
-def _disputed(analyzed: Sequence[AnalyzedArticle], quantity: tuple, rows: list[Reading],
-              dated: bool) -> list[Reading]:
+def disputed_readings(analyzed: Sequence[AnalyzedArticle], quantity: tuple,
+                      rows: list[Reading], dated: bool) -> list[Reading]:
     """The readings of one day that take part in a disagreement (empty when none do)."""
     involved: set[int] = set()
     for i, a in enumerate(rows):

@@ -226,7 +226,7 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
     covered = np.zeros(n, np.float32)
     total_cap = float(cap.sum()) or 1.0
     importance = scored.importance / (float(scored.importance.max()) or 1.0)
-    contested = contested_figures(scored.pool, scored.figures) if config.balance_figures else {}
+    contested = contested_figures(scored.pool) if config.balance_figures else {}
     # Importance is spread over the sentences a budget holds (~20 words each), so that its
     # weight next to coverage does not depend on the budget.
     budget_words = min(word_budget, 20 * sentence_budget)
@@ -262,8 +262,8 @@ def select(scored: Scored, *, words: int | None, sentences: int | None,
         lead = [int(eligible[partner[pick]])] if needs[pick] else []
         if chosen and any(_redundant(scored, x, chosen, config) for x in [*lead, k]):
             continue
-        bundle = [*lead, k, *counter_statements(scored.figures, scored.importance, k, chosen,
-                                                     contested, allowed, alone)]
+        bundle = [*lead, k, *counter_statements(scored.importance, k, chosen, contested,
+                                                     allowed, alone)]
         bundle_words = int(sum(cost[b] for b in bundle))
         if bundle_words > word_budget - used_words:
             if not fill or overflowed or len(bundle) > 1:

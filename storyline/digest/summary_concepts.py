@@ -57,7 +57,7 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     analyzed = pool.analyzed
     table = scored.concepts if scored.concepts is not None else story_concepts(pool, config)
     alone = standalone_mask(pool, word_budget, enabled=config.standalone)
-    contested = contested_figures(scored.pool, scored.figures) if config.balance_figures else {}
+    contested = contested_figures(scored.pool) if config.balance_figures else {}
     requires_global: list[tuple[int, list[int]]] = []
     for by_value in contested.values():
         for figure, ids in by_value.items():

@@ -1,0 +1,50 @@
+"""A summary balances a figure only against what other outlets said the same day."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from storyline.analyze.pipeline import analyze
+from storyline.digest.candidates import build_pool
+from storyline.digest.contested import contested_figures, counter_statements
+from storyline.model import Article
+
+
+def article(aid: str, source: str, day: int, text: str) -> Article:
+    return Article(text=text, id=aid, source=source, published=datetime(2025, 3, day, 12))
+
+
+@pytest.fixture(scope="module")
+def pools():
+    lead = "Floods hit the lakeside towns of Brandon and Millbrook after days of heavy rain."
+    same_day = analyze([
+        article("a", "Harbor Ledger", 11, f"{lead} At least 18 people were killed in the "
+                "flood, the emergency service said."),
+        article("b", "Meridian Post", 11, f"{lead} Twenty-five people were killed in the "
+                "flood, the governor's office said."),
+    ])
+    days_apart = analyze([
+        article("c", "Harbor Ledger", 10, f"{lead} At least 18 people were killed in the "
+                "flood, the emergency service said."),
+        article("d", "Meridian Post", 15, f"{lead} Twenty-three people were killed in the "
+                "flood, according to the final police list."),
+    ])
+    return build_pool(same_day), build_pool(days_apart)
+
+
+def test_two_outlets_with_two_tolls_on_one_day_are_balanced(pools):
+    pool, _ = pools
+    contested = contested_figures(pool)
+    assert len(contested) == 1
+    [by_value] = contested.values()
+    assert set(by_value) == {18.0, 25.0}
+    k = by_value[18.0][0]
+    importance = [1.0] * len(pool)
+    assert counter_statements(importance, k, [], contested) == by_value[25.0][:1]
+
+
+def test_a_toll_that_rose_over_days_is_no_dispute(pools):
+    _, pool = pools
+    assert contested_figures(pool) == {}
