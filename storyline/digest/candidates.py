@@ -34,8 +34,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.text.datelines import dateline_end
 from storyline.text.standalone import QUOTE_CHARS as _QUOTE_CHARS
-from storyline.text.standalone import _quotes_balanced as quotes_balanced
-from storyline.text.standalone import stands_alone
+from storyline.text.standalone import quotes_balanced, stands_alone
 from storyline.text.stems import stem
 
 MIN_WORDS = 8

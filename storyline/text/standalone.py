@@ -35,7 +35,7 @@ _PRONOUN_SPEAKER = re.compile(
     r"|(?:[,”\"'’]|'')\s*(?:" + _SPEECH_VERB + r")\s+(?:he|she|they)\s*[.,;!]")
 
 
-def _quotes_balanced(text: str) -> bool:
+def quotes_balanced(text: str) -> bool:
     """Every quotation opened in ``text`` closes in it, and none closes before it opens."""
     depth = 0
     for ch in text:
@@ -79,7 +79,7 @@ def stands_alone(text: str) -> bool:
     first = stripped.lstrip(QUOTE_CHARS + "([ ")[:1]
     if first.isalpha() and first.islower():
         return False  # "ie/11BX93W 7:01 pm ET ...", "more '' Amid the ...": a fragment
-    return _quotes_balanced(stripped) and not _PRONOUN_SPEAKER.search(stripped)
+    return quotes_balanced(stripped) and not _PRONOUN_SPEAKER.search(stripped)
 
 
 def _fragment(text: str) -> bool:
@@ -116,7 +116,7 @@ def pair_stands_alone(first: str, second: str) -> bool:
         return False
     if _PRONOUN_SPEAKER.search(a):
         return False
-    return _quotes_balanced(a + " " + b)
+    return quotes_balanced(a + " " + b)
 
 
-__all__ = ["QUOTE_CHARS", "pair_stands_alone", "stands_alone"]
+__all__ = ["QUOTE_CHARS", "pair_stands_alone", "quotes_balanced", "stands_alone"]
