@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from storyline.text.stems import porter_stem
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
 _NUMBER = re.compile(r"^\d")
@@ -30,32 +31,20 @@ FEATURES = ("bias", "df_share", "log_df", "log_tf", "first_position", "mean_posi
             "in_title", "outlet_share", "one_stop_word", "number", "single_article")
 
 
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _stemmer().stem(word)
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    from nltk.stem.porter import PorterStemmer
-
-    return PorterStemmer()
-
-
 def tokens(text: str) -> list[str]:
     """Lowercased Porter stems of the words of ``text`` (stop words kept).
 
     >>> tokens("Floods hit the towns")
     ['flood', 'hit', 'the', 'town']
     """
-    return [_stem(t) if t not in ENGLISH_STOP_WORDS else t
+    return [porter_stem(t) if t not in ENGLISH_STOP_WORDS else t
             for t in _TOKEN.findall(text.lower())]
 
 
 def sentence_concepts(text: str) -> list[str]:
     """The concepts of a sentence in order of appearance (each once)."""
     words = _TOKEN.findall(text.lower())
-    stems = [_stem(w) if w not in ENGLISH_STOP_WORDS else w for w in words]
+    stems = [porter_stem(w) if w not in ENGLISH_STOP_WORDS else w for w in words]
     seen: dict[str, None] = {}
     for k in range(len(words) - 1):
         if words[k] in ENGLISH_STOP_WORDS and words[k + 1] in ENGLISH_STOP_WORDS:
