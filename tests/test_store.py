@@ -163,3 +163,17 @@ def test_an_unopenable_store_is_one_line(tmp_path):
     with pytest.raises(StoreError) as caught:
         open_store(f"sqlite:///{folder}")
     assert "\n" not in str(caught.value) and "cannot open store" in str(caught.value)
+
+
+def test_a_postgresql_store_without_its_driver_says_which_extra_to_install(monkeypatch):
+    import sys
+
+    import pytest
+
+    from storyline.store.database import StoreError
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the postgres extra were absent
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql://127.0.0.1:1/none")
+    message = str(caught.value)
+    assert "\n" not in message and "storyline[postgres]" in message and "psycopg" in message

