@@ -92,6 +92,15 @@ class Resolver:
         e = self.entity_at(token)
         return e if e is not None and e.label == "PERSON" else None
 
+    def _surname_at(self, token) -> Entity | None:
+        """A person the tagger missed here but named in full elsewhere in the article
+        ("Okafor said that he ...", after "Brandon Okafor"): one full name ends with it."""
+        if token.pos_ != "PROPN" or self.entity_at(token) is not None:
+            return None
+        named = {e.key: e for e in self.people
+                 if " " in e.key and e.key.rsplit(" ", 1)[-1] == token.text}
+        return next(iter(named.values())) if len(named) == 1 else None
+
     def _resolve_pronouns(self) -> dict[int, Entity]:
         """Token index of each subject "he"/"she" -> the person it stands for, in one pass."""
         gender: dict[str, str] = {}
@@ -125,7 +134,7 @@ class Resolver:
                         gender.setdefault(person.key, want)
                         here.append((person, _leads(tok)))
                     continue
-                person = self._person_at(tok)
+                person = self._person_at(tok) or self._surname_at(tok)
                 if person is None:  # "the mayor, Ana Lopez, said": the name in apposition
                     person = next((p for c in tok.children if c.dep_ == "appos"
                                    for p in [self._person_at(c)] if p is not None), None)
@@ -184,6 +193,8 @@ class Resolver:
         if lower in _PERSON_PRONOUNS:
             person = self.resolved.get(subj.i)
             return (person.key if person else subj.text), start, end
+        if span.text == subj.text and (person := self._surname_at(subj)) is not None:
+            return person.key, start, end  # "Okafor said", untagged: "Brandon Okafor"
         if subj.pos_ == "NOUN" and subj.lower_ in PERSON_TITLES \
                 and any(t.lower_ in ("the", "this", "that") for t in span):
             person = self.latest_person(subj.idx, title=subj.lower_)
