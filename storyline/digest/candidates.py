@@ -32,15 +32,11 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from storyline.analyze.pipeline import AnalyzedArticle
+from storyline.digest.settings import SETTINGS
 from storyline.text.datelines import dateline_end
 from storyline.text.standalone import QUOTE_CHARS as _QUOTE_CHARS
 from storyline.text.standalone import quotes_balanced, stands_alone
 from storyline.text.stems import stem
-
-MIN_WORDS = 8
-SHORT_FIGURE_WORDS = 4  # "Officials said 25 people died." is short but may be contested
-MAX_WORDS = 60
-DENSE_WEIGHT = 0.5  # share of MiniLM in the blended similarity (the rest is TF-IDF)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
 _UPPER = re.compile(r"[A-Z]")
@@ -142,7 +138,7 @@ def _after_paragraph_break(text: str, start: int, end: int) -> int:
     'Floods hit the town.'
     """
     for found in _PARAGRAPH_BREAK.finditer(text, start, end):
-        if word_count(text[start:found.start()]) >= MIN_WORDS:
+        if word_count(text[start:found.start()]) >= SETTINGS.min_words:
             break
         start = found.end()
         while start < end and text[start].isspace():
@@ -150,7 +146,8 @@ def _after_paragraph_break(text: str, start: int, end: int) -> int:
     return start
 
 
-def keep(text: str, *, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -> bool:
+def keep(text: str, *, min_words: int = SETTINGS.min_words,
+         max_words: int = SETTINGS.max_words) -> bool:
     """Would this sentence read well on its own in a summary?
 
     >>> keep("Who will pay for the damage now that the floods are gone?")
@@ -178,8 +175,8 @@ def keep(text: str, *, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -
     return True
 
 
-def build_pool(analyzed: Sequence[AnalyzedArticle], *, min_words: int = MIN_WORDS,
-               max_words: int = MAX_WORDS) -> Pool:
+def build_pool(analyzed: Sequence[AnalyzedArticle], *, min_words: int = SETTINGS.min_words,
+               max_words: int = SETTINGS.max_words) -> Pool:
     """Every quotable sentence of the story with its vector and TF-IDF row.
 
     If the filters leave nothing (a story of very short texts), all sentences are kept.
@@ -211,7 +208,7 @@ def _collect(analyzed: Sequence[AnalyzedArticle], min_words: int, max_words: int
             start += dateline_end(text[start:sentence.end])
             span = text[start:sentence.end]
             if not keep(span, min_words=min_words, max_words=max_words) and not (
-                    keep(span, min_words=SHORT_FIGURE_WORDS, max_words=max_words)
+                    keep(span, min_words=SETTINGS.short_figure_words, max_words=max_words)
                     and _states_counted_figure(span)):
                 continue
             key = " ".join(span.lower().split())

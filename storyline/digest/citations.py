@@ -19,18 +19,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-# Calibrated on paraphrase pairs written for the tests and read against DUC 2003 pairs:
-# MiniLM puts rewordings of one report at 0.75-0.9, and different facts about the same event
-# at 0.5-0.75, so a lower dense bar needs word overlap to confirm it.
-SAME_DENSE = 0.82
-SAME_DENSE_LOW = 0.66
-SAME_LEXICAL = 0.30
+from storyline.digest.settings import SETTINGS
 
 
 def same_content(dense: np.ndarray, lexical: np.ndarray, article_of: np.ndarray, *,
                  conflict: Callable[[int, int], bool] | None = None) -> np.ndarray:
     """Boolean matrix: candidate i and j (of different articles) state the same content."""
-    same = (dense >= SAME_DENSE) | ((dense >= SAME_DENSE_LOW) & (lexical >= SAME_LEXICAL))
+    same = (dense >= SETTINGS.same_dense) | ((dense >= SETTINGS.same_dense_low)
+                                             & (lexical >= SETTINGS.same_lexical))
     same &= article_of[:, None] != article_of[None, :]
     if conflict is not None:
         rows, cols = np.nonzero(np.triu(same, 1))

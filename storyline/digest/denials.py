@@ -12,9 +12,10 @@ The *claim* it answers is found in one of two places:
 - **in the lines just before it, in the same article**: "'This was a deliberate attack,'
   Colonel Fenwick said. … Drustan denied firing on the village." News writing answers an
   accusation right after stating it, so the nearest statement another party makes in the
-  ``ANSWER_WINDOW`` sentences before the denial is its claim, when the link is visible: the
-  claim names the denier (the accused) and shares a content word with the denial, or the
-  denial points back ("rejected the claim", "denied it") at the statement just before it.
+  ``SETTINGS.answer_window`` sentences before the denial is its claim, when the link is
+  visible: the claim names the denier (the accused) and shares a content word with the
+  denial, or the denial points back ("rejected the claim", "denied it") at the statement
+  just before it.
   An accusation (accuse, allege, claim, …) is preferred to a plain statement. Shared topic
   words alone ("Gaddafi", "Jackson") are no link: on Timeline17 they paired unrelated
   statements; nor is an accusation naming the denier ("X claims Dr Murray grabbed vials" is
@@ -44,21 +45,12 @@ from storyline.digest.denial_reading import (
     read_denials,
     same_party,
 )
+from storyline.digest.settings import SETTINGS
 from storyline.model import Citation, Disagreement
-
-MAX_DENIAL = 5  # a story with more shows its strongest (in-sentence pairs first)
-# The stance model's probability of "disagree" a cross-sentence pair needs (high: a wrong
-# "X denies Y's claim" is worse than none), and how alike the two sentences must be.
-DISAGREE_CONFIDENCE = 0.5
-SIMILARITY = 0.35
-CONTEXT_SENTENCES = 1  # sentences after the denial that the stance model also reads
-# How far back (in sentences of the same article) a denial's claim may stand: the quote
-# just before it, or the accusation that opens a short paragraph of quotes.
-ANSWER_WINDOW = 3
 
 
 def denial_disagreements(analyzed: Sequence[AnalyzedArticle],
-                         limit: int = MAX_DENIAL) -> list[Disagreement]:
+                         limit: int = SETTINGS.max_denial) -> list[Disagreement]:
     """Claim/denial pairs of a story, those stated in one sentence first."""
     found = read_denials(analyzed)
     out: list[tuple[float, Disagreement]] = []
@@ -135,11 +127,11 @@ def _answered_in_place(analyzed: Sequence[AnalyzedArticle], denials: list[Denial
 
 def _statements_before(item: AnalyzedArticle, d: Denial):
     """Statements (speaker, cue, first and last sentence) other named parties make in the
-    ``ANSWER_WINDOW`` sentences before the denial, nearest first; an earlier denial ends
-    them (what answers what is then unclear)."""
+    ``SETTINGS.answer_window`` sentences before the denial, nearest first; an earlier
+    denial ends them (what answers what is then unclear)."""
     sentences = item.analysis.sentences
     denial_start = sentences[d.sentence].start
-    lowest = sentences[max(0, d.sentence - ANSWER_WINDOW)].start
+    lowest = sentences[max(0, d.sentence - SETTINGS.answer_window)].start
     quotes = sorted((q for q in item.analysis.quotes if lowest <= q.start < denial_start),
                     key=lambda q: -q.end)
     for q in quotes:
@@ -204,7 +196,8 @@ def _across_sentences(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
             if same_party(_speaker_words(span), d.denier) and a_index == d.article:
                 continue  # the denier's own words
             similarity = float(analyzed[a_index].sentence_vectors[s_index] @ vector)
-            if similarity < SIMILARITY or not _shares_content(span, context, d.verb):
+            if similarity < SETTINGS.denial_similarity \
+                    or not _shares_content(span, context, d.verb):
                 continue
             pairs.append((span, context))
             rows.append((a_index, s_index, similarity))
@@ -212,7 +205,7 @@ def _across_sentences(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
             continue
         disagree = model.proba(pairs)[:, 1]
         best = int(np.argmax(disagree))
-        if disagree[best] < DISAGREE_CONFIDENCE:
+        if disagree[best] < SETTINGS.disagree_confidence:
             continue
         a_index, s_index, similarity = rows[best]
         claimed, denied = _outlet(analyzed, a_index), _outlet(analyzed, d.article)
@@ -228,7 +221,7 @@ def _context(item: AnalyzedArticle, s_index: int, before: int = 0) -> str:
     """The denial with the sentence after it (and, for "denied the claim", those before)."""
     sentences = item.analysis.sentences
     first = max(0, s_index - before)
-    last = min(len(sentences) - 1, s_index + CONTEXT_SENTENCES)
+    last = min(len(sentences) - 1, s_index + SETTINGS.context_sentences)
     return item.article.text[sentences[first].start:sentences[last].end]
 
 
@@ -257,4 +250,4 @@ def _citation(analyzed: Sequence[AnalyzedArticle], a_index: int, s_index: int) -
                     [item.article.id])
 
 
-__all__ = ["ANSWER_WINDOW", "MAX_DENIAL", "Denial", "denial_disagreements", "read_denials"]
+__all__ = ["Denial", "denial_disagreements", "read_denials"]

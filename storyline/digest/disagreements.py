@@ -35,18 +35,13 @@ from storyline.digest.figures import (
     mentions_counted_event,
     numbers_conflict,
 )
+from storyline.digest.settings import SETTINGS
 from storyline.model import Citation, Disagreement
 
 __all__ = ["COUNTED_EVENTS", "Figure", "figures_by_sentence", "figures_in_text",
            "mentions_counted_event", "numbers_conflict", "find_disagreements",
            "number_disagreements", "denial_disagreements"]
 
-MAX_NUMBER = 5
-MAX_EVOLUTION = 3
-MAX_STEPS = 6
-# Two numbers under the same verb and noun, other than the counted events, are one quantity
-# only when their sentences are this alike (sentence vectors' cosine).
-NUMBER_SIMILARITY = 0.5
 # A date in the sentence tells when the figure held when it follows a word of reporting.
 _REPORTED = re.compile(r"\b(?:said|says|told|tells|announced|reported|confirmed|published|"
                        r"released|issued|put|puts|gave|gives|stood|stands|updated|revised|"
@@ -131,7 +126,8 @@ def day_of(item: AnalyzedArticle, s_index: int, figure: Figure) -> date | None:
     return min(candidates)[1] if candidates else published
 
 
-def number_disagreements(analyzed: Sequence[AnalyzedArticle], limit: int = MAX_NUMBER,
+def number_disagreements(analyzed: Sequence[AnalyzedArticle],
+                         limit: int = SETTINGS.max_number,
                          readings: dict[tuple, list[Reading]] | None = None
                          ) -> list[Disagreement]:
     """Disputes: one item per quantity and day on which its values differ."""
@@ -186,7 +182,7 @@ def _same_statement(analyzed: Sequence[AnalyzedArticle], a: Reading, b: Reading)
     va, vb = analyzed[a.article].sentence_vectors, analyzed[b.article].sentence_vectors
     if a.sentence >= len(va) or b.sentence >= len(vb):
         return False
-    return float(va[a.sentence] @ vb[b.sentence]) >= NUMBER_SIMILARITY
+    return float(va[a.sentence] @ vb[b.sentence]) >= SETTINGS.number_similarity
 
 
 def _dispute(analyzed: Sequence[AnalyzedArticle], quantity: tuple, day: date | None,
@@ -207,7 +203,7 @@ def _dispute(analyzed: Sequence[AnalyzedArticle], quantity: tuple, day: date | N
                         + "; ".join(parts), statements)
 
 
-def evolutions(analyzed: Sequence[AnalyzedArticle], limit: int = MAX_EVOLUTION,
+def evolutions(analyzed: Sequence[AnalyzedArticle], limit: int = SETTINGS.max_evolution,
                readings: dict[tuple, list[Reading]] | None = None) -> list[Disagreement]:
     """Counts of counted events that change from day to day, told in order of days."""
     readings = read_figures(analyzed) if readings is None else readings
@@ -227,7 +223,8 @@ def evolutions(analyzed: Sequence[AnalyzedArticle], limit: int = MAX_EVOLUTION,
             steps.append((day, by_day[day]))
         if len(steps) < 2 or len({r.article for r in dated}) < 2:
             continue
-        shown = steps if len(steps) <= MAX_STEPS else steps[:MAX_STEPS - 1] + steps[-1:]
+        most = SETTINGS.max_steps
+        shown = steps if len(steps) <= most else steps[:most - 1] + steps[-1:]
         parts, statements = [], []
         for day, day_rows in shown:
             values = sorted({r.figure.value for r in day_rows})

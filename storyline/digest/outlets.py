@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from storyline.digest.settings import SETTINGS
 from storyline.model import Article, Citation
 
 REPORTS = "reports"
 REPUBLISHES = "republishes"
 _WORD = re.compile(r"\w+")
-COPY_WORDS = 0.8  # a copy holds a statement when this share of its words are in the copy
 
 
 @dataclass(slots=True)
@@ -172,7 +172,7 @@ def _holds(text: str, sentence: str) -> bool:
     if not words:
         return False
     have = {w.lower() for w in _WORD.findall(text)}
-    return sum(w in have for w in words) / len(words) >= COPY_WORDS
+    return sum(w in have for w in words) / len(words) >= SETTINGS.copy_words
 
 
 def _outlet(a: Article) -> str:

@@ -318,11 +318,12 @@ def _cite(i: int, collection: Collection, matrix: sparse.csr_matrix,
     s = collection.sentences[i]
     article = collection.articles[s.doc]
     if collection.vectors is not None:
-        from storyline.digest.citations import SAME_DENSE, SAME_DENSE_LOW, SAME_LEXICAL
+        from storyline.digest.settings import SETTINGS
 
         dense = collection.vectors @ collection.vectors[i]
         lexical = (matrix @ matrix[i].T).toarray().ravel()
-        same = (dense >= SAME_DENSE) | ((dense >= SAME_DENSE_LOW) & (lexical >= SAME_LEXICAL))
+        same = (dense >= SETTINGS.same_dense) | ((dense >= SETTINGS.same_dense_low)
+                                                 & (lexical >= SETTINGS.same_lexical))
     else:
         same = (overlap @ overlap[i].T).toarray().ravel() >= settings.same_source
     sources = [article.id]

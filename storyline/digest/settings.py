@@ -1,0 +1,58 @@
+"""Every tuned number of the digest's parts outside the summary and the timeline (which have
+their own: ``summary.SummaryConfig``, ``timeline.Settings``), with the reason beside it.
+
+Frozen: one shared instance, ``SETTINGS``, read by the modules named in each group; a test or
+an experiment makes another with ``dataclasses.replace``. Changing a default changes the
+digest's version (``storyline.versions``), so stored digests are rebuilt.
+
+>>> SETTINGS.same_dense > SETTINGS.same_dense_low
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSettings:
+    # -- candidates (``candidates``): sentences a summary may quote --------------------------
+    min_words: int = 8  # shorter ones are headlines, captions, fragments
+    short_figure_words: int = 4  # "Officials said 25 people died." is short but may be contested
+    max_words: int = 60  # longer ones are run-ons and lists a reader skims
+    dense_weight: float = 0.5  # share of MiniLM in the blended similarity (the rest TF-IDF)
+
+    # -- citations (``citations``, ``timeline``): two sentences report the same content ------
+    # Calibrated on paraphrase pairs written for the tests and read against DUC 2003 pairs:
+    # MiniLM puts rewordings of one report at 0.75-0.9 and different facts about the same
+    # event at 0.5-0.75, so the lower dense bar needs word overlap to confirm it.
+    same_dense: float = 0.82
+    same_dense_low: float = 0.66
+    same_lexical: float = 0.30
+
+    # -- numbers (``disagreements``) ---------------------------------------------------------
+    max_number: int = 5  # disputes shown; the most outlets first
+    max_evolution: int = 3  # counts told as their change over days
+    max_steps: int = 6  # days shown in one evolution
+    # Two numbers under the same verb and noun, other than the counted events, are one
+    # quantity only when their sentences are this alike (sentence vectors' cosine).
+    number_similarity: float = 0.5
+
+    # -- claims and denials (``denials``) ----------------------------------------------------
+    max_denial: int = 5  # a story with more shows its strongest (in-sentence pairs first)
+    # The stance model's probability of "disagree" a cross-sentence pair needs (high: a
+    # wrong "X denies Y's claim" is worse than none), and how alike the two must be.
+    disagree_confidence: float = 0.5
+    denial_similarity: float = 0.35
+    context_sentences: int = 1  # sentences after the denial that the stance model also reads
+    # How far back (in sentences of one article) a denial's claim may stand: the quote just
+    # before it, or the accusation that opens a short paragraph of quotes.
+    answer_window: int = 3
+
+    # -- outlets (``outlets``) ---------------------------------------------------------------
+    copy_words: float = 0.8  # a copy holds a statement when this share of its words is in it
+
+
+SETTINGS = DigestSettings()
+
+__all__ = ["SETTINGS", "DigestSettings"]
