@@ -48,3 +48,21 @@ def test_two_outlets_with_two_tolls_on_one_day_are_balanced(pools):
 def test_a_toll_that_rose_over_days_is_no_dispute(pools):
     _, pool = pools
     assert contested_figures(pool) == {}
+
+
+@pytest.mark.slow  # groups and digests the demo corpus (~20 s)
+def test_the_demo_flood_summary_is_not_a_list_of_tolls():
+    """Read as a reader: the flood story's summary was nine counts (every toll and every
+    missing figure, each pulling in the others). Disputes are one day's rival values, and a
+    sentence whose values another chosen one states too is a repetition."""
+    import re
+    from importlib.resources import files
+
+    import storyline as sl
+
+    stories = sl.group(sl.read([files("storyline.demo").joinpath("articles.jsonl")]))
+    flood = next(s for s in stories if "Lake Harmon" in s.title)
+    summary = [c.text for c in sl.digest(flood).summary]
+    counts = [t for t in summary
+              if re.search(r"\b(killed|died|dead|missing|death toll)\b", t)]
+    assert len(summary) >= 4 and len(counts) <= len(summary) // 2 + 1, summary

@@ -5,6 +5,7 @@ sentences and two-sentence units (:mod:`units`), with a learned importance bonus
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -104,10 +105,23 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
         if len(members[shortlist[x]]) > 1:
             close[x] |= too_close(scored, [members[shortlist[x]][1]], single, config)[0]
             close[:, x] = close[x] | close[:, x]
-    # (Rival figures are stated together on purpose: never kept apart.)
+    # Rival figures are stated together on purpose: never kept apart. But a sentence whose
+    # disputed values another states too ("at least 18" beside "18, while the governor gave
+    # 25") is a repetition like any other.
+    stated: dict[int, set] = defaultdict(set)
+    for key, by_value in contested.items():
+        for figure, ids in by_value.items():
+            for j in ids:
+                stated[j].add((key, figure))
+
+    def rivals(a: list[int], b: list[int]) -> bool:
+        va = set().union(*(stated.get(j, set()) for j in a))
+        vb = set().union(*(stated.get(j, set()) for j in b))
+        return bool(va and vb) and not (va <= vb or vb <= va)
+
     exclusive += [[int(p), int(q)] for p, q in zip(*np.nonzero(np.triu(close, 1)), strict=True)
                   if not set(members[shortlist[p]]) & set(members[shortlist[q]])
-                  and not contested_ids & {*members[shortlist[p]], *members[shortlist[q]]}]
+                  and not rivals(members[shortlist[p]], members[shortlist[q]])]
     local: dict[int, int] = {}  # only concepts that count enter the program
     concepts_of = [[local.setdefault(i, len(local)) for i in concepts_of_choice[x]
                     if table.weights[i] > 0] for x in shortlist]
