@@ -116,11 +116,11 @@ class OnlineClusterer(Scoring, Merging):
     def add_all(self, articles: Sequence[ArticleFeatures]) -> list[str]:
         """``add`` each article, in the order given; the snippets of one pile are grouped
         first (``snippets``) and each group joins the story its first snippet goes to."""
-        for group in snippets.pile_groups(articles):
+        for group in snippets.pile_groups(articles, self.params):
             story_id = self.add(articles[group[0]])
             if len(group) > 1:
                 members = [articles[i] for i in group]
-                fit = snippets.similarity(members).mean(axis=1)
+                fit = snippets.similarity(members, self.params).mean(axis=1)
                 for article, score in zip(members[1:], fit[1:], strict=True):
                     self._join(article, self.stories[story_id], float(score))
         return [self.story_of(a.id) for a in articles]

@@ -11,7 +11,8 @@ through the normal decision, so a group can still join a story of whole articles
 Average link, not the online pass: one sentence against one sentence is noisy (cosines of
 0.05 to 0.6 within one topic), and only the mean over many pairs separates topics.
 ``storyline eval snippets`` measures it on piles built from labelled clusters (one sentence
-per article); the threshold was chosen on the tuning topics of DUC 2003 only.
+per article); the threshold (``Params.pile_threshold``) was chosen on the tuning topics of
+DUC 2003 only.
 
 >>> import numpy as np
 >>> average_link_groups(np.array([[1, .5, 0], [.5, 1, 0], [0, 0, 1]]), threshold=.3)
@@ -28,16 +29,12 @@ from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
 from storyline.stories.features import ArticleFeatures
+from storyline.stories.params import Params
 
 SNIPPET_SENTENCES = 4  # a few sentences (a line of a pile has no title)
 SNIPPET_WORDS = 60  # distinct words: a short paragraph at most
-# Mean similarity (sentence cosine + half each of word and name TF-IDF cosine) a group
-# keeps between its parts. Chosen on DUC 2003's tuning topics (best B-cubed F1 of
-# 0.10-0.40); see docs/results/stories.md, "Snippets of a pile".
-THRESHOLD = 0.20
-WORD_SHARE = 0.5
-NAME_SHARE = 0.5
 _BUCKETS = 1 << 22  # the hashed feature space of story detection's ids
+_DEFAULTS = Params(decision=None)  # the pile settings only (no model loaded for them)
 
 
 def is_snippet(features: ArticleFeatures) -> bool:
@@ -46,19 +43,22 @@ def is_snippet(features: ArticleFeatures) -> bool:
             and len(features.word_ids) <= SNIPPET_WORDS)
 
 
-def pile_groups(features: Sequence[ArticleFeatures]) -> list[list[int]]:
-    """Indexes of ``features`` grouped: snippets of one pile by topic, everything else alone.
+def pile_groups(features: Sequence[ArticleFeatures], params: Params | None = None
+                ) -> list[list[int]]:
+    """Indexes of ``features`` grouped: snippets of one pile by topic, everything else alone
+    (``params``: the stage's settings, ``pile_*``).
 
     Groups are listed by their first member, in the order given.
     """
+    params = params or _DEFAULTS
     by_pile: dict[str, list[int]] = {}
     for i, f in enumerate(features):
         if is_snippet(f):
             by_pile.setdefault(f.pile, []).append(i)
     group_of: dict[int, list[int]] = {}
     for members in by_pile.values():
-        sims = similarity([features[i] for i in members])
-        for group in average_link_groups(sims, THRESHOLD):
+        sims = similarity([features[i] for i in members], params)
+        for group in average_link_groups(sims, params.pile_threshold):
             indexes = [members[j] for j in group]
             group_of[indexes[0]] = indexes
     taken = {i for g in group_of.values() for i in g}
@@ -66,13 +66,17 @@ def pile_groups(features: Sequence[ArticleFeatures]) -> list[list[int]]:
             if i in group_of or i not in taken]
 
 
-def similarity(features: Sequence[ArticleFeatures]) -> np.ndarray:
+def similarity(features: Sequence[ArticleFeatures], params: Params | None = None
+               ) -> np.ndarray:
     """Pairwise similarity of snippets: vector cosine plus shares of word and name cosines,
     the terms weighed by inverse document frequency within the pile."""
+    params = params or _DEFAULTS
     dense = np.stack([f.vector for f in features]).astype(np.float64)
     return (dense @ dense.T
-            + WORD_SHARE * _tfidf_cosines([(f.word_ids, f.word_tf) for f in features])
-            + NAME_SHARE * _tfidf_cosines([(f.entity_ids, f.entity_tf) for f in features]))
+            + params.pile_word_share * _tfidf_cosines([(f.word_ids, f.word_tf)
+                                                       for f in features])
+            + params.pile_name_share * _tfidf_cosines([(f.entity_ids, f.entity_tf)
+                                                       for f in features]))
 
 
 def average_link_groups(sims: np.ndarray, threshold: float) -> list[list[int]]:
@@ -106,5 +110,5 @@ def _tfidf_cosines(rows: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     return (matrix @ matrix.T).toarray()
 
 
-__all__ = ["SNIPPET_SENTENCES", "SNIPPET_WORDS", "THRESHOLD", "average_link_groups",
+__all__ = ["SNIPPET_SENTENCES", "SNIPPET_WORDS", "average_link_groups",
            "is_snippet", "pile_groups", "similarity"]
