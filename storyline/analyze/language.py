@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 
+from storyline.analyze.settings import SETTINGS
+
 _FUNCTION_WORDS = frozenset("""
 the a an of to in and or but is are was were be been has have had that this these those it its
 he she they we you i his her their our on at by for with from as not no will would said says
 who which what when where there than then also after before about over into up out more
 """.split())
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-MIN_WORDS = 8  # too few words to judge: treated as English
-THRESHOLD = 0.12  # English news runs ~0.35-0.5; other languages well under 0.1
 
 
 def english_share(text: str, sample: int = 5000) -> float:
@@ -36,6 +36,6 @@ def is_english(text: str) -> bool:
     if letters and sum(c.isascii() for c in letters) < 0.6 * len(letters):
         return False
     words = _WORD.findall(sample)
-    if len(words) < MIN_WORDS:
+    if len(words) < SETTINGS.language_min_words:
         return bool(words)
-    return english_share(text) >= THRESHOLD
+    return english_share(text) >= SETTINGS.english_share

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from storyline.analyze import attribution_scorer as scorer
 from storyline.analyze.quote_marks import Inside, QuoteSpan, quote_spans, text_of
 from storyline.analyze.reported import candidate, reported
+from storyline.analyze.settings import SETTINGS
 from storyline.analyze.speakers import (
     BELIEF,
     Resolver,
@@ -40,7 +41,6 @@ from storyline.model import Entity, Quote
 from storyline.text.datelines import dateline_end
 
 _DASH_SPEAKER = re.compile(r"^[\s.,]*[―—–-]\s*((?:[A-Z][\w.'’-]*\s?){1,5})")
-_MIN_QUOTE_WORDS = 3  # shorter quoted bits ("scare quotes") need a cue right beside them
 
 
 def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
@@ -69,14 +69,14 @@ def read_quotes(doc, entities: Sequence[Entity], offset: int = 0,
             continue  # a transcript line already says who speaks
         words = sum(len(text[s.start:s.end].split()) for s in chain)
         speaker = _direct_speaker(doc, chain, inside, resolver)
-        if speaker is None and last is not None and words >= _MIN_QUOTE_WORDS:
+        if speaker is None and last is not None and words >= SETTINGS.quote_min_words:
             gap = text[last[1]:chain[0].start]
             if len(gap) < 400 and not _has_other_speech(doc, last[1], chain[0].start, inside,
                                                         last[0].cue.i):
                 speaker = last[0]
         if speaker is None:
             continue
-        if words < _MIN_QUOTE_WORDS and not _adjacent(speaker, chain, text):
+        if words < SETTINGS.quote_min_words and not _adjacent(speaker, chain, text):
             continue
         for s in chain:
             quotes.append(_quote(speaker, s.start, s.end, text, True, offset))

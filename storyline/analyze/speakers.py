@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from storyline.analyze.nlp import lemma as spacy_lemma
 from storyline.analyze.quote_marks import text_of
+from storyline.analyze.settings import SETTINGS
 from storyline.model import Entity
 
 SPEECH_VERBS = frozenset("""
@@ -62,7 +63,6 @@ premier king queen prince general colonel commander captain officer inspector en
 """.split())
 _MALE = frozenset({"mr", "sir", "lord", "king", "prince", "he", "him", "his"})
 _FEMALE = frozenset({"ms", "mrs", "miss", "lady", "queen", "princess", "dame", "she", "her"})
-_WINDOW = 2  # a pronoun's antecedent is a subject of one of the two sentences before it
 
 
 class Resolver:
@@ -112,7 +112,7 @@ class Resolver:
         recent: list[list[tuple[Entity, bool]]] = []  # per sentence: (person, main clause?)
         for sent in self.doc.sents:
             here: list[tuple[Entity, bool]] = []
-            window = [c for s in recent[-_WINDOW:] for c in s]
+            window = [c for s in recent[-SETTINGS.pronoun_window:] for c in s]
             for tok in sent:
                 if tok.dep_ not in ("nsubj", "nsubjpass") and not (
                         tok.dep_ in ("dobj", "attr") and lemma(tok.head) == "say"):
