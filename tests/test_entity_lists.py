@@ -70,7 +70,10 @@ def _problems(analyzed, entities) -> list[str]:
     datelines = _dateline_places(analyzed)
     places = {name for name, label, _ in entities if label in ("GPE", "LOC", "FAC")}
     people = [name for name, label, _ in entities if label == "PERSON"]
+    outlets = {getattr(item, "article", item).source for item in analyzed}
     for name, _, _ in entities:
+        if name in outlets:  # "told the Harbor Ledger": the outlet reports, it is not news
+            found.append(f"an outlet of the story as an entity: {name}")
         if name in datelines:  # "BRANDON" (the town named in the text, "Brandon", is fine)
             found.append(f"dateline word as an entity: {name}")
         if name.split()[0].lower() in FUNCTION_WORDS:

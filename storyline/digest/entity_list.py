@@ -271,6 +271,12 @@ def _forms(analyzed) -> list[tuple[str, str, int]]:
             name, label = _with_place_noun(name, label, text, e.end)
             name = _before_comma(name)
             forms[(name, label)] += 1
+    # The story's own outlets ("told the Harbor Ledger") report the news; they are not in it.
+    outlets = {" ".join(item.article.source.split()).removeprefix("the ").lower()
+               for item in analyzed if item.article.source}
+    # (An outlet's short name, "seen by Kestrel", stays: a place can share it, "Valecrest"
+    # beside the Valecrest Times, and the tagger's labels do not tell them apart.)
+    forms = Counter({k: n for k, n in forms.items() if k[0].lower() not in outlets})
     demonyms = _demonyms(name for name, _ in forms)
     places = {name[:-len(end)] for name in demonyms for end in _DEMONYM_ENDINGS
               if name.endswith(end)}
