@@ -112,6 +112,11 @@ def pool(workers: int) -> ProcessPoolExecutor:
     return _POOL.get(workers)
 
 
+def running(workers: int) -> bool:
+    """Whether a pool of ``workers`` processes is already started in this process."""
+    return _POOL.running(workers)
+
+
 def shutdown() -> None:
     """Stop the worker processes (they are started again when needed)."""
     _POOL.shutdown()

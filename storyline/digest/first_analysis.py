@@ -23,8 +23,8 @@ from storyline.model import Article
 
 def idle_workers() -> int:
     """Processes worth starting now for one job: one per core when the other cores are idle
-    (1-minute load average at most cores - 1, the rule of ``digests_ahead``'s background
-    worker), else 1."""
+    (1-minute load average at most cores - 1), else 1. ``digests_ahead``'s background worker
+    starts on the same rule."""
     cores = default_workers()
     try:
         busy = os.getloadavg()[0]
@@ -42,7 +42,7 @@ def analyze_members(articles: Sequence[Article], *, store=None) -> list[Analyzed
     articles = list(articles)
     todo = cache.missing(store, articles) if store is not None else articles
     workers = workers_for(len(todo), idle_workers()) if len(todo) > 1 else 1
-    started = workers > 1 and not pool._POOL.running(workers)
+    started = workers > 1 and not pool.running(workers)
     try:
         if store is not None:
             return cache.analyze_stored(store, articles, workers=workers)

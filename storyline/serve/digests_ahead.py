@@ -79,12 +79,9 @@ class Background:
         """Whether a core is idle for the worker. Else it only adds its start-up (~2.5
         CPU-s) and the vectors it cannot share with story detection (on the demo corpus
         under load 4-6: 26 CPU-s instead of 20, and no sooner done)."""
-        import os
+        from storyline.digest.first_analysis import idle_workers
 
-        from storyline.analyze.pipeline import default_workers
-
-        cores = default_workers()
-        return cores >= 2 and os.getloadavg()[0] <= cores - 1
+        return idle_workers() > 1
 
     def submit(self, articles: Sequence[Article]) -> None:
         """Start analyzing ``articles`` (those that turn out duplicates are dropped later)."""
