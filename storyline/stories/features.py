@@ -145,11 +145,12 @@ def _featurize_chunk(articles: list[Article], batch_size: int) -> list[ArticleFe
         out.append(ArticleFeatures(article.id, article.published, article.source, vec,
                                    w_ids, w_tf, e_ids, e_tf, names, headlines[i],
                                    bool(clean_lead(article.title or "")),
-                                   quantize(rows), _pile_of(article)))
+                                   quantize(rows), article_pile(article)))
     return out
 
 
-def _pile_of(article: Article) -> str | None:
+def article_pile(article: Article) -> str | None:
+    """The pile (a ``--format lines`` file) an article is a line of, or None."""
     pile = (article.extra or {}).get("pile")
     return pile if isinstance(pile, str) else None
 

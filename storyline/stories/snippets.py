@@ -28,12 +28,13 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
-from storyline.stories.features import ArticleFeatures
+from storyline.stories.features import ENTITY_FEATURES, WORD_FEATURES, ArticleFeatures
+from storyline.stories.frequencies import DocumentFrequencies
 from storyline.stories.params import Params
+from storyline.stories.similarity import Weighted
 
 SNIPPET_SENTENCES = 4  # a few sentences (a line of a pile has no title)
 SNIPPET_WORDS = 60  # distinct words: a short paragraph at most
-_BUCKETS = 1 << 22  # the hashed feature space of story detection's ids
 _DEFAULTS = Params(decision=None)  # the pile settings only (no model loaded for them)
 
 
@@ -73,10 +74,10 @@ def similarity(features: Sequence[ArticleFeatures], params: Params | None = None
     params = params or _DEFAULTS
     dense = np.stack([f.vector for f in features]).astype(np.float64)
     return (dense @ dense.T
-            + params.pile_word_share * _tfidf_cosines([(f.word_ids, f.word_tf)
-                                                       for f in features])
-            + params.pile_name_share * _tfidf_cosines([(f.entity_ids, f.entity_tf)
-                                                       for f in features]))
+            + params.pile_word_share * _tfidf_cosines(
+                [(f.word_ids, f.word_tf) for f in features], WORD_FEATURES)
+            + params.pile_name_share * _tfidf_cosines(
+                [(f.entity_ids, f.entity_tf) for f in features], ENTITY_FEATURES))
 
 
 def average_link_groups(sims: np.ndarray, threshold: float) -> list[list[int]]:
@@ -95,18 +96,17 @@ def average_link_groups(sims: np.ndarray, threshold: float) -> list[list[int]]:
     return sorted(groups.values())
 
 
-def _tfidf_cosines(rows: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    r, c, v = [], [], []
-    for i, (ids, tf) in enumerate(rows):
-        r.extend([i] * len(ids))
-        c.extend(int(j) % _BUCKETS for j in ids)
-        v.extend(float(t) for t in tf)
-    matrix = csr_matrix((v, (r, c)), shape=(len(rows), _BUCKETS))
-    df = np.bincount(matrix.indices, minlength=_BUCKETS)[matrix.indices]
-    matrix.data = matrix.data * (np.log((1 + len(rows)) / (1 + df)) + 1)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    matrix = csr_matrix(matrix.multiply(1 / norms[:, None]))
+def _tfidf_cosines(rows: list[tuple[np.ndarray, np.ndarray]], n_features: int) -> np.ndarray:
+    """Cosines of the rows' TF-IDF vectors, the document frequencies counted within the pile
+    (story detection's ``DocumentFrequencies`` and ``Weighted``)."""
+    df = DocumentFrequencies(n_features)
+    for ids, _ in rows:
+        df.add(ids)
+    vectors = [Weighted.of(ids, tf, df) for ids, tf in rows]
+    indptr = np.cumsum([0] + [len(v.ids) for v in vectors])
+    matrix = csr_matrix((np.concatenate([v.weights for v in vectors]).astype(np.float64),
+                         np.concatenate([v.ids for v in vectors]), indptr),
+                        shape=(len(rows), n_features))
     return (matrix @ matrix.T).toarray()
 
 

@@ -199,7 +199,7 @@ def explain_story(story_id: str, analyzed: Sequence[AnalyzedArticle], *,
         out.append(ArticleWhy(
             article.id, title, article.source, best.article.id, float(scores[i, j]),
             evidence[i, j], _shared_entities(member, best), _shared_terms(member, best),
-            _days(member, best), bool(scores[i, j] < weak_below), _pile(article)))
+            _days(member, best), bool(scores[i, j] < weak_below), feats.article_pile(article)))
     groups, between = _two_groups(scores, [m.article.id for m in members], weak_below)
     return StoryWhy(story_id, out, weak_below, groups, between)
 
@@ -344,11 +344,6 @@ def _shared_terms(a: _Member, b: _Member) -> list[str]:
         if len(words) >= SHOWN_TERMS:
             break
     return words[:SHOWN_TERMS]
-
-
-def _pile(article: Article) -> str | None:
-    pile = (article.extra or {}).get("pile")
-    return pile if isinstance(pile, str) else None
 
 
 def _r(value: float) -> float:
