@@ -16,7 +16,7 @@ import numpy as np
 from storyline.digest.candidates import Pool
 from storyline.digest.disagreements import (
     Figure,
-    disputed_readings,
+    disputes,
     figures_by_sentence,
     read_figures,
 )
@@ -50,19 +50,15 @@ def contested_figures(pool: Pool) -> dict[tuple, dict[float, list[int]]]:
     for i, c in enumerate(pool.candidates):
         at[(c.article, c.row)].append(i)
     out: dict[tuple, dict[float, list[int]]] = {}
-    for quantity, readings in read_figures(pool.analyzed).items():
-        by_day: dict = defaultdict(list)
-        for r in readings:
-            by_day[r.day].append(r)
-        for day, rows in by_day.items():
-            by_value: dict[float, list[int]] = defaultdict(list)
-            for r in disputed_readings(pool.analyzed, quantity, rows, dated=day is not None):
-                for i in at.get((r.article, r.sentence), []):
-                    c = pool.candidates[i]
-                    if c.start <= r.figure.start < c.end and i not in by_value[r.figure.value]:
-                        by_value[r.figure.value].append(i)
-            if sum(1 for ids in by_value.values() if ids) >= 2:
-                out[(quantity, day)] = dict(by_value)
+    for quantity, day, disputed in disputes(pool.analyzed, read_figures(pool.analyzed)):
+        by_value: dict[float, list[int]] = defaultdict(list)
+        for r in disputed:
+            for i in at.get((r.article, r.sentence), []):
+                c = pool.candidates[i]
+                if c.start <= r.figure.start < c.end and i not in by_value[r.figure.value]:
+                    by_value[r.figure.value].append(i)
+        if sum(1 for ids in by_value.values() if ids) >= 2:
+            out[(quantity, day)] = dict(by_value)
     return out
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -132,22 +132,29 @@ def number_disagreements(analyzed: Sequence[AnalyzedArticle],
                          ) -> list[Disagreement]:
     """Disputes: one item per quantity and day on which its values differ."""
     readings = read_figures(analyzed) if readings is None else readings
-    found = []
+    found = [(len({r.article for r in disputed}), _dispute(analyzed, quantity, day, disputed))
+             for quantity, day, disputed in disputes(analyzed, readings)]
+    found.sort(key=lambda pair: -pair[0])
+    return [d for _, d in found[:limit]]
+
+
+def disputes(analyzed: Sequence[AnalyzedArticle], readings: dict[tuple, list[Reading]]
+             ) -> Iterator[tuple[tuple, date | None, list[Reading]]]:
+    """``(quantity, day, readings in the dispute)`` for each quantity and day on which
+    outlets give different values: what the digest shows as disputes and what the summary
+    balances."""
     for quantity, rows in readings.items():
         by_day: dict[date | None, list[Reading]] = defaultdict(list)
         for r in rows:
             by_day[r.day].append(r)
         for day, day_rows in by_day.items():
-            disputed = disputed_readings(analyzed, quantity, day_rows, dated=day is not None)
+            disputed = _disputed(analyzed, quantity, day_rows, dated=day is not None)
             if disputed:
-                found.append((len({r.article for r in disputed}),
-                              _dispute(analyzed, quantity, day, disputed)))
-    found.sort(key=lambda pair: -pair[0])
-    return [d for _, d in found[:limit]]
+                yield quantity, day, disputed
 
 
-def disputed_readings(analyzed: Sequence[AnalyzedArticle], quantity: tuple,
-                      rows: list[Reading], dated: bool) -> list[Reading]:
+def _disputed(analyzed: Sequence[AnalyzedArticle], quantity: tuple,
+              rows: list[Reading], dated: bool) -> list[Reading]:
     """The readings of one day that take part in a disagreement (empty when none do)."""
     involved: set[int] = set()
     for i, a in enumerate(rows):
