@@ -56,13 +56,15 @@ def refresh_after_merge(state: StoryState, other: StoryState) -> None:
         return
     if not state.title or state.title_vector is None:
         better = True
-    elif (_rank(other.title, other.title_is_headline)
-          != _rank(state.title, state.title_is_headline)):
-        better = (_rank(other.title, other.title_is_headline)
-                  > _rank(state.title, state.title_is_headline))
     else:
-        centroid = state.centroid
-        better = float(other.title_vector @ centroid) > float(state.title_vector @ centroid)
+        theirs = _rank(other.title, other.title_is_headline)
+        mine = _rank(state.title, state.title_is_headline)
+        if theirs != mine:
+            better = theirs > mine
+        else:
+            centroid = state.centroid
+            better = (float(other.title_vector @ centroid)
+                      > float(state.title_vector @ centroid))
     if better:
         state.title, state.title_vector = other.title, other.title_vector
         state.title_is_headline = other.title_is_headline
