@@ -9,6 +9,7 @@ import logging
 import pkgutil
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 import storyline
@@ -105,3 +106,17 @@ def test_verbose_shows_what_storyline_logs(storyline_logger, capsys, flags, show
     assert "storyline: WARNING: skipped a.jsonl:2: missing text" in err
     CliRunner().invoke(cli_app.app, [*flags, "stories", "--db", "sqlite://"])
     assert sum(isinstance(h, logs.StderrHandler) for h in storyline_logger.handlers) == 1
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_verbose_is_an_option_of_every_command(storyline_logger, capsys, where):
+    args = ["stories", "--db", "sqlite://"]
+    args = ["-v", *args] if where == "before" else [*args, "-v"]
+    result = CliRunner().invoke(cli_app.app, args)
+    assert result.exit_code == 0, result.output
+    logging.getLogger("storyline.read").info("read 3 articles")
+    assert "storyline: INFO: read 3 articles" in capsys.readouterr().err
+    # Every command, nested ones too, lists it in its help.
+    group = typer.main.get_command(cli_app.app)
+    commands = [group.commands["ingest"], group.commands["eval"].commands["quotes"]]
+    assert all(any("--verbose" in p.opts for p in c.params) for c in commands)

@@ -14,10 +14,57 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from typer.core import TyperGroup
 
 from storyline.errors import DigestError, Error, InputError, StoreError, UsageError
 
+
+def _raise_verbosity(count: int) -> int:
+    if count:
+        from storyline.cli import logs
+
+        logs.setup(max(count, logs.verbosity()))
+    return count
+
+
+def _verbose_parameter():
+    """``-v/--verbose`` as a parameter of one command: ``storyline ingest -v`` does what
+    ``storyline -v ingest`` does (it only raises the level the group's option set).
+
+    Built by typer from a one-option command, as typer builds every other option (typer
+    carries its own click, so a plain ``click.Option`` would not fit); the commands' own
+    functions never see its value.
+    """
+    probe = typer.Typer()
+
+    @probe.command()
+    def verbose_only(verbose: Annotated[int, typer.Option(
+        "--verbose", "-v", count=True, callback=_raise_verbosity,
+        help="Tell what storyline does on stderr (-vv: in detail).")] = 0) -> None:
+        pass
+
+    parameter = typer.main.get_command(probe).params[0]
+    parameter.expose_value = False
+    return parameter
+
+
+class VerboseEverywhere(TyperGroup):
+    """The command group whose every command, however deep, also takes ``-v/--verbose``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        verbose = _verbose_parameter()
+        groups: list[TyperGroup] = [self]
+        while groups:
+            for command in groups.pop().commands.values():
+                if isinstance(command, TyperGroup):
+                    groups.append(command)
+                elif not any("--verbose" in p.opts for p in command.params):
+                    command.params.append(verbose)
+
+
 app = typer.Typer(
+    cls=VerboseEverywhere,
     name="storyline",
     help="Turn a stream of news articles from many outlets into stories.",
     no_args_is_help=True,

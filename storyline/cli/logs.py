@@ -30,6 +30,16 @@ class StderrHandler(logging.StreamHandler):
         pass
 
 
+def verbosity() -> int:
+    """The number of ``-v`` the ``storyline`` logger's level stands for (0 when not set up).
+
+    >>> setup(2) and verbosity(), setup(0) and verbosity()
+    (2, 0)
+    """
+    level = logging.getLogger("storyline").level
+    return max((i for i, known in enumerate(LEVELS) if level and level <= known), default=0)
+
+
 def setup(verbosity: int = 0) -> logging.Logger:
     """Set the ``storyline`` logger's level for ``verbosity`` (the number of ``-v``) and give
     it one stderr handler (a second call changes the level only). Returns the logger."""

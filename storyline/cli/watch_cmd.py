@@ -40,9 +40,6 @@ def watch(
         help="Seconds to wait for a server's next bytes.")] = 20.0,
     stories: Annotated[bool, typer.Option(
         help="Assign new articles to stories (as ingest does).")] = True,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Also name each page that fell back to the feed's text "
-                                "and each skipped entry.")] = False,
 ) -> None:
     """Follow feeds: store each new entry's article (its page, else the feed's text).
 
@@ -50,8 +47,10 @@ def watch(
     requests, errors, next due time), so a restart neither fetches again nor stores twice.
     Prints one line per poll on stderr. robots.txt is obeyed; one request at a time per host.
     Polls only the SOURCES given, so several watch processes can share one store, each
-    with its own sources.
+    with its own sources. With -v, also names each page that fell back to the feed's text
+    and each skipped entry.
     """
+    from storyline.cli import logs
     from storyline.ingest.records import InputError
     from storyline.serve import digests_ahead
     from storyline.watch.polite import FetchSettings
@@ -84,7 +83,7 @@ def watch(
     def say(line: str) -> None:
         err.print(line, markup=False, highlight=False, soft_wrap=True)
 
-    watcher = Watcher(store, settings, assigner, log=say, verbose=say if verbose else None,
+    watcher = Watcher(store, settings, assigner, log=say, verbose=say if logs.verbosity() else None,
                       sources=[s.id for s in watched])
     while True:
         since = digests_ahead.prepare(store) if stories else None
