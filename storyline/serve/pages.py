@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storyline import limits
+from storyline.model import passages
 from storyline.serve import joins, views
 from storyline.serve.live import live_context
 from storyline.serve.queries import StoryFilter, list_stories
@@ -148,7 +149,9 @@ def _story_response(request: Request, story_id: str, bundle,
         request, "story.html", story=bundle.story, has_digest=bundle.digest is not None,
         pending=bundle.pending,
         digest_available=state.digests.available,
-        summary=[cited(c) for c in digest.get("summary", [])],
+        # A passage (two sentences quoted together) is one item of the list.
+        summary=[[cited(c) for c in passage] for passage in passages(
+            digest.get("summary", []), span=lambda c: (c["article_id"], c["start"], c["end"]))],
         timeline=timeline, figure=views.timeline_figure(digest.get("timeline", [])),
         quotes=quotes, disagreements=differences["dispute"],
         evolutions=differences["evolution"],
