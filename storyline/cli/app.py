@@ -65,6 +65,7 @@ class VerboseEverywhere(TyperGroup):
 
 app = typer.Typer(
     cls=VerboseEverywhere,
+    rich_markup_mode="markdown",
     name="storyline",
     help="Turn a stream of news articles from many outlets into stories.",
     no_args_is_help=True,
