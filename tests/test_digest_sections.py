@@ -92,11 +92,10 @@ def test_the_story_page_shows_a_quotation_over_two_sentences_as_one_item(sqlite_
 
     def build(store, story_id):
         digest = geneva_digest(store, story_id)
-        ids = [c.article_id for c in digest.summary][:2]
         quote = _two_sentence_quote()
         for c in quote[:2]:
-            c.article_id, c.sources = ids[0], [ids[0]]
-        quote[2].article_id, quote[2].sources = ids[-1], [ids[-1]]
+            c.article_id, c.sources = "a1", ["a1"]  # published 4 March
+        quote[2].article_id, quote[2].sources = "a3", ["a3"]  # 5 March
         digest.summary = quote
         return digest
 
@@ -114,3 +113,25 @@ def test_the_story_page_shows_a_quotation_over_two_sentences_as_one_item(sqlite_
     assert len(items) == 2
     assert "to sign." in items[0] and "She trusted the system" in items[0]
     assert items[0].count('class="chips"') == 1
+    # The two articles were published on 4 and 5 March: each item says from when it speaks.
+    days = [item.split('class="day">')[1].split("<")[0] for item in items]
+    assert sorted(days) == ["4 Mar", "5 Mar"], days
+
+
+def test_a_summary_over_several_days_says_from_when_each_sentence_speaks(monkeypatch):
+    from datetime import UTC, datetime
+
+    def shown(days: tuple[int, int]) -> list[str]:
+        buffer = io.StringIO()
+        monkeypatch.setattr(stories_cmd, "out", Console(file=buffer, width=300, soft_wrap=True))
+        articles = {aid: Article(id=aid, text="x", source=name,
+                                 published=datetime(2025, 3, day, 9, tzinfo=UTC))
+                    for aid, name, day in (("a", "North Wire", days[0]),
+                                           ("b", "East Post", days[1]))}
+        stories_cmd._print_digest(Digest(story_id="s", summary=_two_sentence_quote()), articles)
+        return [line for line in buffer.getvalue().splitlines() if line.startswith("  - ")]
+
+    spread = shown((3, 21))
+    assert spread[0].startswith("  - 3 Mar: ") and spread[1].startswith("  - 21 Mar: ")
+    # One day: the label would tell nothing.
+    assert not any(":" in line.split('"')[0] for line in shown((3, 3)))

@@ -10,12 +10,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storyline import limits
-from storyline.model import passages
+from storyline.model import day_label
 from storyline.serve import joins, views
 from storyline.serve.live import live_context
 from storyline.serve.queries import StoryFilter, list_stories
 from storyline.serve.reading import BadParameter, load_story, parse_day
 from storyline.serve.settings import SETTINGS
+from storyline.text.standalone import passages
 
 router = APIRouter(include_in_schema=False)
 
@@ -95,6 +96,21 @@ async def story_page(request: Request, story_id: str) -> Response:
     return await run_in_threadpool(_story_response, request, story_id, bundle, live)
 
 
+def _summary(summary: list[dict[str, Any]], by_id: dict, cited) -> list[dict[str, Any]]:
+    """The summary's items: each passage (two sentences quoted together are one item) with
+    the day its article was published, when the sentences come from more than one day
+    ("on Friday" needs its week)."""
+    def day(citation: dict[str, Any]):
+        article = by_id.get(citation["article_id"])
+        return article.published.date() if article and article.published else None
+
+    dated = len({day(c) for c in summary} - {None}) > 1
+    return [{"day": day_label(day(p[0])) if dated and day(p[0]) else None,
+             "sentences": [cited(c) for c in p]}
+            for p in passages(summary, span=lambda c: (c["article_id"], c["start"], c["end"]),
+                             text=lambda c: c["text"])]
+
+
 def _story_response(request: Request, story_id: str, bundle,
                     live: dict[str, Any] | None = None) -> Response:
     state = request.app.state
@@ -149,9 +165,7 @@ def _story_response(request: Request, story_id: str, bundle,
         request, "story.html", story=bundle.story, has_digest=bundle.digest is not None,
         pending=bundle.pending,
         digest_available=state.digests.available,
-        # A passage (two sentences quoted together) is one item of the list.
-        summary=[[cited(c) for c in passage] for passage in passages(
-            digest.get("summary", []), span=lambda c: (c["article_id"], c["start"], c["end"]))],
+        summary=_summary(digest.get("summary", []), by_id, cited),
         timeline=timeline, figure=views.timeline_figure(digest.get("timeline", [])),
         quotes=quotes, disagreements=differences["dispute"],
         evolutions=differences["evolution"],

@@ -120,3 +120,40 @@ def pair_stands_alone(first: str, second: str) -> bool:
 
 
 __all__ = ["QUOTE_CHARS", "pair_stands_alone", "quotes_balanced", "stands_alone"]
+
+
+def passages(citations: list, span=lambda c: (c.article_id, c.start, c.end),
+             text=lambda c: c.text) -> list[list]:
+    """Consecutive citations that must be read together, as one passage: consecutive
+    sentences of one article where the second leans on the first (does not stand alone)
+    or closes a quotation the first opened.
+
+    A summary may quote two sentences together because the second leans on the first (a
+    quotation that runs over two sentences, "..., she said.", "She denied it."); shown as
+    two items, the first would end with an open quotation mark or the second would point
+    back at nothing. ``span`` reads ``(article_id, start, end)`` of a citation and ``text``
+    its sentence (pass functions for digest JSON's dicts).
+
+    >>> from types import SimpleNamespace as C
+    >>> a = C(text='"We will rebuild.', article_id="x", start=0, end=17)
+    >>> b = C(text='It is ours," she said.', article_id="x", start=18, end=40)
+    >>> c = C(text="Rain fell on the town all day.", article_id="x", start=41, end=71)
+    >>> [len(p) for p in passages([a, b, c])]
+    [2, 1]
+    """
+    out: list[list] = []
+    for citation in citations:
+        article, start, _ = span(citation)
+        if out:
+            last = out[-1][-1]
+            last_article, _, last_end = span(last)
+            # Sentences of one article a space or a line break apart.
+            first, second = text(last), text(citation)
+            if (article == last_article and 0 <= start - last_end <= 2
+                    and (not stands_alone(second) or not quotes_balanced(first)
+                         and quotes_balanced(f"{first} {second}"))):
+                out[-1].append(citation)
+                continue
+        out.append([citation])
+    return out
+
