@@ -244,3 +244,30 @@ def test_seed_pile_through_the_cli(shared_data, tmp_path, models):
     claims = [t for t in told if "claim" in t]
     assert len(claims) == 1 and "USA" in claims[0] and "Moscow" in claims[0], told
     assert not [t for t in told if t.startswith("- Reports differ")], told
+
+
+def test_two_outlets_reporting_one_denial_make_one_item():
+    """The union's charge that the shipyard dumps oil, and the shipyard's denial, in two
+    outlets: one item naming both, each outlet's statements under it. The same union's
+    charge over pay a month later, denied by the same shipyard, is another dispute."""
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.disagreements import denial_disagreements
+
+    arts = [
+        Article(id="n1", source="Coast Wire", published=datetime(2031, 9, 3), text=(
+            "The dockers' union accused the Norra shipyard on Monday of dumping waste oil into "
+            "Brenna Bay. \"We have seen the tankers empty their bilges at night,\" union leader "
+            "Ada Holm said. The shipyard denied dumping any oil in the bay.")),
+        Article(id="n2", source="Bay Herald", published=datetime(2031, 9, 4), text=(
+            "The Norra shipyard on Tuesday rejected the union's claim that it dumped waste oil "
+            "into Brenna Bay, and invited inspectors to visit its dry docks.")),
+        Article(id="n3", source="Bay Herald", published=datetime(2031, 10, 2), text=(
+            "The dockers' union accused the Norra shipyard on Wednesday of withholding overtime "
+            "pay from two hundred welders. The shipyard denied withholding any pay.")),
+    ]
+    found = denial_disagreements(analyze(arts))
+    cited = [{c.article_id for c in d.statements} for d in found]
+    assert sorted(map(sorted, cited)) == [["n1", "n2"], ["n3"]], [d.description for d in found]
+    [oil] = [d for d in found if "n1" in {c.article_id for c in d.statements}]
+    assert set(oil.outlets) == {"Coast Wire", "Bay Herald"}
+    assert "Coast Wire" in oil.description and "Bay Herald" in oil.description

@@ -10,8 +10,9 @@ Two reports are of the same dispute when all of this holds (and a report joins a
 when it is of the same dispute as every report already in it):
 
 - **the same denier**, by name: "the Drustani government" and "Drustan" are one party (the
-  demonym starts with the name); a denier without a name ("the ministry") is the same as
-  another only when the two read alike;
+  demonym starts with the name); a denier without a name is the same as another only when
+  its words are all in the other's ("the shipyard", "the Norra shipyard"): "the ministry"
+  may be any ministry;
 - **claimants that can be one**: two named claimants must be the same party; a claimant
   without a name ("the ministry") or none at all can be anyone's;
 - **the same time**: when both reports date what they tell, some date of one is within
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from storyline.analyze.pipeline import AnalyzedArticle
-from storyline.digest.denial_reading import DENY_PATTERN, content_words
+from storyline.digest.denial_reading import content_words
 from storyline.digest.settings import SETTINGS
 from storyline.model import Citation, Disagreement
 
@@ -44,7 +45,11 @@ from storyline.model import Citation, Disagreement
 _SAYING = re.compile(r"(?:said|says|told|tell|accus|alleg|claim|blam|charg|report|accord|"
                      r"insist|assert|statem|spokes|deni|deny|reject|dismis|refut|rebut|"
                      r"disput|govern|minist|offici)", re.I)
-_ARTICLES = {"the", "a", "an"}
+# Capitalised words that name nobody in particular: "Dr Murray" and "Drustan" share no name.
+_NOT_NAMES = {"the", "a", "an", "mr", "mrs", "ms", "dr", "sir", "prof", "gen", "col", "lt",
+              "president", "minister", "prime", "foreign", "defence", "defense", "interior",
+              "government", "ministry", "army", "police", "officials", "spokesman",
+              "spokeswoman", "secretary", "state", "general", "colonel", "judge"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +88,9 @@ def merge_reports(analyzed: Sequence[AnalyzedArticle],
 
 
 def same_dispute(analyzed: Sequence[AnalyzedArticle], a: Report, b: Report,
-                 common: set[str] = frozenset()) -> bool:
+                 common: frozenset[str] | set[str] = frozenset()) -> bool:
     """Are two reports of one claim and its denial (the module's rules)?"""
-    if not _same_named(a.denier, b.denier, unnamed_match=a.denier.lower() == b.denier.lower()):
+    if not _same_named(a.denier, b.denier, unnamed_match=_within(a.denier, b.denier)):
         return False
     if a.claimant and b.claimant and not _same_named(a.claimant, b.claimant,
                                                      unnamed_match=True):
@@ -105,9 +110,10 @@ def same_dispute(analyzed: Sequence[AnalyzedArticle], a: Report, b: Report,
 
 
 def _names(party: str) -> set[str]:
-    """The capitalised words of a party's name ("Veloria's defence ministry": veloria)."""
+    """The capitalised words of a party's name ("Veloria's defence ministry": veloria), but
+    titles and offices ("Dr", "Government")."""
     return {re.sub(r"'s?$", "", w).lower() for w in re.findall(r"\b[A-Z][\w']+", party)
-            } - _ARTICLES
+            } - _NOT_NAMES
 
 
 def _same_named(a: str, b: str, unnamed_match: bool) -> bool:
@@ -116,7 +122,15 @@ def _same_named(a: str, b: str, unnamed_match: bool) -> bool:
     names_a, names_b = _names(a), _names(b)
     if not names_a or not names_b:
         return unnamed_match
-    return any(x.startswith(y) or y.startswith(x) for x in names_a for y in names_b)
+    return any(x == y or min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x))
+               for x in names_a for y in names_b)
+
+
+def _within(a: str, b: str) -> bool:
+    """Are the words of one party all in the other ("the shipyard", "the Norra shipyard")?"""
+    words_a, words_b = ({re.sub(r"'s?$", "", w) for w in re.findall(r"[\w']+", p.lower())}
+                        - {"the", "a", "an"} for p in (a, b))
+    return words_a <= words_b or words_b <= words_a
 
 
 def _days(analyzed: Sequence[AnalyzedArticle], report: Report) -> set[date]:
@@ -153,7 +167,7 @@ def _event_words(analyzed: Sequence[AnalyzedArticle], report: Report,
     names = {n for p in parties for n in _names(p)}
 
     def event(words: set[str]) -> set[str]:
-        return {w for w in words if not _SAYING.match(w) and not DENY_PATTERN.match(w)
+        return {w for w in words if not _SAYING.match(w)
                 and not any(w.startswith(n[:6]) or n.startswith(w) for n in names)}
 
     return event(content_words(" ".join(texts))), event(content_words(" ".join(named)))
@@ -212,12 +226,13 @@ def _label(group: list[Report], analyzed: Sequence[AnalyzedArticle]) -> str:
 
 
 def _most_specific(parties: list[str]) -> str | None:
-    """A named party before an unnamed one, then the name most reports use, then the
-    strongest report's."""
+    """A named party before an unnamed one, then the name most reports use, then the longer
+    ("the dockers' union" before "the union"), then the strongest report's."""
     if not parties:
         return None
     counts = Counter(parties)
-    return max(parties, key=lambda p: (bool(_names(p)), counts[p], -parties.index(p)))
+    return max(parties, key=lambda p: (bool(_names(p)), counts[p], len(p.split()),
+                                       -parties.index(p)))
 
 
 def _outlet(analyzed: Sequence[AnalyzedArticle], index: int) -> str:
