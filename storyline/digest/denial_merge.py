@@ -22,8 +22,12 @@ when it is of the same dispute as every report already in it):
   two share a name or a rare word beyond the parties' names, the words of saying and
   denying, dates and the words most of the story's articles use ("Sarn", "river"), and
   their sentence vectors are alike (``SETTINGS.denial_similarity``). When one of them
-  dates nothing, only a shared name ("Kesh") will do: "fired" is in the shelling of Kesh
-  and in a later breach of the ceasefire alike.
+  dates nothing, only a shared name ("Kesh") will do ("fired" is in the shelling of Kesh
+  and in a later breach of the ceasefire alike), and their sentences must be as alike as
+  two wordings of one report (``SETTINGS.same_dense_low``): "Misrata" is in the Libyan
+  government's denial that it shells civilians there and in its denial that a strike
+  west of Misrata killed Gaddafi's son. A report whose claim ``denials`` paired
+  with it across sentences (no claimant named) is read by its denial alone.
 
 A wrong merge hides a dispute, a repeat only costs a line, so any doubt keeps them apart.
 """
@@ -102,11 +106,13 @@ def same_dispute(analyzed: Sequence[AnalyzedArticle], a: Report, b: Report,
     parties = [p for r in (a, b) for p in (r.denier, r.claimant) if p]
     words_a, names_a = _event_words(analyzed, a, parties)
     words_b, names_b = _event_words(analyzed, b, parties)
-    if not (days_a and days_b):
-        words_a, words_b = names_a, names_b  # nothing to tell two events apart in time
+    bar = SETTINGS.denial_similarity
+    if not (days_a and days_b):  # nothing tells two events apart in time: a name, and the
+        words_a, words_b = names_a, names_b  # sentences as alike as two wordings of one report
+        bar = max(bar, SETTINGS.same_dense_low)
     if not (words_a & words_b) - common:
         return False
-    return _similarity(analyzed, a, b) >= SETTINGS.denial_similarity
+    return _similarity(analyzed, a, b) >= bar
 
 
 def _names(party: str) -> set[str]:
@@ -126,6 +132,13 @@ def _same_named(a: str, b: str, unnamed_match: bool) -> bool:
                for x in names_a for y in names_b)
 
 
+def _evidence(report: Report) -> tuple[tuple[int, int], ...]:
+    """The statements that tell what a report is about: all of them, or only the denial when
+    the claim is the stance model's pick from another sentence (no claimant named), which
+    can be the denier's own words ("The Libyan government says it is fighting al Qaeda")."""
+    return report.statements if report.claimant else report.statements[-1:]
+
+
 def _within(a: str, b: str) -> bool:
     """Are the words of one party all in the other ("the shipyard", "the Norra shipyard")?"""
     words_a, words_b = ({re.sub(r"'s?$", "", w) for w in re.findall(r"[\w']+", p.lower())}
@@ -136,7 +149,7 @@ def _within(a: str, b: str) -> bool:
 def _days(analyzed: Sequence[AnalyzedArticle], report: Report) -> set[date]:
     """The days the report's sentences name ("on Sunday": the Sunday before publication)."""
     out = set()
-    for a_index, s_index in report.statements:
+    for a_index, s_index in _evidence(report):
         item = analyzed[a_index]
         s = item.analysis.sentences[s_index]
         for t in item.analysis.times:
@@ -154,7 +167,7 @@ def _event_words(analyzed: Sequence[AnalyzedArticle], report: Report,
     organisations), less the parties' names, words of saying or denying and dates ("on
     Wednesday" is when it was said, not what)."""
     texts, named = [], []
-    for a_index, s_index in report.statements:
+    for a_index, s_index in _evidence(report):
         item = analyzed[a_index]
         s, text = item.analysis.sentences[s_index], item.article.text
         cut = [(t.start, t.end) for t in item.analysis.times if s.start <= t.start < s.end]
@@ -183,8 +196,8 @@ def _common_words(analyzed: Sequence[AnalyzedArticle]) -> set[str]:
 def _similarity(analyzed: Sequence[AnalyzedArticle], a: Report, b: Report) -> float:
     """The best cosine between a sentence of one report and a sentence of the other."""
     best = -1.0
-    for ai, si in a.statements:
-        for aj, sj in b.statements:
+    for ai, si in _evidence(a):
+        for aj, sj in _evidence(b):
             va, vb = analyzed[ai].sentence_vectors, analyzed[aj].sentence_vectors
             if si < len(va) and sj < len(vb):
                 best = max(best, float(va[si] @ vb[sj]))
