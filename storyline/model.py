@@ -214,6 +214,34 @@ class Citation:
         }
 
 
+def passages(citations: list, span=lambda c: (c.article_id, c.start, c.end)) -> list[list]:
+    """Consecutive citations that are consecutive sentences of one article, as one passage.
+
+    A summary may quote two sentences together because the second leans on the first (a
+    quotation that runs over two sentences, "..., she said."); shown as two items, the first
+    would end with an open quotation mark and the second start mid-quote. ``span`` reads
+    ``(article_id, start, end)`` of one citation (digest JSON: pass a function for dicts).
+
+    >>> a = Citation('"We will rebuild.', "x", 0, 17)
+    >>> b = Citation('It is ours," she said.', "x", 18, 40)
+    >>> [len(p) for p in passages([a, b, Citation("Rain fell.", "y", 0, 10)])]
+    [2, 1]
+    >>> [len(p) for p in passages([a, Citation("Later.", "x", 200, 206)])]
+    [1, 1]
+    """
+    out: list[list] = []
+    for citation in citations:
+        article, start, _ = span(citation)
+        if out:
+            last_article, _, last_end = span(out[-1][-1])
+            # Sentences of one article a space or a line break apart are read as one passage.
+            if article == last_article and 0 <= start - last_end <= 2:
+                out[-1].append(citation)
+                continue
+        out.append([citation])
+    return out
+
+
 @dataclass(slots=True)
 class TimelineEntry:
     date: date

@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from storyline.cli import stories_cmd
-from storyline.model import Citation, Digest, Disagreement
+from storyline.model import Article, Citation, Digest, Disagreement
 
 
 def _digest() -> Digest:
@@ -59,6 +59,61 @@ def test_the_story_page_shows_evolutions_apart_from_disputes(sqlite_url):
     disputes, _, changes = page.text.partition('id="evolutions"')
     assert "18 per North Wire" in disputes and "as reported over time" not in disputes
     assert "as reported over time" in changes and "How the figures changed" in changes
+
+
+def _two_sentence_quote() -> list[Citation]:
+    first = '"Maria signed what she was given to sign.'
+    second = 'She trusted the system," her lawyer said.'
+    return [Citation(first, "a", 100, 100 + len(first), ["a"]),
+            Citation(second, "a", 101 + len(first), 101 + len(first) + len(second), ["a"]),
+            Citation("The jury found her guilty.", "b", 0, 26, ["b", "a"])]
+
+
+def test_the_cli_shows_a_quotation_over_two_sentences_as_one_item(monkeypatch):
+    buffer = io.StringIO()
+    monkeypatch.setattr(stories_cmd, "out", Console(file=buffer, width=300, soft_wrap=True))
+    stories_cmd._print_digest(Digest(story_id="s", summary=_two_sentence_quote()),
+                              {"a": Article(id="a", text="x", source="North Wire"),
+                               "b": Article(id="b", text="y", source="East Post")})
+    items = [line for line in buffer.getvalue().splitlines() if line.startswith("  - ")]
+    assert len(items) == 2
+    # Both sentences in one item, quotation marks balanced, the outlet cited once after them.
+    assert items[0].count('"') == 2 and items[0].count("North Wire") == 1
+    assert items[0].index("to sign.") < items[0].index("She trusted") < items[0].index("North")
+    assert "East Post, North Wire" in items[1]
+
+
+def test_the_story_page_shows_a_quotation_over_two_sentences_as_one_item(sqlite_url):
+    from fastapi.testclient import TestClient
+    from test_serve_support import fill, geneva_digest
+
+    from storyline.serve import ServeConfig, create_app
+    from storyline.serve.digests import DigestCache
+
+    def build(store, story_id):
+        digest = geneva_digest(store, story_id)
+        ids = [c.article_id for c in digest.summary][:2]
+        quote = _two_sentence_quote()
+        for c in quote[:2]:
+            c.article_id, c.sources = ids[0], [ids[0]]
+        quote[2].article_id, quote[2].sources = ids[-1], [ids[-1]]
+        digest.summary = quote
+        return digest
+
+    store = fill(sqlite_url)
+    app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=0), store=store)
+    app.state.digests = DigestCache(store, build)
+    with TestClient(app) as client:
+        page = client.get("/stories/s-geneva")
+        for _ in range(50):  # the digest may be built in the background first
+            if "She trusted the system" in page.text:
+                break
+            page = client.get("/stories/s-geneva")
+    summary = page.text.split('<ol class="summary">')[1].split("</ol>")[0]
+    items = summary.split("<li>")[1:]
+    assert len(items) == 2
+    assert "to sign." in items[0] and "She trusted the system" in items[0]
+    assert items[0].count('class="chips"') == 1
 
 
 def _denial() -> Disagreement:

@@ -120,3 +120,28 @@ def test_verbose_is_an_option_of_every_command(storyline_logger, capsys, where):
     group = typer.main.get_command(cli_app.app)
     commands = [group.commands["ingest"], group.commands["eval"].commands["quotes"]]
     assert all(any("--verbose" in p.opts for p in c.params) for c in commands)
+
+
+def test_library_errors_name_no_command_line_option():
+    """Messages of errors raised outside storyline/cli name the input and the problem; the
+    command line adds the option that fixes it (``cli.app.hint``)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    package = Path(storyline.__file__).parent
+    found = []
+    for path in package.rglob("*.py"):
+        if "cli" in path.relative_to(package).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            # An HTTP answer tells an API client how the server was started: not a library
+            # error. An install command ("pip install --no-deps") is no storyline option.
+            if (isinstance(node, ast.Raise) and node.exc is not None
+                    and "HTTPException" not in ast.unparse(node.exc)):
+                for part in ast.walk(node.exc):
+                    if (isinstance(part, ast.Constant) and isinstance(part.value, str)
+                            and re.search(r"(^|[\s(])--[a-z]", part.value)
+                            and "pip install" not in part.value):
+                        found.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert not found, found

@@ -66,6 +66,7 @@ def test_story_detail_has_digest_and_where_each_outlet_says_it(client):
     body = client.get("/api/stories/s-geneva").json()
     assert body["story"]["articles"] == ["a1", "a2", "a3"]
     assert all("text" not in a for a in body["articles"])
+    assert body["digest"], body["digest_status"]  # "failed" or "pending" says why
     summary = body["digest"]["summary"]
     assert [c["article_id"] for c in summary] == ["a1", "a1"]
     # The corroborating article a3 words it differently; the cache found its sentence.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import insert
@@ -145,6 +146,7 @@ def test_a_failure_is_tried_again_after_a_while(sqlite_url, monkeypatch):
     calls: list[str] = []
     cache = DigestCache(store, counting(calls))
     cache.get("s-floods", members(store, "s-floods"))
-    monkeypatch.setattr(digests_module, "RETRY_FAILED", -1.0)
+    monkeypatch.setattr(digests_module, "SETTINGS",
+                        replace(digests_module.SETTINGS, retry_failed_seconds=-1.0))
     cache.get("s-floods", members(store, "s-floods"))
     assert calls == ["s-floods", "s-floods"]

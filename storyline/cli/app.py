@@ -65,6 +65,7 @@ class VerboseEverywhere(TyperGroup):
 
 app = typer.Typer(
     cls=VerboseEverywhere,
+    rich_markup_mode="markdown",
     name="storyline",
     help="Turn a stream of news articles from many outlets into stories.",
     no_args_is_help=True,
@@ -136,6 +137,19 @@ def exit_code(exc: Error) -> int:
     return next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
 
 
+def hint(exc: Error) -> str:
+    """What the command line can add to a library error: the option that fixes it (library
+    messages name the input and the problem, never an option).
+
+    >>> from storyline.ingest.records import UnknownFormat
+    >>> hint(UnknownFormat("a.bin: unknown format")), hint(Error("broken"))
+    ('; name one with --format', '')
+    """
+    from storyline.ingest.records import UnknownFormat
+
+    return "; name one with --format" if isinstance(exc, UnknownFormat) else ""
+
+
 @app.callback()
 def options(
     verbose: Annotated[int, typer.Option(
@@ -205,7 +219,7 @@ def main() -> None:
         with driver_errors():
             app()
     except Error as exc:  # every error storyline raises on purpose: one line, no traceback
-        err.print(f"storyline: error: {clean(exc)}", markup=False, highlight=False,
+        err.print(f"storyline: error: {clean(exc)}{hint(exc)}", markup=False, highlight=False,
                   soft_wrap=True)
         sys.exit(exit_code(exc))
     except ImportError as exc:  # ModuleNotFoundError too: a broken installation

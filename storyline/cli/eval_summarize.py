@@ -37,13 +37,13 @@ def eval_summarize(
                                                       "default all three).",
                                                       show_default=False)] = None,
     duc: Annotated[Path | None, typer.Option("--duc", help="A DUC-style folder (docs/ and "
-                                             "models/) instead of <data>/duc2003.",
+                                             "models/) instead of DATA/duc2003.",
                                              show_default=False)] = None,
     duc2006: Annotated[Path | None, typer.Option("--duc2006", help="A DUC 2006-style folder "
-                                                 "instead of <data>/duc2006.",
+                                                 "instead of DATA/duc2006.",
                                                  show_default=False)] = None,
     multinews: Annotated[Path | None, typer.Option("--multinews", help="A Multi-News CSV "
-                                                   "instead of <data>/multi_news/"
+                                                   "instead of DATA/multi_news/"
                                                    "validation.csv.", show_default=False)] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N clusters of "
                                               "each data set.", show_default=False)] = None,

@@ -20,6 +20,7 @@ from storyline.cli.app import (
     print_json,
 )
 from storyline.cli.terminal import plain, safe
+from storyline.model import passages
 
 
 class StoryOrder(StrEnum):
@@ -198,8 +199,13 @@ def _print_digest(digest, articles: dict) -> None:
     if digest.summary:
         out.print("\n[bold]summary[/bold] "
                   "[dim](each sentence cites every outlet reporting it)[/dim]")
-        for citation in digest.summary:
-            out.print(f"  - {safe(citation.text)}{cites(citation)}")
+        for passage in passages(digest.summary):
+            # One bullet per passage; a sentence's outlets once, after the last sentence
+            # they cite when the next cites the same.
+            parts = [cites(c) for c in passage]
+            out.print("  - " + " ".join(
+                safe(c.text) + ("" if k + 1 < len(parts) and parts[k + 1] == parts[k]
+                                else parts[k]) for k, c in enumerate(passage)))
     # A count that changed from day to day is no dispute: it gets its own heading.
     disputes = [d for d in digest.disagreements if d.kind != "evolution"]
     evolutions = [d for d in digest.disagreements if d.kind == "evolution"]

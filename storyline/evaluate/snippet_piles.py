@@ -69,7 +69,8 @@ def evaluate(pile: LabelledArticles,
              featurize: Callable[[Sequence[Article]], list[ArticleFeatures]]) -> list[Row]:
     """storyline's grouping of each part of ``pile`` beside the baselines of the same run:
     the online decision alone (no pile grouping: storyline before piles), every line alone,
-    all lines as one story, and the threshold sweep of the grouping itself."""
+    all lines as one story, and the threshold sweep of the average-link grouping alone
+    (small groups not attached to larger ones)."""
     features = featurize(pile.articles)
     rows: list[Row] = []
     for which in ("tuning", "reporting"):

@@ -34,7 +34,7 @@ from storyline.ingest.jsondoc import read_json, read_json_bytes
 from storyline.ingest.jsonl import read_jsonl, read_jsonl_bytes
 from storyline.ingest.lines import read_lines, read_lines_bytes
 from storyline.ingest.pages import read_html, read_html_bytes
-from storyline.ingest.records import InputError, Skip, TooLarge, gunzip_limited
+from storyline.ingest.records import InputError, Skip, TooLarge, UnknownFormat, gunzip_limited
 from storyline.ingest.urls import as_url, read_url
 from storyline.model import Article
 
@@ -185,7 +185,7 @@ def detect_format(path: Path | str) -> str:
     except PermissionError as exc:
         raise InputError(f"{path}: unreadable ({exc.strerror})") from exc
     if fmt is None:
-        raise InputError(f"{path}: unknown format (use --format; known: {known()})")
+        raise UnknownFormat(f"{path}: unknown format (known: {known()})")
     return fmt
 
 
@@ -216,7 +216,7 @@ def read_path(path: Path | str, fmt: str | None = None) -> Iterator[Article | Sk
     Raises ``InputError`` (one line) when the input as a whole cannot be read.
     """
     if fmt is not None and fmt not in READERS:
-        raise InputError(f"unknown format {fmt!r} (known: {known()})")
+        raise UnknownFormat(f"unknown format {fmt!r} (known: {known()})")
     url = as_url(path)
     if url:
         yield from read_url(url, fmt)
@@ -231,7 +231,7 @@ def read_path(path: Path | str, fmt: str | None = None) -> Iterator[Article | Sk
         return
     name = fmt or detect_format(path)
     if name in ("folder", "timeline17") and not path.is_dir():
-        raise InputError(f"{path}: --format {name} reads folders, not files")
+        raise UnknownFormat(f"{path}: the {name} format reads folders, not files")
     count = 0
     try:
         for item in READERS[name](path):
@@ -251,9 +251,9 @@ def read_bytes(data: bytes, name: str, fmt: str | None = None) -> Iterator[Artic
     """Everything in one file held in memory (``name`` names it in messages)."""
     fmt = fmt or sniff_bytes(name, data)
     if fmt is None:
-        raise InputError(f"{name}: unknown format (use --format; known: {known()})")
+        raise UnknownFormat(f"{name}: unknown format (known: {known()})")
     if fmt not in BYTES_READERS:
-        raise InputError(f"{name}: --format {fmt} reads folders, not single files")
+        raise UnknownFormat(f"{name}: the {fmt} format reads folders, not single files")
     if data[:2] == b"\x1f\x8b" and fmt != "archive":
         data = gunzip_limited(data, name)
     elif len(data) > limits.MAX_INPUT_BYTES:

@@ -37,6 +37,10 @@ class Skip:
         return f"{self.where}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
 
 
+class UnknownFormat(InputError):
+    """An input whose format is not known or not given (the CLI adds how to name one)."""
+
+
 class TooLarge(InputError):
     """An input is larger than a limit in ``storyline.limits`` allows."""
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from storyline import limits
-from storyline.ingest.records import InputError, Skip, TooLarge
+from storyline.ingest.records import InputError, Skip, TooLarge, UnknownFormat
 from storyline.model import Article
 
 ALLOW_PRIVATE_ENV = "STORYLINE_ALLOW_PRIVATE_URLS"
@@ -310,8 +310,8 @@ def read_url(url: str, fmt: str | None = None) -> Iterator[Article | Skip]:
     page = fetch(url)
     name = fmt or format_of_response(page)
     if name is None:
-        raise InputError(f"{url}: unknown format (content type {page.content_type or 'none'}; "
-                         "use --format)")
+        raise UnknownFormat(f"{url}: unknown format (content type "
+                            f"{page.content_type or 'none'})")
     if name == "html":
         yield from read_html_bytes(page.data, url, url=page.url)
     else:

@@ -15,8 +15,6 @@ import hashlib
 import os
 import re
 import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +24,8 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
 from storyline.serve.digests import DigestCache, default_builder
-from storyline.serve.queries import Memo
+from storyline.serve.recent import Recent
+from storyline.serve.settings import SETTINGS
 from storyline.store.database import Store, open_store
 
 HERE = Path(__file__).resolve().parent
@@ -58,56 +57,16 @@ class ServeConfig:
         )
 
 
-class PageCache:
-    """Rendered pages by address, reused for a few seconds (bounded, least recent out).
-
-    A news reader's pages change only when articles arrive, so reusing a page for seconds
-    keeps the server fast under load; an ingest through this server empties the cache.
-    """
-
-    def __init__(self, seconds: float, size: int = 4096) -> None:
-        self.seconds = seconds
-        self.size = size
-        self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        if self.seconds <= 0:
-            return None
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            if item[0] < time.monotonic():
-                del self._items[key]
-                return None
-            self._items.move_to_end(key)
-            return item[1]
-
-    def put(self, key: str, body: bytes) -> None:
-        if self.seconds <= 0:
-            return
-        with self._lock:
-            self._items[key] = (time.monotonic() + self.seconds, body)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
 CACHED_PREFIXES = ("/stories/", "/articles/")
 
 
 class PageCacheMiddleware:
-    """Answers a GET for a page from ``PageCache`` when it can, and remembers new pages.
+    """Answers a GET for a page from the page cache when it can, and remembers new pages.
 
     Plain ASGI (no request objects, no thread hop), so a reused page costs microseconds.
     """
 
-    def __init__(self, app, cache: PageCache) -> None:
+    def __init__(self, app, cache: Recent) -> None:
         self.app = app
         self.cache = cache
 
@@ -224,11 +183,13 @@ def create_app(config: ServeConfig | None = None, store: Store | None = None) ->
     app.state.config = config
     app.state.store = store
     app.state.digests = DigestCache(store, default_builder() if config.compute_digests else None)
-    app.state.pages = PageCache(config.cache_seconds)
+    # Rendered pages by address, reused for a few seconds: a news reader's pages change
+    # only when articles arrive; an ingest through this server empties the cache.
+    app.state.pages = Recent(SETTINGS.remembered_pages, seconds=config.cache_seconds)
     # Story counts are kept as long as pages; the outlet menu (a GROUP BY over every
     # article) for a minute even when pages are not reused. An ingest here empties both.
-    app.state.memo = Memo(config.cache_seconds)
-    app.state.menus = Memo(60.0)
+    app.state.memo = Recent(SETTINGS.remembered_counts, seconds=config.cache_seconds)
+    app.state.menus = Recent(SETTINGS.remembered_counts, seconds=SETTINGS.menu_seconds)
     app.state.templates = make_templates()
     app.state.ingest_lock = threading.Lock()
     app.state.ingestor = None

@@ -29,6 +29,7 @@ from typing import Any
 
 from storyline import limits
 from storyline.model import Article, Citation, Digest, Disagreement, Quote, TimelineEntry
+from storyline.serve.settings import SETTINGS
 from storyline.store.database import Store
 from storyline.store.errors import StoreBusy, StoreUnavailable
 from storyline.versions import code_version
@@ -181,11 +182,11 @@ def _stored_form(digest: Digest, articles: Sequence[Article]) -> dict[str, Any]:
     return data
 
 
-RETRY_FAILED = 600.0  # seconds before a failed build is tried again
 
 
 def _stale_failure(data: dict[str, Any]) -> bool:
-    return "failed" in data and time.time() - data.get("failed_at", 0) > RETRY_FAILED
+    age = time.time() - data.get("failed_at", 0)
+    return "failed" in data and age > SETTINGS.retry_failed_seconds
 
 
 class DigestCache:
@@ -323,7 +324,7 @@ class DigestCache:
         except Exception as exc:  # noqa: BLE001 - a page without a summary beats an error page
             log.exception("building the digest of story %s failed", story_id)
             # Remembered, so that every visit does not rerun a failing pipeline; tried again
-            # after RETRY_FAILED seconds (the failure may have been passing) or when the
+            # after SETTINGS.retry_failed_seconds (the failure may have been passing) or when the
             # story changes.
             data = {"story_id": story_id, "failed": f"{type(exc).__name__}: {exc}"[:500],
                     "failed_at": time.time()}

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 
 from storyline.model import Article
 from storyline.serve.digests import Builder, DigestCache, default_builder, story_version
+from storyline.serve.settings import SETTINGS
 from storyline.store import digest_marks
 from storyline.store.database import Store
 
 log = logging.getLogger("storyline.serve")
 
-ANALYSIS_CHUNK = 64  # articles analyzed (and their analyses stored) per step
 
 ProgressFactory = Callable[[int | None, str], Callable[[int], None]]
 
@@ -204,8 +204,8 @@ def _analyze_missing(store: Store, articles: Sequence[Article],
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-vectors") as pool:
         pending: Future | None = None
         # One step past the end: the last chunk's vectors are collected there.
-        for start in range(0, len(todo) + ANALYSIS_CHUNK, ANALYSIS_CHUNK):
-            chunk = todo[start:start + ANALYSIS_CHUNK]
+        for start in range(0, len(todo) + SETTINGS.analysis_chunk, SETTINGS.analysis_chunk):
+            chunk = todo[start:start + SETTINGS.analysis_chunk]
             analyses = analyze_docs(chunk) if chunk else []
             if pending is not None:
                 done = pending.result()

@@ -23,13 +23,12 @@ from fastapi.responses import Response
 from storyline.serve import views
 from storyline.serve.digests import story_version
 from storyline.serve.reading import load_story
+from storyline.serve.settings import SETTINGS
 from storyline.serve.updates_api import BUILD_LOCK, RECENT
 
 router = APIRouter(include_in_schema=False)
 
 ATOM = "application/atom+xml; charset=utf-8"
-STORY_UPDATES = 20  # entries in a story's feed
-NEW_STORIES = 50  # entries in the new-stories feed
 
 
 def _base(request: Request) -> str:
@@ -84,7 +83,7 @@ def _story_updates(store, story_id: str, articles) -> list[dict[str, Any]]:
                 found = [{**u.to_json(), "day": u.day.isoformat(),
                           "published": u.published}
                          for u in updates_by_day(story_id, articles, analyzed,
-                                                 limit=STORY_UPDATES)]
+                                                 limit=SETTINGS.story_feed_entries)]
                 RECENT.put(key, found)
     return found
 
@@ -140,7 +139,7 @@ def new_stories_feed(request: Request) -> Response:
 
     store = request.app.state.store
     base = _base(request)
-    found = store.list_stories(limit=NEW_STORIES, order="recent")
+    found = store.list_stories(limit=SETTINGS.new_stories_entries, order="recent")
     found.sort(key=lambda s: s.first_published or datetime(1970, 1, 1, tzinfo=UTC),
                reverse=True)
     newest = max((s.last_published for s in found if s.last_published),

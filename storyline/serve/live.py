@@ -18,29 +18,25 @@ so a poll costs one read of the generation while nothing is written.
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from storyline.serve.recent import Recent
+from storyline.serve.settings import SETTINGS
 from storyline.store.changes import changed_stories, story_cursor
 
 LIVE_ENV = "STORYLINE_LIVE_SECONDS"
-DEFAULT_LIVE_SECONDS = 15.0
-KEEP_SECONDS = 10.0  # an answer is reused at most this long, even if the generation stays
-_KEPT = 256
 
 
 def live_seconds() -> float:
     """How often pages poll (``$STORYLINE_LIVE_SECONDS``; 0 turns it off)."""
     try:
-        return max(0.0, float(os.environ.get(LIVE_ENV, DEFAULT_LIVE_SECONDS)))
+        return max(0.0, float(os.environ.get(LIVE_ENV, SETTINGS.live_seconds)))
     except ValueError:
-        return DEFAULT_LIVE_SECONDS
+        return SETTINGS.live_seconds
 
 
 def live_context(store, every: float | None = None) -> dict[str, Any]:
@@ -49,29 +45,8 @@ def live_context(store, every: float | None = None) -> dict[str, Any]:
             "live_every": live_seconds() if every is None else every}
 
 
-class _Answers:
-    """Recent answers by (store, generation, after, limit), least recent out."""
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[tuple, tuple[float, dict]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> dict | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None or item[0] < time.monotonic():
-                return None
-            self._items.move_to_end(key)
-            return item[1]
-
-    def put(self, key: tuple, value: dict) -> None:
-        with self._lock:
-            self._items[key] = (time.monotonic() + KEEP_SECONDS, value)
-            while len(self._items) > _KEPT:
-                self._items.popitem(last=False)
-
-
-ANSWERS = _Answers()
+# Answers by (store, generation, after, limit).
+ANSWERS = Recent(SETTINGS.remembered_answers, seconds=SETTINGS.answer_seconds)
 
 
 def changes_json(store, after: int | None, limit: int = 50) -> dict[str, Any]:

@@ -10,14 +10,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storyline import limits
+from storyline.model import passages
 from storyline.serve import joins, views
 from storyline.serve.live import live_context
 from storyline.serve.queries import StoryFilter, list_stories
 from storyline.serve.reading import BadParameter, load_story, parse_day
+from storyline.serve.settings import SETTINGS
 
 router = APIRouter(include_in_schema=False)
 
-PAGE_SIZE = 25
 
 
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
@@ -28,7 +29,7 @@ def _render(request: Request, name: str, status: int = 200, **context: Any) -> R
 
 def _outlets(request: Request) -> list[str]:
     state = request.app.state
-    return state.menus.get("outlets", lambda: sorted(
+    return state.menus.get_or("outlets", lambda: sorted(
         {name for name, _ in state.store.sources() if name}, key=str.lower))
 
 
@@ -48,12 +49,13 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
     except BadParameter as exc:
         error, f = str(exc), StoryFilter()
     page = max(1, _int(page) or 1)
-    if (page - 1) * PAGE_SIZE > limits.MAX_OFFSET:
+    if (page - 1) * SETTINGS.page_size > limits.MAX_OFFSET:
         return _render(request, "error.html", status=400, title="No such page",
                        message=f"Page {page} is past the last page any store can have.")
     store = request.app.state.store
     live = live_context(store)  # before the list: what is stored after it is reported
-    result = list_stories(store, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+    size = SETTINGS.page_size
+    result = list_stories(store, f, limit=size, offset=(page - 1) * size,
                           memo=request.app.state.memo)
     kept = {k: v for k, v in {"q": q, "source": source, "entity": entity, "from": since,
                               "to": until, "order": f.order}.items() if v}
@@ -61,7 +63,7 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
     def page_href(n: int) -> str:
         return "/?" + urlencode({**kept, "page": n})
 
-    pages = max(1, -(-result.total // PAGE_SIZE))
+    pages = max(1, -(-result.total // SETTINGS.page_size))
     # -- issue 21: a lead under each story card (storyline/serve/leads.py) --
     from storyline.serve.leads import leads
 
@@ -147,7 +149,9 @@ def _story_response(request: Request, story_id: str, bundle,
         request, "story.html", story=bundle.story, has_digest=bundle.digest is not None,
         pending=bundle.pending,
         digest_available=state.digests.available,
-        summary=[cited(c) for c in digest.get("summary", [])],
+        # A passage (two sentences quoted together) is one item of the list.
+        summary=[[cited(c) for c in passage] for passage in passages(
+            digest.get("summary", []), span=lambda c: (c["article_id"], c["start"], c["end"]))],
         timeline=timeline, figure=views.timeline_figure(digest.get("timeline", [])),
         quotes=quotes, disagreements=differences["dispute"],
         evolutions=differences["evolution"],

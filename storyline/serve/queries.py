@@ -13,50 +13,15 @@ first.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from storyline.serve.recent import Recent
+from storyline.serve.settings import SETTINGS
 from storyline.store.changes import story_cursor
 from storyline.store.database import Store
 from storyline.store.story_reads import StoryCardRow
-
-SEARCH_HITS = 1000  # articles read for a full-text query: enough to rank stories by
-
-
-class Memo:
-    """Values kept for ``seconds`` (0: not kept): counts and menus that many pages repeat.
-
-    >>> memo = Memo(60)
-    >>> memo.get("n", lambda: 1), memo.get("n", lambda: 2)
-    (1, 1)
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._items: dict[Any, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
-        now = time.monotonic()
-        with self._lock:
-            item = self._items.get(key)
-        if item is not None and item[0] > now:
-            return item[1]
-        value = compute()
-        if self.seconds > 0:
-            with self._lock:
-                if len(self._items) > 1000:
-                    self._items.clear()
-                self._items[key] = (now + self.seconds, value)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 @dataclass(slots=True)
@@ -94,7 +59,7 @@ class StoryPage:
 
 
 def list_stories(store: Store, f: StoryFilter, *, limit: int = 25, offset: int = 0,
-                 memo: Memo | None = None) -> StoryPage:
+                 memo: Recent | None = None) -> StoryPage:
     """One page of stories matching ``f``: newest (or biggest) first, best match for ``q``.
 
     ``memo`` keeps the total count a while (counting scans every matching story), and
@@ -106,7 +71,7 @@ def list_stories(store: Store, f: StoryFilter, *, limit: int = 25, offset: int =
         ranked = _stories_matching(store, f.q)
         if not ranked:
             return StoryPage(0, [])
-        # Few enough (SEARCH_HITS articles) to read whole, and ordered by search rank.
+        # Few enough (SETTINGS.search_hits articles) to read whole, and ordered by search rank.
         rows = store.story_cards(**filters, among=ranked, limit=len(ranked), offset=0)
         return StoryPage(len(rows), [_card(r) for r in rows[offset:offset + limit]])
 
@@ -114,7 +79,7 @@ def list_stories(store: Store, f: StoryFilter, *, limit: int = 25, offset: int =
         return store.count_story_cards(**filters)
 
     key = ("count", story_cursor(store), f.source, f.entity, f.since, f.until)
-    total = memo.get(key, count) if memo else count()
+    total = memo.get_or(key, count) if memo else count()
     rows = store.story_cards(**filters, order=f.order, limit=limit, offset=offset)
     return StoryPage(total, [_card(r) for r in rows])
 
@@ -122,7 +87,7 @@ def list_stories(store: Store, f: StoryFilter, *, limit: int = 25, offset: int =
 def _stories_matching(store: Store, q: str) -> list[str]:
     """Stories of the articles best matching ``q``, in the order of their best article."""
     seen: dict[str, None] = {}
-    for row in store.list_articles(query=q, limit=SEARCH_HITS):
+    for row in store.list_articles(query=q, limit=SETTINGS.search_hits):
         if row.story_id and row.story_id not in seen:
             seen[row.story_id] = None
     return list(seen)

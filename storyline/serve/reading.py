@@ -46,8 +46,13 @@ def load_story(store: Store, digests: DigestCache, story_id: str,
     if articles and (digest is None or "failed" in digest):
         # Missing, or a failure that may be due for another try: the cache decides.
         digest = digests.get(story.id, articles, wait=wait)
-    return StoryBundle(story, articles, {x.id: x for x in articles}, digest,
-                       pending=digest is None and digests.pending(story.id))
+    pending = digest is None and bool(articles) and digests.pending(story.id)
+    if digest is None and articles and not pending:
+        # The build ended between the two looks (a fast one, or a loaded machine pausing
+        # this thread): it is stored by now, and "pending" would tell nobody to wait.
+        stored = digests.cached(story.id, version)
+        digest = stored if stored is not None and "failed" not in stored else None
+    return StoryBundle(story, articles, {x.id: x for x in articles}, digest, pending=pending)
 
 
 class BadParameter(UsageError, ValueError):

@@ -27,8 +27,8 @@ def check_port(host: str, port: int) -> None:
             sock.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise ServeError(f"--port {port}: already in use on {host}") from None
-            raise ServeError(f"--host {host} --port {port}: cannot listen ({exc.strerror})") \
+                raise ServeError(f"port {port} on {host}: already in use") from None
+            raise ServeError(f"{host} port {port}: cannot listen ({exc.strerror})") \
                 from None
 
 

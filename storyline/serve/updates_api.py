@@ -14,7 +14,6 @@ at a time per process; each result is kept in memory for the story's current ver
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -25,36 +24,17 @@ from fastapi.responses import HTMLResponse, Response
 from storyline.serve import views
 from storyline.serve.digests import digest_from_json, story_version
 from storyline.serve.reading import BadParameter, load_story, parse_day
+from storyline.serve.recent import Recent
+from storyline.serve.settings import SETTINGS
 
 api_router = APIRouter(prefix="/api")
 page_router = APIRouter(include_in_schema=False)
 
 BUILD_LOCK = threading.Lock()  # one update analysis at a time per process
-_KEPT = 256
 
 
-class Recent:
-    """A small LRU of computed updates keyed by (story version, since)."""
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[tuple, Any] = OrderedDict()
-        self._guard = threading.Lock()
-
-    def get(self, key: tuple) -> Any:
-        with self._guard:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
-
-    def put(self, key: tuple, value: Any) -> None:
-        with self._guard:
-            self._items[key] = value
-            while len(self._items) > _KEPT:
-                self._items.popitem(last=False)
-
-
-RECENT = Recent()
+# Computed updates by (story version, since).
+RECENT = Recent(SETTINGS.remembered_answers)
 
 
 def parse_since(value: str) -> datetime:

@@ -5,7 +5,9 @@ subject) gives story detection almost nothing to decide an event on: no date, no
 dozen words. The online decision, trained on whole articles, rightly opens a story for
 nearly every line (22 stories for the 23 lines of the seed pile). Snippets of one pile are
 therefore grouped together first, by average-link clustering on the similarity of their
-sentence vectors, words and names, and each group becomes one story (its first snippet goes
+sentence vectors, words and names (then a group of a few lines joins the nearest larger
+group when they are alike enough: a line or two carry too little to be a topic of their
+own), and each group becomes one story (its first snippet goes
 through the normal decision, so a group can still join a story of whole articles).
 
 Average link, not the online pass: one sentence against one sentence is noisy (cosines of
@@ -59,7 +61,9 @@ def pile_groups(features: Sequence[ArticleFeatures], params: Params | None = Non
     group_of: dict[int, list[int]] = {}
     for members in by_pile.values():
         sims = similarity([features[i] for i in members], params)
-        for group in average_link_groups(sims, params.pile_threshold):
+        groups = attach_small_groups(sims, average_link_groups(sims, params.pile_threshold),
+                                     params.pile_small, params.pile_attach)
+        for group in groups:
             indexes = [members[j] for j in group]
             group_of[indexes[0]] = indexes
     taken = {i for g in group_of.values() for i in g}
@@ -96,6 +100,36 @@ def average_link_groups(sims: np.ndarray, threshold: float) -> list[list[int]]:
     return sorted(groups.values())
 
 
+def attach_small_groups(sims: np.ndarray, groups: list[list[int]], small: int,
+                        attach: float) -> list[list[int]]:
+    """``groups`` after each group of at most ``small`` members joined the larger group it
+    is closest to (mean pairwise similarity), where that mean is at least ``attach``; the
+    closest such pair first, until none is left. Listed by first member.
+
+    >>> sims = np.array([[1, .5, .5, .2], [.5, 1, .5, .2], [.5, .5, 1, .1], [.2, .2, .1, 1]])
+    >>> attach_small_groups(sims, [[0, 1, 2], [3]], small=1, attach=.15)
+    [[0, 1, 2, 3]]
+    >>> attach_small_groups(sims, [[0, 1, 2], [3]], small=1, attach=.2)
+    [[0, 1, 2], [3]]
+    """
+    groups = [list(g) for g in groups]
+    while True:
+        best: tuple[float, int, int] | None = None
+        for i, group in enumerate(groups):
+            if len(group) > small:
+                continue
+            for j, other in enumerate(groups):
+                if len(other) > len(group):
+                    mean = float(sims[np.ix_(group, other)].mean())
+                    if mean >= attach and (best is None or mean > best[0]):
+                        best = (mean, i, j)
+        if best is None:
+            return sorted(sorted(g) for g in groups)
+        _, i, j = best
+        groups[j] += groups[i]
+        del groups[i]
+
+
 def _tfidf_cosines(rows: list[tuple[np.ndarray, np.ndarray]], n_features: int) -> np.ndarray:
     """Cosines of the rows' TF-IDF vectors, the document frequencies counted within the pile
     (story detection's ``DocumentFrequencies`` and ``Weighted``)."""
@@ -110,5 +144,5 @@ def _tfidf_cosines(rows: list[tuple[np.ndarray, np.ndarray]], n_features: int) -
     return (matrix @ matrix.T).toarray()
 
 
-__all__ = ["SNIPPET_SENTENCES", "SNIPPET_WORDS", "average_link_groups",
+__all__ = ["SNIPPET_SENTENCES", "SNIPPET_WORDS", "attach_small_groups", "average_link_groups",
            "is_snippet", "pile_groups", "similarity"]
