@@ -236,13 +236,17 @@ class TimelineEntry:
 class Disagreement:
     """Sources that report one thing differently: two tolls, or a claim and a denial."""
 
-    kind: str  # "number" or "denial"
+    kind: str  # "number", "evolution" or "denial"
     description: str
     statements: list[Citation] = field(default_factory=list)
+    # Every outlet reporting it, also those whose statements are not shown (a claim and its
+    # denial that five outlets report shows the statements of a few).
+    outlets: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "description": self.description,
-                "statements": [c.to_json() for c in self.statements]}
+                "statements": [c.to_json() for c in self.statements],
+                "outlets": list(self.outlets)}
 
 
 @dataclass(slots=True)

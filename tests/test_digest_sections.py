@@ -135,3 +135,60 @@ def test_a_summary_over_several_days_says_from_when_each_sentence_speaks(monkeyp
     assert spread[0].startswith("  - 3 Mar: ") and spread[1].startswith("  - 21 Mar: ")
     # One day: the label would tell nothing.
     assert not any(":" in line.split('"')[0] for line in shown((3, 3)))
+
+
+def _denial() -> Disagreement:
+    """One claim and its denial as three outlets report it (``denial_merge``): the statements
+    of two of them shown, all three named."""
+    def cite(text: str, article: str) -> Citation:
+        return Citation(text=text, article_id=article, start=0, end=len(text), sources=[article])
+
+    return Disagreement(
+        "denial", "A claim by Veloria, denied by Drustan (Harbor Ledger, North Wire, River Post)",
+        [cite("Veloria blames the shelling on Drustan, which Drustan denies.", "a1"),
+         cite("Veloria accused Drustan of shelling Kesh.", "a2"),
+         cite("Drustan denied firing on the village.", "a2")],
+        outlets=["Harbor Ledger", "North Wire", "River Post"])
+
+
+def test_a_denial_that_several_outlets_report_keeps_its_outlets_in_json():
+    from storyline.serve.digests import digest_from_json, digest_to_json
+
+    digest = Digest(story_id="s", disagreements=[_denial()])
+    stored = digest_to_json(digest)
+    [item] = stored["disagreements"]
+    assert item["outlets"] == ["Harbor Ledger", "North Wire", "River Post"]
+    assert {"kind", "description", "statements"} <= set(item)  # the fields it always had
+    assert digest_from_json(stored).disagreements == digest.disagreements
+    del item["outlets"]  # a digest stored before the field: read as none named
+    assert digest_from_json(stored).disagreements[0].outlets == []
+
+
+def test_the_story_page_shows_each_outlets_statements_of_one_denial(sqlite_url):
+    from fastapi.testclient import TestClient
+    from test_serve_support import fill, geneva_digest
+
+    from storyline.serve import ServeConfig, create_app
+    from storyline.serve.digests import DigestCache
+
+    def build(store, story_id):
+        digest = geneva_digest(store, story_id)
+        digest.disagreements = [_denial()]
+        return digest
+
+    store = fill(sqlite_url)
+    app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=0), store=store)
+    app.state.digests = DigestCache(store, build)
+    with TestClient(app) as client:
+        page = client.get("/stories/s-geneva")
+        for _ in range(50):  # the digest may be built in the background first
+            if 'id="disagreements"' in page.text:
+                break
+            page = client.get("/stories/s-geneva")
+    assert page.status_code == 200
+    section = page.text.split('id="disagreements"', 1)[1].split("</section>", 1)[0]
+    assert section.count('<p class="what">') == 1  # one item
+    assert "denied by Drustan (Harbor Ledger, North Wire, River Post)" in section
+    sentences = section.split('<span class="sentence">')[1:]
+    assert len(sentences) == 3
+    assert "Harbor Ledger" in sentences[0] and "North Wire" in sentences[1]

@@ -85,17 +85,21 @@ DEMO_DISPUTES = {
 }
 # (claim articles, denial articles): a found pair matches when its claim is in the first
 # set and its denial in the second (one article for both: a single sentence or paragraph).
+# One claim and its denial that several outlets report is one planted case, as the digest
+# tells it as one item (``denial_merge``): the shelling of Kesh, reported by three outlets
+# (an accusation answered a line later, a rejection naming the claim, a sentence recalling
+# both), and the passwords in Quillon's stolen data, by two.
+KESH = {"veloria-accuses-drustan-of-shelling-kesh", "drustan-rejects-kesh-claim",
+        "marrow-and-vell-meet-in-port-calloway"}
 DEMO_DENIALS = {
     "veloria-drustan-ceasefire": [
-        ({"veloria-accuses-drustan-of-shelling-kesh"},
-         {"veloria-accuses-drustan-of-shelling-kesh", "drustan-rejects-kesh-claim"}),
-        ({"drustan-rejects-kesh-claim"}, {"drustan-rejects-kesh-claim"}),
-        ({"first-ceasefire-violation-alleged"}, {"first-ceasefire-violation-alleged"}),
-        ({"marrow-and-vell-meet-in-port-calloway"}, {"marrow-and-vell-meet-in-port-calloway"})],
+        (KESH, KESH),
+        ({"first-ceasefire-violation-alleged"}, {"first-ceasefire-violation-alleged"})],
+    # Brightline's researchers say the stolen data holds passwords; Quillon denies it
+    # (reported by the Meridian Post and, recalled, by the Valecrest Times): one case
     "quillon-data-breach": [
-        ({"researchers-say-quillon-passwords-exposed"},
-         {"researchers-say-quillon-passwords-exposed"}),
-        ({"regulator-opens-quillon-investigation"}, {"regulator-opens-quillon-investigation"})],
+        ({"researchers-say-quillon-passwords-exposed", "regulator-opens-quillon-investigation"},
+         {"researchers-say-quillon-passwords-exposed", "regulator-opens-quillon-investigation"})],
     "alvarez-embezzlement-trial": [
         ({"former-transit-finance-chief-trial-opens", "alvarez-lawyer-never-took-a-cent",
           "alvarez-found-guilty", "alvarez-trial-closing-arguments"},
@@ -105,7 +109,8 @@ DEMO_DENIALS = {
 
 
 @pytest.fixture(scope="module")
-def demo_results():
+def demo_found() -> dict[str, tuple[dict[str, str], list]]:
+    """Each demo event: its articles' slugs by id, and the disagreements found in it."""
     from storyline.analyze.pipeline import analyze
     from storyline.digest.disagreements import find_disagreements
     from storyline.ingest.jsonl import read_jsonl_bytes
@@ -114,10 +119,16 @@ def demo_results():
     by_event: dict[str, list[Article]] = {}
     for a in read_jsonl_bytes(raw, "articles.jsonl"):
         by_event.setdefault(a.extra["event"], []).append(a)
+    return {event: ({a.id: a.url.rsplit("/", 1)[-1] for a in articles},
+                    find_disagreements(analyze(articles)))
+            for event, articles in sorted(by_event.items())}
+
+
+@pytest.fixture(scope="module")
+def demo_results(demo_found):
     out = []
-    for event, articles in sorted(by_event.items()):
-        slug = {a.id: a.url.rsplit("/", 1)[-1] for a in articles}
-        disputes, denials = _found(find_disagreements(analyze(articles)))
+    for event, (slug, found) in demo_found.items():
+        disputes, denials = _found(found)
         got_disputes = [{slug[i] for i in d} for d in disputes]
         want = DEMO_DISPUTES.get(event, [])
         # a found dispute matches a planted one when it cites articles of that one only
@@ -131,12 +142,34 @@ def demo_results():
 
 
 def test_demo_planted_disagreements(demo_results):
-    """No false disagreement on the demo, and at least 9 of its 10 planted cases found: both
+    """No false disagreement on the demo, and at least 6 of its 7 planted cases found: both
     disputes, the claims denied in their own sentence, those answered a few lines after the
     accusation in the same article, and one across articles (the stance model). The one
     miss: the Eastbridge mayor's denial shares no word with the councillor's charge."""
     precision, recall, misses = _precision_recall(demo_results)
-    assert precision >= 0.95 and recall >= 0.9, misses
+    assert precision >= 0.95 and recall >= 6 / 7, misses
+
+
+def test_one_claim_denied_in_three_outlets_is_one_item(demo_found):
+    """The shelling of Kesh, which Veloria blames on Drustan and Drustan denies, is reported
+    by three outlets: one item names them all and shows each one's statements, its claimant
+    named ("Veloria", not the Meridian Post's "the ministry"). The breach of the ceasefire
+    that Veloria alleges three weeks later, denied by Drustan too, stays an item of its own."""
+    slug, found = demo_found["veloria-drustan-ceasefire"]
+    denials = [d for d in found if d.kind == "denial"]
+    kesh = [d for d in denials if {slug[c.article_id] for c in d.statements} & KESH]
+    assert len(kesh) == 1, [d.description for d in denials]
+    [item] = kesh
+    assert {slug[c.article_id] for c in item.statements} == KESH, item.statements
+    outlets = {"Lantern Herald", "Harbor Ledger", "Meridian Post"}
+    assert set(item.outlets) == outlets, item.outlets
+    assert all(o in item.description for o in outlets), item.description
+    assert "by Veloria" in item.description, item.description
+    breach = [d for d in denials if "first-ceasefire-violation-alleged"
+              in {slug[c.article_id] for c in d.statements}]
+    assert len(breach) == 1 and breach[0] is not item, [d.description for d in denials]
+    assert {slug[c.article_id] for c in breach[0].statements} == {
+        "first-ceasefire-violation-alleged"}
 
 
 def test_seed_pile_names_the_convoy_claim_and_denial(shared_data, tmp_path):
@@ -211,3 +244,30 @@ def test_seed_pile_through_the_cli(shared_data, tmp_path, models):
     claims = [t for t in told if "claim" in t]
     assert len(claims) == 1 and "USA" in claims[0] and "Moscow" in claims[0], told
     assert not [t for t in told if t.startswith("- Reports differ")], told
+
+
+def test_two_outlets_reporting_one_denial_make_one_item():
+    """The union's charge that the shipyard dumps oil, and the shipyard's denial, in two
+    outlets: one item naming both, each outlet's statements under it. The same union's
+    charge over pay a month later, denied by the same shipyard, is another dispute."""
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.disagreements import denial_disagreements
+
+    arts = [
+        Article(id="n1", source="Coast Wire", published=datetime(2031, 9, 3), text=(
+            "The dockers' union accused the Norra shipyard on Monday of dumping waste oil into "
+            "Brenna Bay. \"We have seen the tankers empty their bilges at night,\" union leader "
+            "Ada Holm said. The shipyard denied dumping any oil in the bay.")),
+        Article(id="n2", source="Bay Herald", published=datetime(2031, 9, 4), text=(
+            "The Norra shipyard on Tuesday rejected the union's claim that it dumped waste oil "
+            "into Brenna Bay, and invited inspectors to visit its dry docks.")),
+        Article(id="n3", source="Bay Herald", published=datetime(2031, 10, 2), text=(
+            "The dockers' union accused the Norra shipyard on Wednesday of withholding overtime "
+            "pay from two hundred welders. The shipyard denied withholding any pay.")),
+    ]
+    found = denial_disagreements(analyze(arts))
+    cited = [{c.article_id for c in d.statements} for d in found]
+    assert sorted(map(sorted, cited)) == [["n1", "n2"], ["n3"]], [d.description for d in found]
+    [oil] = [d for d in found if "n1" in {c.article_id for c in d.statements}]
+    assert set(oil.outlets) == {"Coast Wire", "Bay Herald"}
+    assert "Coast Wire" in oil.description and "Bay Herald" in oil.description

@@ -188,6 +188,19 @@ def _name(item: AnalyzedArticle, s_index: int, subject) -> str | None:
     return (names[-1].key or names[-1].text) if names else None
 
 
+STOP_WORDS = {"the", "a", "an", "of", "to", "in", "on", "and", "that", "had", "has", "have",
+              "was", "were", "is", "are", "be", "been", "it", "its", "their", "his", "her",
+              "said", "says", "told", "with", "for", "by", "at", "from", "as", "this", "any",
+              "not", "no"}
+
+
+def content_words(text: str) -> set[str]:
+    """A text's names and words of four letters or more beyond stop words, cut to their first
+    six letters (a crude stem: "artillery" and "artilleries" are one word): what a claim and
+    its denial, or two reports of one dispute, must share to be about the same thing."""
+    return {w.lower()[:6] for w in re.findall(r"[A-Za-z]{4,}", text)} - STOP_WORDS
+
+
 def same_party(a: str, b: str) -> bool:
     wa = {w.lower().strip("'s") for w in re.findall(r"[\w']+", a)} - {"the", "s"}
     wb = {w.lower().strip("'s") for w in re.findall(r"[\w']+", b)} - {"the", "s"}

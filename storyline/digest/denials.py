@@ -35,6 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from storyline.analyze.pipeline import AnalyzedArticle
+from storyline.digest.denial_merge import Report, merge_reports
 from storyline.digest.denial_reading import (
     ACCUSES_PATTERN,
     DENY_LEMMAS,
@@ -42,44 +43,43 @@ from storyline.digest.denial_reading import (
     PRONOUNS,
     SAY_LEMMAS,
     Denial,
+    content_words,
     read_denials,
     same_party,
 )
 from storyline.digest.settings import SETTINGS
-from storyline.model import Citation, Disagreement
+from storyline.model import Disagreement
 
 
 def denial_disagreements(analyzed: Sequence[AnalyzedArticle],
                          limit: int = SETTINGS.max_denial) -> list[Disagreement]:
-    """Claim/denial pairs of a story, those stated in one sentence first."""
+    """Claims and their denials in a story, those stated in one sentence first; one claim
+    and its denial that several outlets report is one item (``denial_merge``)."""
     found = read_denials(analyzed)
-    out: list[tuple[float, Disagreement]] = []
+    out: list[Report] = []
     pending = []
     for d in found:
         if d.claimant:
-            cite = _citation(analyzed, d.article, d.sentence)
-            out.append((2.0, Disagreement(
-                "denial", f"A claim by {d.claimant}, denied by {d.denier} "
-                f"({_outlet(analyzed, d.article)})", [cite])))
+            out.append(Report(2.0, d.denier, d.claimant, ((d.article, d.sentence),)))
         else:
             pending.append(d)
     answered = _answered_in_place(analyzed, pending)
     out.extend(answered.values())
     out.extend(_across_sentences(analyzed, [d for d in pending if d not in answered]))
-    out.sort(key=lambda pair: -pair[0])
+    out.sort(key=lambda r: -r.score)
     kept, seen = [], set()
-    for _, dis in out:
-        key = tuple((c.article_id, c.start) for c in dis.statements)
+    for report in out:
+        key = report.statements
         if key not in seen and not (set(key) & {k for s in seen for k in s}):
             seen.add(key)
-            kept.append(dis)
-    return kept[:limit]
+            kept.append(report)
+    return merge_reports(analyzed, kept)[:limit]
 
 
 # -- a claim stated just before its denial, in the same article ------------------------------
 
 def _answered_in_place(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
-                       ) -> dict[Denial, tuple[float, Disagreement]]:
+                       ) -> dict[Denial, Report]:
     """Denials whose claim another party states in the few sentences before them.
 
     >>> from storyline.analyze.pipeline import analyze
@@ -87,14 +87,14 @@ def _answered_in_place(analyzed: Sequence[AnalyzedArticle], denials: list[Denial
     >>> text = ("The union accused the Norra shipyard of dumping oil into the bay. "
     ...         "The shipyard denied dumping any oil.")
     >>> item = analyze([Article(id="a", source="Wire", text=text)])
-    >>> [d.description for _, d in _answered_in_place(item, read_denials(item)).values()]
+    >>> [r.describe(item) for r in _answered_in_place(item, read_denials(item)).values()]
     ['A claim by the union, denied by the shipyard (Wire)']
     """
     if not denials:
         return {}
     from storyline.analyze.nlp import lemma, nlp
 
-    found: dict[Denial, tuple[float, Disagreement]] = {}
+    found: dict[Denial, Report] = {}
     for d in denials:
         item = analyzed[d.article]
         sentences, text = item.analysis.sentences, item.article.text
@@ -118,10 +118,7 @@ def _answered_in_place(analyzed: Sequence[AnalyzedArticle], denials: list[Denial
         # an accusation before plain statements ("Veloria accused …" over "…, he said"),
         # else the nearest
         *_, speaker, last = max(linked)
-        found[d] = (1.5, Disagreement(
-            "denial", f"A claim by {speaker}, denied by {d.denier} "
-            f"({_outlet(analyzed, d.article)})",
-            [_citation(analyzed, d.article, last), _citation(analyzed, d.article, d.sentence)]))
+        found[d] = Report(1.5, d.denier, speaker, ((d.article, last), (d.article, d.sentence)))
     return found
 
 
@@ -161,13 +158,10 @@ def _content_lemmas(doc, lemma) -> set[str]:
 _ATTRIBUTED = re.compile(r"\b(?:said|says|say|told|tells|accus\w+|alleg\w+|claim\w*|blam\w+|"
                          r"charg\w+|report\w*|according to|insist\w*|assert\w*)\b", re.I)
 _NEGATED = re.compile(r"\b(?:no|not|never|nothing|none|nobody)\b|n't\b", re.I)
-_STOP = {"the", "a", "an", "of", "to", "in", "on", "and", "that", "had", "has", "have", "was",
-         "were", "is", "are", "be", "been", "it", "its", "their", "his", "her", "said", "says",
-         "told", "with", "for", "by", "at", "from", "as", "this", "any", "not", "no"}
 
 
 def _across_sentences(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
-                      ) -> list[tuple[float, Disagreement]]:
+                      ) -> list[Report]:
     if not denials:
         return []
     from storyline.stance.model import load_model
@@ -208,12 +202,8 @@ def _across_sentences(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
         if disagree[best] < SETTINGS.disagree_confidence:
             continue
         a_index, s_index, similarity = rows[best]
-        claimed, denied = _outlet(analyzed, a_index), _outlet(analyzed, d.article)
-        where = (f"reported by {claimed}" if claimed == denied
-                 else f"reported by {claimed}; the denial by {denied}")
-        out.append((float(disagree[best]) * similarity, Disagreement(
-            "denial", f"A claim denied by {d.denier} ({where})",
-            [_citation(analyzed, a_index, s_index), _citation(analyzed, d.article, d.sentence)])))
+        out.append(Report(float(disagree[best]) * similarity, d.denier, None,
+                          ((a_index, s_index), (d.article, d.sentence))))
     return out
 
 
@@ -232,22 +222,7 @@ def _speaker_words(span: str) -> str:
 
 def _shares_content(claim: str, denial: str, verb: str) -> bool:
     """Do the two share a name or a word of four letters or more beyond stop words?"""
-    def words(text: str) -> set[str]:
-        return {w.lower()[:6] for w in re.findall(r"[A-Za-z]{4,}", text)} - _STOP
-
-    return bool(words(claim) & (words(denial) - {verb.lower()[:6]}))
-
-
-def _outlet(analyzed: Sequence[AnalyzedArticle], index: int) -> str:
-    article = analyzed[index].article
-    return article.source or f"article {article.id}"
-
-
-def _citation(analyzed: Sequence[AnalyzedArticle], a_index: int, s_index: int) -> Citation:
-    item = analyzed[a_index]
-    s = item.analysis.sentences[s_index]
-    return Citation(item.article.text[s.start:s.end], item.article.id, s.start, s.end,
-                    [item.article.id])
+    return bool(content_words(claim) & (content_words(denial) - {verb.lower()[:6]}))
 
 
 __all__ = ["Denial", "denial_disagreements", "read_denials"]

@@ -207,7 +207,7 @@ def _dispute(analyzed: Sequence[AnalyzedArticle], quantity: tuple, day: date | N
         parts.append(f"{first.figure.label()} ({', '.join(outlets)})")
     when = f" on {_day(day)}" if day else ""
     return Disagreement("number", f"Reports differ on {describe(quantity)}{when}: "
-                        + "; ".join(parts), statements)
+                        + "; ".join(parts), statements, _names(analyzed, rows))
 
 
 def evolutions(analyzed: Sequence[AnalyzedArticle], limit: int = SETTINGS.max_evolution,
@@ -247,7 +247,7 @@ def evolutions(analyzed: Sequence[AnalyzedArticle], limit: int = SETTINGS.max_ev
                          f"(per {', '.join(_names(analyzed, day_rows))})")
         found.append((len(dated), Disagreement(
             "evolution", f"{describe(quantity).capitalize()}, as reported over time: "
-            + " → ".join(parts), statements)))
+            + " → ".join(parts), statements, _names(analyzed, dated))))
     found.sort(key=lambda pair: -pair[0])
     return [d for _, d in found[:limit]]
 

@@ -48,6 +48,13 @@ class DigestSettings:
     # How far back (in sentences of one article) a denial's claim may stand: the quote just
     # before it, or the accusation that opens a short paragraph of quotes.
     answer_window: int = 3
+    # Reports of one claim and its denial by several outlets are one item (``denial_merge``):
+    # a denial answers within days (the demo's Wednesday rejection of Sunday's shelling is 3
+    # days; a breach alleged three weeks later is another dispute), and an item shows at
+    # most this many statements (one claim and one denial for each of two outlets, or a
+    # sentence holding both for more).
+    denial_days: int = 3
+    max_denial_lines: int = 4
 
     # -- outlets (``outlets``) ---------------------------------------------------------------
     copy_words: float = 0.8  # a copy holds a statement when this share of its words is in it

@@ -101,7 +101,8 @@ def digest_from_json(obj: dict[str, Any]) -> Digest:
                 for q in obj.get("quotes", [])],
         entities=[(e[0], e[1], int(e[2])) for e in obj.get("entities", [])],
         disagreements=[
-            Disagreement(x["kind"], x["description"], [_citation(c) for c in x["statements"]])
+            Disagreement(x["kind"], x["description"], [_citation(c) for c in x["statements"]],
+                         x.get("outlets", []))
             for x in obj.get("disagreements", [])
         ],
     )
