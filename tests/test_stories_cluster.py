@@ -233,6 +233,22 @@ def test_story_title_and_key_entities():
     assert sorted(state.sources) == ["outlet0", "outlet1", "outlet2"]
 
 
+def test_key_entities_leave_out_a_peoples_adjective_beside_its_place():
+    from dataclasses import replace
+
+    clusterer = OnlineClusterer(dim=DIM)
+    names = {30: "Veloria", 31: "Velorian", 32: "Tomas Vell"}
+    for i in range(3):
+        clusterer.add(replace(article(i, 3, i * 0.2), entity_names=dict(names)))
+    [state] = clusterer.stories.values()
+    assert set(clusterer.key_entities(state)) == {"Veloria", "Tomas Vell"}
+    # Alone, the adjective is the only name the story has for that people: shown.
+    alone = OnlineClusterer(dim=DIM)
+    alone.add(replace(article(9, 4, 0.0), entity_names={40: "Velorian", 41: "Kesh"}))
+    [state] = alone.stories.values()
+    assert "Velorian" in alone.key_entities(state)
+
+
 def test_index_search_respects_window_and_updates_in_place():
     index = StoryIndex(dim=2, capacity=2)
     for n in range(5):  # grows past its capacity

@@ -77,13 +77,30 @@ def key_entities(state: StoryState, df: DocumentFrequencies, n: int = KEY_ENTITI
         return []
     weight = state.entity_tf * df.idf(state.entity_ids)
     order = np.lexsort((state.entity_ids, -weight))
-    out: list[str] = []
+    names: list[str] = []
     seen: set[str] = set()
     for i in order:
         name = state.entity_names.get(int(state.entity_ids[i]))
         if name and name.lower() not in seen:
             seen.add(name.lower())
-            out.append(name)
-            if len(out) == n:
-                break
-    return out
+            names.append(name)
+    # "Velorian" beside "Veloria" tells the reader nothing more: the people's adjective
+    # counts as evidence (it is among the story's names) but is not shown beside its place.
+    shown = [name for name in names if not any(demonym_of(name, other) for other in names)]
+    return shown[:n]
+
+
+_DEMONYM_ENDINGS = ("n", "an", "ian", "i", "ese", "ish", "ean")
+
+
+def demonym_of(name: str, place: str) -> bool:
+    """Whether ``name`` is the adjective of the people of ``place`` ("Syrian", "Syria").
+
+    >>> demonym_of("Drustani", "Drustan"), demonym_of("Chinese", "China")
+    (True, True)
+    >>> demonym_of("Johnson", "John"), demonym_of("Syria", "Syrian")
+    (False, False)
+    """
+    lower, stem = name.lower(), place.lower()
+    return len(stem) >= 4 and lower != stem and any(
+        lower in (stem + end, stem[:-1] + end) for end in _DEMONYM_ENDINGS)
