@@ -6,6 +6,7 @@ sentences and two-sentence units (:mod:`units`), with a learned importance bonus
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +36,9 @@ def story_concepts(pool: Pool, config: SummaryConfig) -> ConceptTable:
 
 
 def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
-                    config: SummaryConfig, fill: bool = False) -> list[int]:
+                    config: SummaryConfig, fill: bool = False,
+                    allowed: np.ndarray | None = None,
+                    seen: np.ndarray | None = None) -> list[int]:
     """Exact maximisation of covered concept weight under the budgets (:mod:`cover`).
 
     Only sentences that stand alone (:func:`storyline.text.standalone.stands_alone`, not a
@@ -46,6 +49,11 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     sentence stating each other value.
     ``fill`` then adds the sentence that covers most of what is left, past the budget.
     Returns candidate indexes (a unit as its two sentences).
+
+    An update summary (:mod:`updates`) passes ``allowed``, the candidates it may quote, and
+    ``seen``, those the reader has read: their concepts are worth nothing (what the reader
+    knows is not covered again, as update summarizers of the TAC tasks did) and figures are
+    not balanced (the full digest sets them side by side).
     """
     from storyline.digest.cover import best_cover
     from storyline.digest.summary import _redundant, too_close
@@ -58,7 +66,16 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     analyzed = pool.analyzed
     table = scored.concepts if scored.concepts is not None else story_concepts(pool, config)
     alone = standalone_mask(pool, word_budget, enabled=config.standalone)
-    contested = contested_figures(scored.pool) if config.balance_figures else {}
+    may = np.ones(n, bool) if allowed is None else np.asarray(allowed, bool)
+    if allowed is not None:
+        alone = alone & may if (alone & may).any() else may.copy()
+        if seen is not None and np.asarray(seen, bool).any():
+            known = {i for j in np.flatnonzero(seen) for i in table.of_sentence[int(j)]}
+            weights_now = table.weights.copy()
+            weights_now[list(known)] = 0.0
+            table = replace(table, weights=weights_now)
+    contested = contested_figures(scored.pool) if config.balance_figures and allowed is None \
+        else {}
     requires_global: list[tuple[int, list[int]]] = []
     for by_value in contested.values():
         for figure, ids in by_value.items():
@@ -70,7 +87,8 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     # whose balancing constraint is on the sentence itself).
     units = [] if alone.all() or not config.units else [
         (a, b) for a, b in leaning_pairs(pool)
-        if not alone[b] and a not in contested_ids and b not in contested_ids]
+        if not alone[b] and may[a] and may[b] and a not in contested_ids
+        and b not in contested_ids]
     members = [[j] for j in range(n)] + [list(u) for u in units]
     concepts_of_choice = [sorted(set(table.of_sentence[j])) for j in range(n)] + [
         sorted(set(table.of_sentence[a]) | set(table.of_sentence[b])) for a, b in units]
@@ -82,7 +100,7 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     size = config.ilp_sentences if len(analyzed) <= 40 else config.ilp_sentences_large
     shortlist = [int(j) for j in np.argsort(-density)[:size] if density[j] > 0]
     if not shortlist:
-        shortlist = [int(j) for j in np.argsort(-scored.importance)[:size]]
+        shortlist = [int(j) for j in np.argsort(-scored.importance) if may[j]][:size]
     # A rival value is stated by a sentence that stands alone where one does.
     requires_global = [(j, [a for a in alternatives if alone[a]] or alternatives)
                        for j, alternatives in requires_global]
@@ -147,7 +165,8 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
               for j in members[shortlist[p]]]
     if fill and (sentences is None or len(chosen) < sentences):
         covered = {i for j in chosen for i in table.of_sentence[j]}
-        left = [j for j in shortlist if j < n and j not in chosen and j not in contested_ids
+        left = [j for j in shortlist if j < n and may[j] and j not in chosen
+                and j not in contested_ids
                 and not (chosen and _redundant(scored, j, chosen, config))]
         if left:
             gain = [sum(table.weights[i] for i in set(table.of_sentence[j]) - covered)

@@ -105,10 +105,24 @@ def update_summary(analyzed: Sequence[AnalyzedArticle], seen: Collection[str], *
     allowed, novelty = new_content(scored, old, config, summary_config)
     if not allowed.any():
         return []
-    scored.importance = (scored.importance
-                         * np.power(novelty, config.novelty_power)).astype(np.float32)
-    chosen = select(scored, words=words, sentences=sentences, config=summary_config,
-                    fill=fill, allowed=allowed, focus=allowed)
+    # Both the summary's importance and its learned part (the bigrams a human summary is
+    # expected to share) count only what is new: unscaled, the learned part favoured the
+    # background every later article repeats (DUC 2006: 36% of bigrams already read,
+    # against 25% before it existed).
+    weight = np.power(novelty, config.novelty_power).astype(np.float32)
+    scored.importance = (scored.importance * weight).astype(np.float32)
+    if scored.learned is not None:
+        scored.learned = (scored.learned * weight).astype(np.float32)
+    if summary_config.method == "concepts" and len(analyzed) >= summary_config.concepts_from:
+        # The summary's own selection (concept coverage), over what is new.
+        from storyline.digest.summary_concepts import select_concepts
+
+        chosen = select_concepts(scored, words=words, sentences=sentences,
+                                 config=summary_config, fill=fill, allowed=allowed,
+                                 seen=old[scored.pool.article_of])
+    else:
+        chosen = select(scored, words=words, sentences=sentences, config=summary_config,
+                        fill=fill, allowed=allowed, focus=allowed)
     return to_citations(scored, chosen)
 
 
