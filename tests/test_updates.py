@@ -58,8 +58,15 @@ def _repeats_seen(text: str) -> bool:
     return bool(pairs) and len(pairs & bigrams(seen_text)) / len(pairs) >= 0.5
 
 
-def test_update_quotes_only_unseen_articles_and_repeats_nothing(analyzed):
-    summary = update_summary(analyzed, SEEN_IDS, words=60)
+@pytest.mark.parametrize("selection", ["coverage", "concepts"])
+def test_update_quotes_only_unseen_articles_and_repeats_nothing(analyzed, selection):
+    from storyline.digest.summary import SummaryConfig
+    from storyline.digest.updates import UpdateConfig
+
+    # Four articles: the greedy coverage of small stories, or (from 2 articles) the exact
+    # concept coverage of larger ones, where the read sentences' concepts count for nothing.
+    config = UpdateConfig(summary=SummaryConfig(method=selection, concepts_from=2))
+    summary = update_summary(analyzed, SEEN_IDS, words=60, config=config)
     assert summary, "the new articles do add something"
     assert all(c.article_id not in SEEN_IDS for c in summary)
     assert not any(_repeats_seen(c.text) for c in summary), [c.text for c in summary]
