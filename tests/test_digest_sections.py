@@ -22,6 +22,33 @@ def _digest() -> Digest:
     ])
 
 
+def _geneva_page(sqlite_url, change, ready: str) -> str:
+    """The story page of the test store's Geneva story, its digest changed by ``change``,
+    once the page shows ``ready`` (the digest may be built in the background first)."""
+    from fastapi.testclient import TestClient
+    from test_serve_support import fill, geneva_digest
+
+    from storyline.serve import ServeConfig, create_app
+    from storyline.serve.digests import DigestCache
+
+    def build(store, story_id):
+        digest = geneva_digest(store, story_id)
+        change(digest)
+        return digest
+
+    store = fill(sqlite_url)
+    app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=0), store=store)
+    app.state.digests = DigestCache(store, build)
+    with TestClient(app) as client:
+        page = client.get("/stories/s-geneva")
+        for _ in range(50):
+            if ready in page.text:
+                break
+            page = client.get("/stories/s-geneva")
+    assert page.status_code == 200
+    return page.text
+
+
 def test_the_cli_prints_evolutions_under_their_own_heading(monkeypatch):
     buffer = io.StringIO()
     monkeypatch.setattr(stories_cmd, "out", Console(file=buffer, width=200, soft_wrap=True))
@@ -35,28 +62,11 @@ def test_the_cli_prints_evolutions_under_their_own_heading(monkeypatch):
 
 
 def test_the_story_page_shows_evolutions_apart_from_disputes(sqlite_url):
-    from fastapi.testclient import TestClient
-    from test_serve_support import fill, geneva_digest
-
-    from storyline.serve import ServeConfig, create_app
-    from storyline.serve.digests import DigestCache
-
-    def build(store, story_id):
-        digest = geneva_digest(store, story_id)
+    def change(digest):
         digest.disagreements = _digest().disagreements
-        return digest
 
-    store = fill(sqlite_url)
-    app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=0), store=store)
-    app.state.digests = DigestCache(store, build)
-    with TestClient(app) as client:
-        page = client.get("/stories/s-geneva")
-        for _ in range(50):  # the digest may be built in the background first
-            if "How the figures changed" in page.text:
-                break
-            page = client.get("/stories/s-geneva")
-    assert page.status_code == 200
-    disputes, _, changes = page.text.partition('id="evolutions"')
+    text = _geneva_page(sqlite_url, change, "How the figures changed")
+    disputes, _, changes = text.partition('id="evolutions"')
     assert "18 per North Wire" in disputes and "as reported over time" not in disputes
     assert "as reported over time" in changes and "How the figures changed" in changes
 
@@ -84,31 +94,15 @@ def test_the_cli_shows_a_quotation_over_two_sentences_as_one_item(monkeypatch):
 
 
 def test_the_story_page_shows_a_quotation_over_two_sentences_as_one_item(sqlite_url):
-    from fastapi.testclient import TestClient
-    from test_serve_support import fill, geneva_digest
-
-    from storyline.serve import ServeConfig, create_app
-    from storyline.serve.digests import DigestCache
-
-    def build(store, story_id):
-        digest = geneva_digest(store, story_id)
+    def change(digest):
         quote = _two_sentence_quote()
         for c in quote[:2]:
             c.article_id, c.sources = "a1", ["a1"]  # published 4 March
         quote[2].article_id, quote[2].sources = "a3", ["a3"]  # 5 March
         digest.summary = quote
-        return digest
 
-    store = fill(sqlite_url)
-    app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=0), store=store)
-    app.state.digests = DigestCache(store, build)
-    with TestClient(app) as client:
-        page = client.get("/stories/s-geneva")
-        for _ in range(50):  # the digest may be built in the background first
-            if "She trusted the system" in page.text:
-                break
-            page = client.get("/stories/s-geneva")
-    summary = page.text.split('<ol class="summary">')[1].split("</ol>")[0]
+    text = _geneva_page(sqlite_url, change, "She trusted the system")
+    summary = text.split('<ol class="summary">')[1].split("</ol>")[0]
     items = summary.split("<li>")[1:]
     assert len(items) == 2
     assert "to sign." in items[0] and "She trusted the system" in items[0]
@@ -165,28 +159,11 @@ def test_a_denial_that_several_outlets_report_keeps_its_outlets_in_json():
 
 
 def test_the_story_page_shows_each_outlets_statements_of_one_denial(sqlite_url):
-    from fastapi.testclient import TestClient
-    from test_serve_support import fill, geneva_digest
-
-    from storyline.serve import ServeConfig, create_app
-    from storyline.serve.digests import DigestCache
-
-    def build(store, story_id):
-        digest = geneva_digest(store, story_id)
+    def change(digest):
         digest.disagreements = [_denial()]
-        return digest
 
-    store = fill(sqlite_url)
-    app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=0), store=store)
-    app.state.digests = DigestCache(store, build)
-    with TestClient(app) as client:
-        page = client.get("/stories/s-geneva")
-        for _ in range(50):  # the digest may be built in the background first
-            if 'id="disagreements"' in page.text:
-                break
-            page = client.get("/stories/s-geneva")
-    assert page.status_code == 200
-    section = page.text.split('id="disagreements"', 1)[1].split("</section>", 1)[0]
+    text = _geneva_page(sqlite_url, change, 'id="disagreements"')
+    section = text.split('id="disagreements"', 1)[1].split("</section>", 1)[0]
     assert section.count('<p class="what">') == 1  # one item
     assert "denied by Drustan (Harbor Ledger, North Wire, River Post)" in section
     sentences = section.split('<span class="sentence">')[1:]
