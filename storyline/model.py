@@ -214,15 +214,6 @@ class Citation:
         }
 
 
-def day_label(day: date) -> str:
-    """A short day for labels: ``3 Mar``.
-
-    >>> day_label(date(2025, 3, 3))
-    '3 Mar'
-    """
-    return f"{day.day} {day:%b}"
-
-
 @dataclass(slots=True)
 class TimelineEntry:
     date: date

@@ -20,8 +20,7 @@ from storyline.cli.app import (
     print_json,
 )
 from storyline.cli.terminal import plain, safe
-from storyline.model import day_label
-from storyline.text.standalone import passages
+from storyline.text.passages import summary_items
 
 
 class StoryOrder(StrEnum):
@@ -184,23 +183,6 @@ def _print_why(evidence) -> None:
             out.print(f"  group {n}: " + safe(", ".join(group)))
 
 
-def _reported_on(summary, articles: dict):
-    """A function giving a summary sentence's label "12 Mar: " (the day its article was
-    published) when the summary's sentences come from more than one day, else "".
-
-    Sentences say "on Friday" and "last week": over a story of several weeks the reader
-    needs to know from when each one speaks.
-    """
-    def published(citation):
-        article = articles.get(citation.article_id)
-        return article.published.date() if article and article.published else None
-
-    if len({published(c) for c in summary} - {None}) < 2:
-        return lambda citation: ""
-    return lambda citation: (f"[dim]{day_label(published(citation))}:[/dim] "
-                             if published(citation) else "")
-
-
 def _print_digest(digest, articles: dict) -> None:
     """The summary with its citations, the timeline, who said what, and disagreements."""
 
@@ -217,14 +199,15 @@ def _print_digest(digest, articles: dict) -> None:
     if digest.summary:
         out.print("\n[bold]summary[/bold] "
                   "[dim](each sentence cites every outlet reporting it)[/dim]")
-        day = _reported_on(digest.summary, articles)
-        for passage in passages(digest.summary):
-            # One bullet per passage; a sentence's outlets once, after the last sentence
-            # they cite when the next cites the same.
-            parts = [cites(c) for c in passage]
-            out.print("  - " + day(passage[0]) + " ".join(
-                safe(c.text) + ("" if k + 1 < len(parts) and parts[k + 1] == parts[k]
-                                else parts[k]) for k, c in enumerate(passage)))
+        def published(citation):
+            article = articles.get(citation.article_id)
+            return article.published.date() if article and article.published else None
+
+        for item in summary_items(digest.summary, day_of=published, outlets_of=cites):
+            day = f"[dim]{item.day}:[/dim] " if item.day else ""
+            out.print("  - " + day + " ".join(
+                safe(c.text) + (cites(c) if after else "")
+                for c, after in zip(item.sentences, item.outlets_after, strict=True)))
     # A count that changed from day to day is no dispute: it gets its own heading.
     disputes = [d for d in digest.disagreements if d.kind != "evolution"]
     evolutions = [d for d in digest.disagreements if d.kind == "evolution"]

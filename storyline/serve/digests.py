@@ -182,8 +182,6 @@ def _stored_form(digest: Digest, articles: Sequence[Article]) -> dict[str, Any]:
     return data
 
 
-
-
 def _stale_failure(data: dict[str, Any]) -> bool:
     age = time.time() - data.get("failed_at", 0)
     return "failed" in data and age > SETTINGS.retry_failed_seconds
@@ -324,8 +322,8 @@ class DigestCache:
         except Exception as exc:  # noqa: BLE001 - a page without a summary beats an error page
             log.exception("building the digest of story %s failed", story_id)
             # Remembered, so that every visit does not rerun a failing pipeline; tried again
-            # after SETTINGS.retry_failed_seconds (the failure may have been passing) or when the
-            # story changes.
+            # after ``retry_failed_seconds`` (the failure may have been passing) or when
+            # the story changes.
             data = {"story_id": story_id, "failed": f"{type(exc).__name__}: {exc}"[:500],
                     "failed_at": time.time()}
         else:

@@ -29,7 +29,6 @@ from storyline.store.database import Store
 
 log = logging.getLogger("storyline.serve")
 
-
 ProgressFactory = Callable[[int | None, str], Callable[[int], None]]
 
 

@@ -10,16 +10,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from storyline import limits
-from storyline.model import day_label
 from storyline.serve import joins, views
 from storyline.serve.live import live_context
 from storyline.serve.queries import StoryFilter, list_stories
 from storyline.serve.reading import BadParameter, load_story, parse_day
 from storyline.serve.settings import SETTINGS
-from storyline.text.standalone import passages
+from storyline.text.passages import SummaryItem, summary_items
 
 router = APIRouter(include_in_schema=False)
-
 
 
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
@@ -50,12 +48,12 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
     except BadParameter as exc:
         error, f = str(exc), StoryFilter()
     page = max(1, _int(page) or 1)
-    if (page - 1) * SETTINGS.page_size > limits.MAX_OFFSET:
+    size = SETTINGS.page_size
+    if (page - 1) * size > limits.MAX_OFFSET:
         return _render(request, "error.html", status=400, title="No such page",
                        message=f"Page {page} is past the last page any store can have.")
     store = request.app.state.store
     live = live_context(store)  # before the list: what is stored after it is reported
-    size = SETTINGS.page_size
     result = list_stories(store, f, limit=size, offset=(page - 1) * size,
                           memo=request.app.state.memo)
     kept = {k: v for k, v in {"q": q, "source": source, "entity": entity, "from": since,
@@ -64,7 +62,7 @@ def story_list(request: Request, q: str = "", source: str = "", entity: str = ""
     def page_href(n: int) -> str:
         return "/?" + urlencode({**kept, "page": n})
 
-    pages = max(1, -(-result.total // SETTINGS.page_size))
+    pages = max(1, -(-result.total // size))
     # -- issue 21: a lead under each story card (storyline/serve/leads.py) --
     from storyline.serve.leads import leads
 
@@ -96,19 +94,20 @@ async def story_page(request: Request, story_id: str) -> Response:
     return await run_in_threadpool(_story_response, request, story_id, bundle, live)
 
 
-def _summary(summary: list[dict[str, Any]], by_id: dict, cited) -> list[dict[str, Any]]:
-    """The summary's items: each passage (two sentences quoted together are one item) with
-    the day its article was published, when the sentences come from more than one day
-    ("on Friday" needs its week)."""
+def _summary(summary: list[dict[str, Any]], by_id: dict, cited) -> list[SummaryItem]:
+    """The summary's items (digest JSON), laid out as ``storyline show`` lays them out."""
     def day(citation: dict[str, Any]):
         article = by_id.get(citation["article_id"])
         return article.published.date() if article and article.published else None
 
-    dated = len({day(c) for c in summary} - {None}) > 1
-    return [{"day": day_label(day(p[0])) if dated and day(p[0]) else None,
-             "sentences": [cited(c) for c in p]}
-            for p in passages(summary, span=lambda c: (c["article_id"], c["start"], c["end"]),
-                             text=lambda c: c["text"])]
+    shown = {id(c): cited(c) for c in summary}
+    items = summary_items(summary, day_of=day, outlets_of=lambda c: tuple(
+                              chip.outlet for chip in shown[id(c)].chips),
+                          span=lambda c: (c["article_id"], c["start"], c["end"]),
+                          text=lambda c: c["text"])
+    for item in items:
+        item.sentences = [shown[id(c)] for c in item.sentences]
+    return items
 
 
 def _story_response(request: Request, story_id: str, bundle,
