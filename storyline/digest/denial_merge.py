@@ -42,6 +42,7 @@ from datetime import date
 
 from storyline.analyze.pipeline import AnalyzedArticle
 from storyline.digest.denial_reading import content_words
+from storyline.digest.disagreements import outlet_name, sentence_citation
 from storyline.digest.settings import SETTINGS
 from storyline.model import Citation, Disagreement
 
@@ -69,7 +70,7 @@ class Report:
     statements: tuple[tuple[int, int], ...]
 
     def outlets(self, analyzed: Sequence[AnalyzedArticle]) -> list[str]:
-        return list(dict.fromkeys(_outlet(analyzed, a) for a, _ in self.statements))
+        return list(dict.fromkeys(outlet_name(analyzed, a) for a, _ in self.statements))
 
     def describe(self, analyzed: Sequence[AnalyzedArticle]) -> str:
         """The label of this report alone."""
@@ -215,7 +216,7 @@ def _item(analyzed: Sequence[AnalyzedArticle], group: list[Report]) -> Disagreem
                            > SETTINGS.max_denial_lines):
             continue
         shown |= outlets
-        statements += [_citation(analyzed, a, s) for a, s in report.statements]
+        statements += [sentence_citation(analyzed, a, s) for a, s in report.statements]
     return Disagreement("denial", _label(group, analyzed), statements,
                         outlets=_outlets(analyzed, group))
 
@@ -246,18 +247,6 @@ def _most_specific(parties: list[str]) -> str | None:
     counts = Counter(parties)
     return max(parties, key=lambda p: (bool(_names(p)), counts[p], len(p.split()),
                                        -parties.index(p)))
-
-
-def _outlet(analyzed: Sequence[AnalyzedArticle], index: int) -> str:
-    article = analyzed[index].article
-    return article.source or f"article {article.id}"
-
-
-def _citation(analyzed: Sequence[AnalyzedArticle], a_index: int, s_index: int) -> Citation:
-    item = analyzed[a_index]
-    s = item.analysis.sentences[s_index]
-    return Citation(item.article.text[s.start:s.end], item.article.id, s.start, s.end,
-                    [item.article.id])
 
 
 __all__ = ["Report", "merge_reports", "same_dispute"]

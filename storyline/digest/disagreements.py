@@ -201,7 +201,7 @@ def _dispute(analyzed: Sequence[AnalyzedArticle], quantity: tuple, day: date | N
     for value in sorted(by_value):
         group = by_value[value]
         first = min(group, key=lambda r: (r.article, r.sentence))
-        statements.append(_citation(analyzed, first.article, first.sentence,
+        statements.append(sentence_citation(analyzed, first.article, first.sentence,
                                     sorted({r.article for r in group})))
         outlets = _names(analyzed, group)
         parts.append(f"{first.figure.label()} ({', '.join(outlets)})")
@@ -241,7 +241,7 @@ def evolutions(analyzed: Sequence[AnalyzedArticle], limit: int = SETTINGS.max_ev
                             key=lambda r: (r.article, r.sentence))
                 labels.append(first.figure.label())
             first = min(day_rows, key=lambda r: (r.article, r.sentence))
-            statements.append(_citation(analyzed, first.article, first.sentence,
+            statements.append(sentence_citation(analyzed, first.article, first.sentence,
                                         sorted({r.article for r in day_rows})))
             parts.append(f"{' or '.join(labels)} on {_day(day)} "
                          f"(per {', '.join(_names(analyzed, day_rows))})")
@@ -268,16 +268,19 @@ def _day(day: date) -> str:
 
 
 def _names(analyzed: Sequence[AnalyzedArticle], rows: Sequence[Reading]) -> list[str]:
-    return sorted({_outlet(analyzed, r.article) for r in rows})
+    return sorted({outlet_name(analyzed, r.article) for r in rows})
 
 
-def _outlet(analyzed: Sequence[AnalyzedArticle], index: int) -> str:
+def outlet_name(analyzed: Sequence[AnalyzedArticle], index: int) -> str:
+    """How a disagreement names the outlet of article ``index`` (its id when none is known)."""
     article = analyzed[index].article
     return article.source or f"article {article.id}"
 
 
-def _citation(analyzed: Sequence[AnalyzedArticle], a_index: int, s_index: int,
-              article_indexes: Sequence[int]) -> Citation:
+def sentence_citation(analyzed: Sequence[AnalyzedArticle], a_index: int, s_index: int,
+                      article_indexes: Sequence[int] = ()) -> Citation:
+    """Sentence ``s_index`` of article ``a_index``, citing the articles ``article_indexes``
+    too (the article itself first)."""
     item = analyzed[a_index]
     s = item.analysis.sentences[s_index]
     others = [analyzed[i].article.id for i in article_indexes if i != a_index]
