@@ -84,6 +84,8 @@ def key_entities(state: StoryState, df: DocumentFrequencies, n: int = KEY_ENTITI
         if name and name.lower() not in seen:
             seen.add(name.lower())
             names.append(name)
+            if len(names) == 2 * n:  # room for the adjectives left out below; no more read
+                break
     # "Velorian" beside "Veloria" tells the reader nothing more: the people's adjective
     # counts as evidence (it is among the story's names) but is not shown beside its place.
     shown = [name for name in names if not any(demonym_of(name, other) for other in names)]
