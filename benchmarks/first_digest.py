@@ -6,10 +6,12 @@ Each contender runs in a fresh Python process, as ``storyline show`` of a story 
 digest is not stored yet would: imports, model loading, analysis of every member and
 composition all count.
 
-- ``digest``: ``storyline.digest(story)``, this checkout as it is (its analysis on one
-  process per idle core: ``digest.first_analysis``; the line says how many it took);
-- ``one-process``: the same with the analysis kept in one process (``workers=1``), the
-  path every first digest took before (``analyze(members)``, no worker pool);
+- ``digest``: ``storyline.digest(story)``, this checkout as it is (``digest.first_analysis``:
+  a story this big is read from each article's lead, on one process per idle core; the line
+  says how many it took);
+- ``one-process``: every article read whole on one process (``analyze(members,
+  workers=1)``), then composed: the path every first digest took before big stories were
+  read from their leads;
 - ``checkout:PATH`` (with ``--checkout PATH``, repeatable): ``storyline.digest(story)`` of
   another checkout, e.g. ``--checkout /work/main`` (its ``storyline`` package first on
   ``sys.path``).

@@ -1,13 +1,21 @@
-"""A first digest of a big story: its analysis shared among processes, its composition fast."""
+"""A first digest of a big story: its analysis shared among processes, its composition fast,
+its articles read from their leads."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
+import numpy as np
+
+import storyline
 import storyline.digest.story as story_module
 from storyline.analyze import cache, pipeline
 from storyline.digest import first_analysis
 from storyline.digest.cover import best_cover
 from storyline.digest.entity_list import unite
-from storyline.model import Article, Story
+from storyline.ingest.plain import add_articles
+from storyline.model import Analysis, Article, Story
 
 
 def _record_workers(monkeypatch) -> list[int]:
@@ -38,13 +46,13 @@ def test_a_big_story_is_analyzed_on_one_process_per_idle_core(monkeypatch):
 def test_stored_analyses_start_workers_only_for_many_missing(store, monkeypatch):
     seen = _record_workers(monkeypatch)
     monkeypatch.setattr(first_analysis, "idle_workers", lambda: 2)
-    monkeypatch.setattr(cache, "save", lambda store, done: None)
-    monkeypatch.setattr(cache, "load", lambda store, articles: {})
+    monkeypatch.setattr(cache, "save", lambda store, done, **kw: None)
+    monkeypatch.setattr(cache, "load", lambda store, articles, **kw: {})
     many = [Article(id=f"m{i}", text="Rain fell.") for i in range(pipeline.PARALLEL_FROM)]
-    monkeypatch.setattr(cache, "missing", lambda store, articles: list(articles))
+    monkeypatch.setattr(cache, "missing", lambda store, articles, **kw: list(articles))
     first_analysis.analyze_members(many, store=store)
     first_analysis.analyze_members(many[:5], store=store)
-    monkeypatch.setattr(cache, "missing", lambda store, articles: [])  # all stored
+    monkeypatch.setattr(cache, "missing", lambda store, articles, **kw: [])  # all stored
     first_analysis.analyze_members(many, store=store)
     assert seen == [2, 1, 1]
 
@@ -75,7 +83,9 @@ def test_a_one_off_digest_does_not_keep_the_workers_it_started(monkeypatch):
     from storyline.analyze import workers
 
     calls: list[str] = []
-    monkeypatch.setattr(first_analysis, "analyze", lambda articles, **kw: [])
+    monkeypatch.setattr(first_analysis, "analyze", lambda articles, **kw: [
+        pipeline.AnalyzedArticle(a, Analysis(a.id, "v"), np.zeros((0, 4)), np.zeros(4))
+        for a in articles])
     monkeypatch.setattr(first_analysis, "idle_workers", lambda: 2)
     monkeypatch.setattr(workers, "shutdown", lambda: calls.append("shutdown"))
     many = [Article(id=f"a{i}", text="Rain.") for i in range(pipeline.PARALLEL_FROM)]
@@ -96,3 +106,80 @@ def test_workers_only_on_idle_cores(monkeypatch):
     monkeypatch.setattr(first_analysis, "default_workers", lambda: 1)
     monkeypatch.setattr(first_analysis.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert first_analysis.idle_workers() == 1
+
+
+def _big(monkeypatch, sentences: int = 2) -> None:
+    """Every story counts as big: read from the first ``sentences`` sentences of each article."""
+    monkeypatch.setattr(first_analysis, "SETTINGS", replace(
+        first_analysis.SETTINGS, lead_from_chars=0, lead_sentences=sentences))
+
+
+_DAM = ("A dam burst in the Orla valley on Sunday. Rescue teams arrived within hours. "
+         '"We lost everything," said farmer Ines Vark. Engineers had warned about the dam '
+         "in a report on April 2, 2020. The report was never published.")
+
+
+def _dam_articles(n: int = 3) -> list[Article]:
+    return [Article(id=f"d{i}", source=f"outlet{i}.example", published=datetime(2020, 5, 11),
+                    text=_DAM) for i in range(n)]
+
+
+def test_a_big_story_is_read_from_its_leads(monkeypatch, models):
+    _big(monkeypatch)
+    arts = _dam_articles(2)
+    done = first_analysis.analyze_members(arts)
+    second = "Rescue teams arrived within hours."
+    lead = _DAM.index(second) + len(second)
+    for d in done:
+        assert d.lead and d.article.text == _DAM  # the article stays whole
+        assert [s.text for s in d.analysis.sentences] == [
+            "A dam burst in the Orla valley on Sunday.", "Rescue teams arrived within hours."]
+        assert len(d.sentence_vectors) == 2
+        assert all(q.end <= lead for q in d.analysis.quotes)  # Vark's words are past the lead
+    monkeypatch.setattr(first_analysis, "SETTINGS", replace(first_analysis.SETTINGS,
+                                                            lead_from_chars=10**9))
+    whole = first_analysis.analyze_members(arts)
+    assert not whole[0].lead and len(whole[0].analysis.sentences) == 5
+    assert any(q.speaker.endswith("Vark") for q in whole[0].analysis.quotes)
+
+
+def test_stored_whole_analyses_are_read_whole_and_only_the_rest_from_leads(
+        store, monkeypatch, models):
+    arts = _dam_articles(3)
+    add_articles(store, arts)
+    first_analysis.analyze_members(arts[:2], store=store)  # a small story: whole, stored
+    _big(monkeypatch)
+    calls: list[list[str]] = []
+    real = cache.analyze
+
+    def counted(articles, **kw):
+        calls.append([a.text for a in articles])
+        return real(articles, **kw)
+
+    monkeypatch.setattr(cache, "analyze", counted)
+    done = first_analysis.analyze_members(arts, store=store)
+    assert [d.lead for d in done] == [False, False, True]
+    assert len(done[0].analysis.sentences) == 5 and len(done[2].analysis.sentences) == 2
+    assert calls == [[_DAM[:done[2].analysis.sentences[-1].end]]]  # only the third, its lead
+    again = first_analysis.analyze_members(arts, store=store)  # its lead was stored too
+    assert len(calls) == 1 and [d.lead for d in again] == [False, False, True]
+
+
+def test_a_whole_analysis_cut_to_the_lead_reads_as_the_leads_own(monkeypatch, models):
+    from storyline.analyze.lead import cut_analysis, lead_end
+
+    [whole] = pipeline.analyze(_dam_articles(1))
+    _big(monkeypatch)
+    [lead] = first_analysis.analyze_members(_dam_articles(1))
+    cut = cut_analysis(whole, lead_end(_DAM, 2))
+    for part in ("sentences", "entities", "times", "quotes", "numbers"):
+        assert getattr(cut.analysis, part) == getattr(lead.analysis, part), part
+    assert len(whole.analysis.quotes) > len(cut.analysis.quotes)  # Vark's words were cut
+    assert cut.sentence_vectors.shape == (2, whole.sentence_vectors.shape[1])
+
+
+def test_a_big_storys_timeline_reads_days_past_the_leads(monkeypatch, models):
+    _big(monkeypatch)
+    digest = storyline.digest(Story("dam", "Dam", []), articles=_dam_articles())
+    assert "2020-04-02" in {e.date.isoformat() for e in digest.timeline}
+    assert all(s.article_id.startswith("d") for s in digest.summary)

@@ -20,12 +20,14 @@ from storyline.analyze.pipeline import VERSION, AnalyzedArticle, analyze
 from storyline.model import Analysis, Article, Entity, NumberMention, Quote, Sentence, TimeExpr
 
 
-def encode(done: AnalyzedArticle) -> dict:
-    """The ``analyses`` row of one analyzed article."""
+def encode(done: AnalyzedArticle, version: str | None = None) -> dict:
+    """The ``analyses`` row of one analyzed article (``version``: the row's, when it is not
+    the analysis's own, e.g. an analysis of the article's lead)."""
     data = zlib.compress(json.dumps(asdict(done.analysis), ensure_ascii=False).encode(), 6)
     matrix = np.vstack([done.sentence_vectors.reshape(-1, vectors.DIM),
                         done.vector.reshape(1, vectors.DIM)]).astype(np.float32)
-    return {"article_id": done.article.id, "version": done.analysis.version, "data": data,
+    return {"article_id": done.article.id, "version": version or done.analysis.version,
+            "data": data,
             "vectors": matrix.tobytes()}
 
 
@@ -47,34 +49,40 @@ def decode(article: Article, data: bytes, blob: bytes | None) -> AnalyzedArticle
     return AnalyzedArticle(article, analysis, empty, np.zeros(vectors.DIM, np.float32))
 
 
-def load(store, articles: Sequence[Article]) -> dict[str, AnalyzedArticle]:
-    """Stored analyses of ``articles`` whose version is the current one, by article id."""
+def load(store, articles: Sequence[Article], *, version: str | None = None,
+         ) -> dict[str, AnalyzedArticle]:
+    """Stored analyses of ``articles`` whose row version is ``version`` (by default the
+    current analyzer's, ``VERSION``), by article id."""
     by_id = {a.id: a for a in articles}
     return {article_id: decode(by_id[article_id], data, blob)
-            for article_id, data, blob in store.load_analyses(list(by_id), version=VERSION)}
+            for article_id, data, blob in store.load_analyses(list(by_id),
+                                                              version=version or VERSION)}
 
 
-def missing(store, articles: Sequence[Article]) -> list[Article]:
-    """The articles of ``articles`` without a stored analysis of the current version (read
-    without decoding any: cheaper than ``load`` when most are there)."""
-    have = store.analyzed_ids([a.id for a in articles], version=VERSION)
+def missing(store, articles: Sequence[Article], *, version: str | None = None,
+            ) -> list[Article]:
+    """The articles of ``articles`` without a stored analysis of ``version`` (read without
+    decoding any: cheaper than ``load`` when most are there)."""
+    have = store.analyzed_ids([a.id for a in articles], version=version or VERSION)
     return [a for a in articles if a.id not in have]
 
 
-def save(store, done: Sequence[AnalyzedArticle]) -> None:
+def save(store, done: Sequence[AnalyzedArticle], *, version: str | None = None) -> None:
     """Store (or replace) the analyses of ``done``; their articles must be in the store."""
-    store.save_analyses([encode(d) for d in done])
+    store.save_analyses([encode(d, version) for d in done])
 
 
-def analyze_stored(store, articles: Sequence[Article], **options) -> list[AnalyzedArticle]:
-    """Analyses of stored ``articles``: cached ones of the current version are loaded, the
-    rest analyzed in one batch and saved (the order of the result is the order given)."""
-    cached = load(store, articles)
+def analyze_stored(store, articles: Sequence[Article], *, version: str | None = None,
+                   **options) -> list[AnalyzedArticle]:
+    """Analyses of stored ``articles``: cached ones of row ``version`` are loaded, the rest
+    analyzed in one batch and saved under it (the order of the result is the order given).
+    """
+    cached = load(store, articles, version=version)
     if options.get("with_vectors", True):  # rows saved without vectors do not serve here
         cached = {k: v for k, v in cached.items()
                   if len(v.sentence_vectors) == len(v.analysis.sentences)}
     todo = [a for a in articles if a.id not in cached]
     fresh = analyze(todo, **options) if todo else []
-    save(store, [f for f in fresh if f.analysis.version == VERSION])
+    save(store, [f for f in fresh if f.analysis.version == VERSION], version=version or VERSION)
     cached.update({f.article.id: f for f in fresh})
     return [cached[a.id] for a in articles]

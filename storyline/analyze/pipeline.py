@@ -47,12 +47,16 @@ _SIMPLE_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)")
 
 @dataclass(slots=True)
 class AnalyzedArticle:
-    """An article with its analysis and vectors (one row per sentence, and the article's)."""
+    """An article with its analysis and vectors (one row per sentence, and the article's).
+
+    ``lead`` marks an analysis of the article's first sentences only (``analyze.lead``).
+    """
 
     article: Article
     analysis: Analysis
     sentence_vectors: np.ndarray
     vector: np.ndarray
+    lead: bool = False
 
 
 @dataclass(slots=True)

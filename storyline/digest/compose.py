@@ -83,6 +83,11 @@ def compose(story_id: str, analyzed: Sequence[AnalyzedArticle],
 def _timeline(analyzed: Sequence[AnalyzedArticle], size: DigestSize) -> list:
     from storyline.digest.timeline import build_timeline
 
+    if any(a.lead for a in analyzed):
+        # A big story's analyses hold only the leads; the days it talks about are read from
+        # the whole texts by the timeline's light reader (what `storyline timeline` does).
+        return build_timeline([a.article for a in analyzed], dates=size.timeline_dates,
+                              per_date=size.per_date)
     if not any(a.article.published for a in analyzed) and not any(
             a.analysis.times for a in analyzed):
         return []

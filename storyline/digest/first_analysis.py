@@ -1,11 +1,14 @@
-"""The analysis a first digest waits for: a big story's on one process per idle core.
+"""The analysis a first digest waits for: a big story's read from its leads, on one process
+per idle core.
 
-A digest not stored yet needs the full analysis of every member (``analyze.pipeline``),
-~0.5 CPU-s an article. From ``pipeline.PARALLEL_FROM`` articles to analyze, and when the
-other cores are idle, the work is shared among one process per core (~1.7x less wall on 2
-cores for 100 articles; a busy core makes the workers cost ~3 CPU-s for nothing:
-docs/results/speed.md, section 5). Workers started here are stopped when the analysis is
-done: a one-off digest does not keep ~1.7 GB a worker alive (in a server, say).
+A digest not stored yet needs the analysis of every member (``analyze.pipeline``), ~5 ms a
+sentence on one core: ~50 s for 100 long articles. Analyses stored ahead are read whole;
+when the text still to analyze is long, only each article's lead is analyzed
+(:func:`analyze_members`). From ``pipeline.PARALLEL_FROM`` articles to analyze, and when
+the other cores are idle, the work is shared among one process per core (a busy core makes
+the workers cost ~3 CPU-s for nothing: docs/results/speed.md, section 5). Workers started
+here are stopped when the analysis is done: a one-off digest does not keep ~1.7 GB a worker
+alive (in a server, say).
 
 >>> from storyline.model import Article
 >>> [a.analysis.sentences[0].text for a in analyze_members([Article(id="a", text="Rain fell.")])]
@@ -15,9 +18,21 @@ done: a one-off digest does not keep ~1.7 GB a worker alive (in a server, say).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
+from dataclasses import replace
 
-from storyline.analyze.pipeline import AnalyzedArticle, analyze, default_workers, workers_for
+from storyline.analyze import cache
+from storyline.analyze import workers as pool
+from storyline.analyze.lead import lead_end
+from storyline.analyze.pipeline import (
+    VERSION,
+    AnalyzedArticle,
+    analyze,
+    default_workers,
+    workers_for,
+)
+from storyline.digest.settings import SETTINGS
 from storyline.model import Article
 
 
@@ -33,20 +48,68 @@ def idle_workers() -> int:
     return cores if cores >= 2 and busy <= cores - 1 else 1
 
 
-def analyze_members(articles: Sequence[Article], *, store=None) -> list[AnalyzedArticle]:
-    """The analyses of a story's ``articles`` (in order); with ``store``, those it holds are
-    read from it and the others saved to it (``analyze.cache.analyze_stored``)."""
-    from storyline.analyze import cache
-    from storyline.analyze import workers as pool
+def lead_sentences(articles: Sequence[Article]) -> int | None:
+    """How many first sentences of each of ``articles`` to analyze: all (None) unless their
+    texts are long together (``DigestSettings.lead_from_chars``)."""
+    chars = sum(len(a.text or "") for a in articles)
+    return SETTINGS.lead_sentences if chars > SETTINGS.lead_from_chars else None
 
+
+def analyze_members(articles: Sequence[Article], *, store=None) -> list[AnalyzedArticle]:
+    """The analyses a digest of a story's ``articles`` reads (in order); with ``store``,
+    those it holds are read from it and the others saved to it.
+
+    Stored analyses of whole articles are read whole (a digest written ahead,
+    ``serve.digests_ahead``, reads every sentence). The articles still to analyze are read
+    whole too, unless their texts are long together (:func:`lead_sentences`): then only
+    each one's lead is analyzed (``analyze.lead``; marked ``lead``), so the first digest of
+    a big story is ready in seconds rather than a minute (docs/results/speed.md).
+    """
     articles = list(articles)
-    todo = cache.missing(store, articles) if store is not None else articles
+    stored = {}
+    if store is not None:
+        stored = {k: v for k, v in cache.load(store, articles).items()
+                  if len(v.sentence_vectors) == len(v.analysis.sentences)}
+    todo = [a for a in articles if a.id not in stored]
+    sentences = lead_sentences(todo)
+    if sentences is None:
+        stored.update((d.article.id, d) for d in _analyze(todo, store, VERSION))
+    else:
+        ends = {a.id: lead_end(a.text or "", sentences) for a in todo}
+        leads = [a if ends[a.id] >= len(a.text or "") else replace(a, text=a.text[:ends[a.id]])
+                 for a in todo]
+        originals = {a.id: a for a in todo}
+        for found in _analyze(leads, store, f"{VERSION}-lead{sentences}"):
+            whole = originals[found.article.id]  # offsets of the lead index the whole text
+            stored[whole.id] = AnalyzedArticle(whole, found.analysis, found.sentence_vectors,
+                                               found.vector, lead=True)
+    return [stored[a.id] for a in articles]
+
+
+def _analyze(articles: list[Article], store, version: str) -> list[AnalyzedArticle]:
+    """Analyses of ``articles`` (cached under row ``version`` with ``store``), on one process
+    per idle core when there are many."""
+    if not articles:
+        return []
+    todo = cache.missing(store, articles, version=version) if store is not None else articles
     workers = workers_for(len(todo), idle_workers()) if len(todo) > 1 else 1
     started = workers > 1 and not pool.running(workers)
+    if workers > 1:
+        # While the workers analyze, this process loads what composing the digest reads
+        # with (the parser for denials, the stemmer): ~1 s it would wait for afterwards.
+        threading.Thread(target=_load_for_compose, daemon=True).start()
     try:
         if store is not None:
-            return cache.analyze_stored(store, articles, workers=workers)
+            return cache.analyze_stored(store, articles, workers=workers, version=version)
         return analyze(articles, workers=workers)
     finally:
         if started:
             pool.shutdown()
+
+
+def _load_for_compose() -> None:
+    from storyline.analyze.nlp import nlp
+    from storyline.text.stems import stem
+
+    nlp()
+    stem("warming")
