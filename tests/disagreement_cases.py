@@ -113,6 +113,25 @@ CASES = [
           "pier,\" said union leader Pia Sten. Boats stayed in harbour on Monday. The "
           "shipyard denied dumping any oil.")],
      "disputes": [], "denials": [("o1", "o1")]},
+    {"name": "a range is one estimate, not two sources",
+     "articles": [
+         ("q1", "Delta Ledger", "2031-08-10", "Police said between 5,000 and 10,000 people "
+          "were killed in the Varna earthquake, and officials said the toll would rise."),
+         ("q2", "Harbor Post", "2031-08-10", "The authorities have counted 9,000 to 10,000 "
+          "dead since the Varna earthquake, a minister told reporters.")],
+     "disputes": [], "denials": []},
+    {"name": "figures orders apart count different things",
+     "articles": [
+         ("r1", "Northwind Daily", "2031-09-03", "At least 20 people were killed by the new "
+          "fever in Ostra on Monday, health officials said."),
+         ("r2", "Capital Wire", "2031-09-03", "The great fever of 1918 killed more than 50 "
+          "million people worldwide, historians say.")],
+     "disputes": [], "denials": []},
+    {"name": "a list of tolls by town is not a dispute",
+     "articles": [
+         ("s1", "Island Gazette", "2031-09-05", "Officials confirmed the toll by town: "
+          "Ostra 12 dead, Pellan 4 dead and Marn 1 dead, the ministry said.")],
+     "disputes": [], "denials": []},
     {"name": "a denial after an unrelated statement in the same article",
      "articles": [
          ("p1", "Delta Ledger", "2031-07-09", "Harbour master Ivo Tal said the new ferry "

@@ -75,6 +75,28 @@ def test_evolution_is_told_in_order_of_days():
     assert [c.article_id for c in evolution.statements] == ["b1", "b2", "b3"]
 
 
+def test_an_evolution_is_one_running_count():
+    """Each day's incident count, a count moved to another place and a count that falls
+    are not told as one toll's evolution; the toll of one event rising is."""
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.evolutions import evolutions
+
+    def told(*texts: str) -> list[str]:
+        articles = [Article(id=f"e{i}", source=f"Outlet {i}", text=t,
+                            published=datetime(2031, 5, 2 + i)) for i, t in enumerate(texts)]
+        return [d.description for d in evolutions(analyze(articles))]
+
+    rising = told("At least 9 people were killed in the Pellan earthquake, officials said.",
+                  "The number of dead in the Pellan earthquake rose to 17, officials said.")
+    assert len(rising) == 1 and rising[0].index("9 on 2 May") < rising[0].index("17 on 3 May")
+    assert told("Five people were killed in Monday's clashes in Misra, doctors said.",
+                "Eight people were killed in Tuesday's shelling of Misra, doctors said.") == []
+    assert told("Mexico has confirmed 12 deaths from the fever, officials said.",
+                "The confirmed global death toll of the fever has risen to 40.") == []
+    assert told("The toll in Pellan has risen to 17, officials said.",
+                "The toll in Pellan now stands at 11, officials said.") == []
+
+
 # -- the demo corpus: its planted cases (storyline/demo/README.md, hard cases 5 and 6) -------
 
 DEMO_DISPUTES = {

@@ -11,8 +11,8 @@ Three kinds of item, in ``Digest.disagreements``:
   outlet's articles never dispute each other, and without dates or outlets nothing can be
   told apart from an update, so nothing is called a dispute.
 - ``"evolution"``: a count of a counted event (killed, injured, missing, arrested,
-  displaced) that changes from day to day is told as its evolution
-  ("people killed: at least 18 on 10 March → 25 on 11 March → 23 on 15 March").
+  displaced) that rises from day to day is told as its evolution
+  ("people killed: at least 18 on 10 March → 25 on 11 March"; ``evolutions``).
 - ``"denial"``: a claim and its denial by another party (``denials``).
 
 The figure readers live in ``storyline.digest.figures`` and are re-exported here.
@@ -40,10 +40,12 @@ from storyline.model import Citation, Disagreement
 
 __all__ = ["COUNTED_EVENTS", "Figure", "figures_by_sentence", "figures_in_text",
            "mentions_counted_event", "numbers_conflict", "find_disagreements",
-           "number_disagreements", "denial_disagreements"]
+           "number_disagreements", "denial_disagreements", "Reading", "read_figures",
+           "describe", "day_label", "outlet_names", "outlet_name", "sentence_citation",
+           "readable", "comparable", "one_value_articles", "REPORTED"]
 
 # A date in the sentence tells when the figure held when it follows a word of reporting.
-_REPORTED = re.compile(r"\b(?:said|says|told|tells|announced|reported|confirmed|published|"
+REPORTED = re.compile(r"\b(?:said|says|told|tells|announced|reported|confirmed|published|"
                        r"released|issued|put|puts|gave|gives|stood|stands|updated|revised|"
                        r"according to|listed|counted|identified)\b[^.;]{0,45}$", re.I)
 # Update language: a higher figure later the same day is the count moving on, not a dispute.
@@ -70,6 +72,7 @@ def find_disagreements(analyzed: Sequence[AnalyzedArticle]) -> list[Disagreement
     """Number disputes (most outlets first), claim/denial pairs, then evolutions."""
     readings = read_figures(analyzed)
     from storyline.digest.denials import denial_disagreements as denials
+    from storyline.digest.evolutions import evolutions
 
     return (number_disagreements(analyzed, readings=readings) + denials(analyzed)
             + evolutions(analyzed, readings=readings))
@@ -86,6 +89,7 @@ def read_figures(analyzed: Sequence[AnalyzedArticle]) -> dict[tuple, list[Readin
     """Every present (not recalled) figure of a counted quantity, grouped by quantity."""
     out: dict[tuple, list[Reading]] = defaultdict(list)
     for a_index, item in enumerate(analyzed):
+        times = [(t.start, t.end) for t in item.analysis.times]
         for s_index, figures in figures_by_sentence(item).items():
             values_by_event: dict[str | None, set[float]] = defaultdict(set)
             for f in figures:
@@ -93,6 +97,8 @@ def read_figures(analyzed: Sequence[AnalyzedArticle]) -> dict[tuple, list[Readin
             for f in figures:
                 if f.quantity is None or f.value < 1 or f.scope == "each":
                     continue
+                if any(start < f.end and f.start < end for start, end in times):
+                    continue  # the 22 of "on 22 April", the 1918 of a year: no count
                 if f.event not in COUNTED_EVENTS and len(values_by_event[f.event]) > 1:
                     continue  # "guilty on four of six counts": a part and its whole
                 day = day_of(item, s_index, f)
@@ -115,7 +121,7 @@ def day_of(item: AnalyzedArticle, s_index: int, figure: Figure) -> date | None:
     for t in item.analysis.times:
         if not (sentence.start <= t.start < sentence.end) or not isinstance(t.value, str):
             continue
-        if len(t.value) != 10 or not _REPORTED.search(text[sentence.start:t.start]):
+        if len(t.value) != 10 or not REPORTED.search(text[sentence.start:t.start]):
             continue
         try:
             day = date.fromisoformat(t.value)
@@ -148,6 +154,8 @@ def disputes(analyzed: Sequence[AnalyzedArticle], readings: dict[tuple, list[Rea
         for r in rows:
             by_day[r.day].append(r)
         for day, day_rows in by_day.items():
+            if not comparable(quantity):
+                continue
             disputed = _disputed(analyzed, quantity, day_rows, dated=day is not None)
             if disputed:
                 yield quantity, day, disputed
@@ -155,18 +163,33 @@ def disputes(analyzed: Sequence[AnalyzedArticle], readings: dict[tuple, list[Rea
 
 def _disputed(analyzed: Sequence[AnalyzedArticle], quantity: tuple,
               rows: list[Reading], dated: bool) -> list[Reading]:
-    """The readings of one day that take part in a disagreement (empty when none do)."""
+    """The readings of one day that take part in a disagreement (empty when none do).
+
+    Precision first: a wrong "sources disagree" misleads a reader who trusts it. Two
+    values are a dispute only when they are of one order (``SETTINGS.dispute_ratio``: 18
+    and 25 killed, not 20 and 50 million, which count different things), each from a
+    sentence a reader can take in (not a list of countries' tolls), and either from two
+    outlets that each give that quantity one value that day, or from one sentence that
+    names two sources for them ("officials said 18, while the governor's office gave 25").
+    """
+    rows = [r for r in rows if readable(analyzed, r)]
+    single = one_value_articles(rows)
     involved: set[int] = set()
     for i, a in enumerate(rows):
         for j in range(i + 1, len(rows)):
             b = rows[j]
-            if a.figure.value == b.figure.value:
+            if a.figure.value == b.figure.value or not _same_order(a, b):
                 continue
             same_sentence = a.article == b.article and a.sentence == b.sentence
-            if not same_sentence:
+            if same_sentence:
+                if not _two_sources(analyzed, a, b):
+                    continue
+            else:
                 outlet_a, outlet_b = a.outlet(analyzed), b.outlet(analyzed)
                 if not dated or not outlet_a or not outlet_b or outlet_a == outlet_b:
                     continue
+                if a.article not in single or b.article not in single:
+                    continue  # an article giving several values counts several things
                 if _update(analyzed, a, b):
                     continue
             if quantity[0] not in COUNTED_EVENTS and not _same_statement(analyzed, a, b):
@@ -192,64 +215,81 @@ def _same_statement(analyzed: Sequence[AnalyzedArticle], a: Reading, b: Reading)
     return float(va[a.sentence] @ vb[b.sentence]) >= SETTINGS.number_similarity
 
 
+def comparable(quantity: tuple) -> bool:
+    """Is this a quantity outlets can be shown to disagree on? A count of a counted event
+    must count people ("8 cases" under "one death" counts something else)."""
+    event, unit, _ = quantity
+    return event not in COUNTED_EVENTS or unit in _COUNTED_UNITS
+
+
+# What a count of the killed, injured, missing, arrested or displaced counts.
+_COUNTED_UNITS = frozenset("""people civilians soldiers troops children adults students
+protesters demonstrators officers police policemen miners fighters rebels militants prisoners
+refugees patients tourists journalists crew sailors firefighters rescuers guards members
+supporters inmates hostages passengers residents villagers workers migrants pilgrims victims
+women men girls boys babies infants""".split())
+
+
+def readable(analyzed: Sequence[AnalyzedArticle], r: Reading) -> bool:
+    """A figure shown as disputed stands in a sentence a reader can take in."""
+    item = analyzed[r.article]
+    s = item.analysis.sentences[r.sentence]
+    return len(item.article.text[s.start:s.end].split()) <= SETTINGS.dispute_words
+
+
+def _same_order(a: Reading, b: Reading) -> bool:
+    low, high = sorted((a.figure.value, b.figure.value))
+    return low > 0 and high / low <= SETTINGS.dispute_ratio
+
+
+def one_value_articles(rows: Sequence[Reading]) -> set[int]:
+    values: dict[int, set[float]] = defaultdict(set)
+    for r in rows:
+        values[r.article].add(r.figure.value)
+    return {article for article, seen in values.items() if len(seen) == 1}
+
+
+_SOURCE_CUE = re.compile(r"\b(?:said|says|say|told|tells|according to|gave|gives|put|puts|"
+                         r"reported|reports|estimated|estimates|claimed|claims|counted|"
+                         r"announced|confirmed)\b", re.I)
+
+
+_SET_AGAINST = re.compile(r"\b(?:while|whereas|but|however|although|though|against|"
+                          r"compared|contradict\w*|disputed?)\b", re.I)
+
+
+def _two_sources(analyzed: Sequence[AnalyzedArticle], a: Reading, b: Reading) -> bool:
+    """Does one sentence set two sources' figures against each other ("officials said 18
+    were killed, while the governor's office gave 25")? Two reporting cues in the sentence,
+    and between the two figures a word that sets one against the other and a cue: not a
+    range ("between 5,000 and 10,000", "9,000 to 10,000") nor a list of tolls."""
+    item = analyzed[a.article]
+    s = item.analysis.sentences[a.sentence]
+    text = item.article.text
+    first, second = sorted((a.figure, b.figure), key=lambda f: f.start)
+    between = text[first.end:second.start]  # figures' offsets index the article's text
+    return (len(_SOURCE_CUE.findall(text[s.start:s.end])) >= 2
+            and bool(_SET_AGAINST.search(between)) and bool(_SOURCE_CUE.search(between)))
+
+
 def _dispute(analyzed: Sequence[AnalyzedArticle], quantity: tuple, day: date | None,
              rows: list[Reading]) -> Disagreement:
     by_value: dict[float, list[Reading]] = defaultdict(list)
     for r in rows:
         by_value[r.figure.value].append(r)
-    statements, parts = [], []
+    statements, parts, shown = [], [], set()
     for value in sorted(by_value):
         group = by_value[value]
         first = min(group, key=lambda r: (r.article, r.sentence))
-        statements.append(sentence_citation(analyzed, first.article, first.sentence,
-                                    sorted({r.article for r in group})))
-        outlets = _names(analyzed, group)
-        parts.append(f"{first.figure.label()} ({', '.join(outlets)})")
-    when = f" on {_day(day)}" if day else ""
-    return Disagreement("number", f"Reports differ on {describe(quantity)}{when}: "
-                        + "; ".join(parts), statements, _names(analyzed, rows))
-
-
-def evolutions(analyzed: Sequence[AnalyzedArticle], limit: int = SETTINGS.max_evolution,
-               readings: dict[tuple, list[Reading]] | None = None) -> list[Disagreement]:
-    """Counts of counted events that change from day to day, told in order of days."""
-    readings = read_figures(analyzed) if readings is None else readings
-    found = []
-    for quantity, rows in readings.items():
-        if quantity[0] not in COUNTED_EVENTS or quantity[2] is not None:
-            continue
-        dated = [r for r in rows if r.day is not None]
-        by_day: dict[date, list[Reading]] = defaultdict(list)
-        for r in dated:
-            by_day[r.day].append(r)
-        steps: list[tuple[date, list[Reading]]] = []
-        for day in sorted(by_day):
-            values = {r.figure.value for r in by_day[day]}
-            if steps and values == {r.figure.value for r in steps[-1][1]}:
-                continue  # the same count again: not a step
-            steps.append((day, by_day[day]))
-        if len(steps) < 2 or len({r.article for r in dated}) < 2:
-            continue
-        most = SETTINGS.max_steps
-        shown = steps if len(steps) <= most else steps[:most - 1] + steps[-1:]
-        parts, statements = [], []
-        for day, day_rows in shown:
-            values = sorted({r.figure.value for r in day_rows})
-            labels = []
-            for v in values:
-                first = min((r for r in day_rows if r.figure.value == v),
-                            key=lambda r: (r.article, r.sentence))
-                labels.append(first.figure.label())
-            first = min(day_rows, key=lambda r: (r.article, r.sentence))
+        if (first.article, first.sentence) not in shown:  # one sentence giving both: once
+            shown.add((first.article, first.sentence))
             statements.append(sentence_citation(analyzed, first.article, first.sentence,
-                                        sorted({r.article for r in day_rows})))
-            parts.append(f"{' or '.join(labels)} on {_day(day)} "
-                         f"(per {', '.join(_names(analyzed, day_rows))})")
-        found.append((len(dated), Disagreement(
-            "evolution", f"{describe(quantity).capitalize()}, as reported over time: "
-            + " → ".join(parts), statements, _names(analyzed, dated))))
-    found.sort(key=lambda pair: -pair[0])
-    return [d for _, d in found[:limit]]
+                                                sorted({r.article for r in group})))
+        outlets = outlet_names(analyzed, group)
+        parts.append(f"{first.figure.label()} ({', '.join(outlets)})")
+    when = f" on {day_label(day)}" if day else ""
+    return Disagreement("number", f"Reports differ on {describe(quantity)}{when}: "
+                        + "; ".join(parts), statements, outlet_names(analyzed, rows))
 
 
 def describe(quantity: tuple) -> str:
@@ -263,11 +303,11 @@ def describe(quantity: tuple) -> str:
     return what
 
 
-def _day(day: date) -> str:
+def day_label(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _names(analyzed: Sequence[AnalyzedArticle], rows: Sequence[Reading]) -> list[str]:
+def outlet_names(analyzed: Sequence[AnalyzedArticle], rows: Sequence[Reading]) -> list[str]:
     return sorted({outlet_name(analyzed, r.article) for r in rows})
 
 

@@ -37,6 +37,18 @@ class DigestSettings:
     # Two numbers under the same verb and noun, other than the counted events, are one
     # quantity only when their sentences are this alike (sentence vectors' cosine).
     number_similarity: float = 0.5
+    # Precision first (read on Timeline17 stories, where looser rules set 20 dead against 50
+    # million, a 1918 toll against today's): disputed values are of one order (at most 3x
+    # apart: 18 vs 25 killed), each in a sentence of at most 50 words (not a list of
+    # countries' tolls); a day's reports make an evolution's step only when they agree
+    # within 1.5x, and an evolution spans at most 10x (a toll of 3 does not "become" 100
+    # million: those count different things), rising, its steps at most a week apart.
+    dispute_ratio: float = 3.0
+    dispute_words: int = 50
+    step_ratio: float = 1.5
+    evolution_ratio: float = 10.0
+    step_days: int = 7  # an evolution's steps are at most a week apart, and rise...
+    step_rise: float = 5.0  # ...at most 5x a step (81 killed in Mexico, then "800 worldwide")
 
     # -- claims and denials (``denials``) ----------------------------------------------------
     max_denial: int = 5  # a story with more shows its strongest (in-sentence pairs first)
