@@ -36,18 +36,28 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _SPACE = re.compile(r"\s+")
 
 
+# Words a capitalised sentence start lends a name ("Besides Mexico", "Unlike Spain").
+_LEADING_WORDS = frozenset("""besides including unlike despite like in from at after before
+during with without as since while although and but or meanwhile also across inside outside
+near for to by on of""".split())
+
+
 def normal_form(text: str, label: str) -> str:
-    """The entity's name without articles, possessives and (for people) titles.
+    """The entity's name without articles, possessives, (for people) titles, a word the
+    sentence's start lent it, and trailing punctuation.
 
     >>> normal_form("Secretary of State John Kerry's", "PERSON")
     'John Kerry'
-    >>> normal_form("the United Nations", "ORG")
-    'United Nations'
+    >>> normal_form("the United Nations", "ORG"), normal_form("Besides Mexico", "GPE")
+    ('United Nations', 'Mexico')
     """
     name = _SPACE.sub(" ", text.strip())
     name = _POSSESSIVE.sub("", name).strip()
     if name.lower().startswith("the "):
         name = name[4:]
+    first, _, rest = name.partition(" ")
+    if rest and not first.isupper() and first.lower() in _LEADING_WORDS:
+        name = rest  # "Besides Mexico" at a sentence's start: the tagger took the word in
     if label == "PERSON":
         words = name.split(" ")
         # "Secretary of State John Kerry": drop titles and the "of State" they carry.

@@ -232,10 +232,10 @@ def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
             # model was trained with it, but names no key entity of the story: the place
             # is shown only when the text itself names it.
             continue
-        display = _SPACE.sub(" ", ent.text).strip()
+        display = normal_form(ent.text, ent.label_)  # "Mexico City ," -> "Mexico City"
         # The longest form is the most informative name ("Augusto Pinochet").
         if len(display) > len(shown.get(key, "")):
-            shown[key] = re.sub(r"['’]s$", "", display)
+            shown[key] = display
     if not keys:
         return np.zeros(0, np.int32), np.zeros(0, np.float32), {}
     row = ents.transform([keys]).tocsr()
