@@ -43,7 +43,6 @@ import json, sys, time
 t0 = time.perf_counter()
 import storyline
 from storyline.analyze import pipeline
-from storyline.digest.compose import compose
 from storyline.ingest.datasets import read_timeline17
 from storyline.model import Article, Story
 from pathlib import Path
@@ -53,6 +52,7 @@ arts = [a for a in read_timeline17(Path(args["topic"]))
 t1 = time.perf_counter()
 story = Story("s", "story", [a.id for a in arts])
 if args["mode"] == "one-process":
+    from storyline.digest.compose import compose
     analyzed = pipeline.analyze(arts, workers=1)
     t2 = time.perf_counter()
     digest = compose(story.id, analyzed)

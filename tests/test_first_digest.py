@@ -9,6 +9,7 @@ from datetime import datetime
 import numpy as np
 
 import storyline
+import storyline.digest.compose as compose_module
 import storyline.digest.story as story_module
 from storyline.analyze import cache, pipeline
 from storyline.digest import first_analysis
@@ -34,7 +35,7 @@ def _record_workers(monkeypatch) -> list[int]:
 def test_a_big_story_is_analyzed_on_one_process_per_idle_core(monkeypatch):
     seen = _record_workers(monkeypatch)
     monkeypatch.setattr(first_analysis, "idle_workers", lambda: 2)
-    monkeypatch.setattr(story_module, "compose", lambda story_id, analyzed, size: story_id)
+    monkeypatch.setattr(compose_module, "compose", lambda story_id, analyzed, size: story_id)
     many = [Article(id=f"a{i}", text="Rain fell.") for i in range(pipeline.PARALLEL_FROM)]
     assert story_module.digest(Story("big", "t", []), articles=many) == "big"
     story_module.digest(Story("small", "t", []), articles=many[:3])

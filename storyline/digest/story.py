@@ -14,11 +14,14 @@ callable); a stored story's digest, with the store's cached analyses, is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from storyline.digest.compose import DigestSize, compose
 from storyline.digest.first_analysis import analyze_members
 from storyline.errors import DigestError
 from storyline.model import Article, Digest, Story
+
+if TYPE_CHECKING:
+    from storyline.digest.compose import DigestSize
 
 
 def digest(story: Story, *, articles: Sequence[Article] | None = None,
@@ -33,4 +36,9 @@ def digest(story: Story, *, articles: Sequence[Article] | None = None,
     if not members:
         raise DigestError(f"story {story.id}: its articles are not here to digest (give them "
                           "as articles=, or digest a stored story through its store)")
-    return compose(story.id, analyze_members(members), size)
+    analyzed = analyze_members(members)
+    # Imported once the analysis has started: a big story's workers load their models
+    # meanwhile, and this process its composition (scikit-learn, ~1 s).
+    from storyline.digest.compose import compose
+
+    return compose(story.id, analyzed, size)
