@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
+import numpy as np
 import pytest
 
 from storyline.analyze.pipeline import analyze
@@ -134,3 +135,26 @@ def test_seed_pile_quotes_name_only_speakers_of_their_own_line(pile):
         assert q.speaker.split()[-1] in line, (q.speaker, q.quote)
         assert not q.stance and " he said" not in q.quote
         assert q.quote.count("“") == q.quote.count("”"), q.quote
+
+
+def test_who_said_what_leaves_out_captions_questions_and_half_statements():
+    from storyline.analyze.pipeline import AnalyzedArticle
+    from storyline.model import Analysis, Quote
+
+    text = "x" * 400
+
+    def quote(speaker: str, cue: str, said: str, direct: bool = False) -> Quote:
+        return Quote(speaker, 0, len(speaker), said, 10, 10 + len(said), cue, 5, 9, direct)
+
+    kept = quote("A doctor", "said", "42 people were killed in the fighting on the outskirts")
+    dropped = [
+        quote("Several powerful tribes", "shown", "There are about 140 tribes in the land"),
+        quote("Refugees flee", "explained", "Who is the opposition in Libya"),
+        quote("The minister", "asked", "would the talks go on after the summer?"),
+        quote("Opposition leaders", "announced", "helped evacuate refugees of the conflict"),
+        quote("a senior member", "saying", "`` he is no longer a brother of ours"),
+    ]
+    article = Article(id="q", text=text)
+    item = AnalyzedArticle(article, Analysis("q", "v", quotes=[kept, *dropped]),
+                           np.zeros((0, 4)), np.zeros(4))
+    assert [q.quote for q in top_quotes([item], 10)] == [kept.quote]

@@ -26,6 +26,7 @@ from storyline.digest.entity_list import story_names, top_entities
 from storyline.digest.summary import summarize
 from storyline.errors import DigestError
 from storyline.model import Digest, Quote
+from storyline.text.standalone import quotes_balanced
 
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "who",
              # a negated speaker states the opposite: "nobody warned them the lake might ..."
@@ -113,6 +114,8 @@ def top_quotes(analyzed: Sequence[AnalyzedArticle], limit: int) -> list[Quote]:
             if not _trustworthy(q, quotes):
                 continue
             text = _shown(q, item.article.text)
+            if not q.direct and not quotes_balanced(text):
+                continue  # "saying: `` he is no longer a brother": half a quotation
             key = " ".join(re.findall(r"\w+", text.lower()))[:120]
             if key in seen:
                 continue
@@ -128,18 +131,38 @@ _FRAGMENT_STARTS = frozenset("""would will was were is are has have had could ca
 might must to be been being did does do not""".split())
 
 
+# Verbs that report speech or writing (by their first letters: "said", "says", "saying").
+# A cue outside them is no statement a reader should see as said: a photo caption's
+# "tribes shown", a web page's "Refugees flee explained:" over a headline is caught below.
+_SPEECH_CUES = tuple("""sa tell told announc report add stat explain claim insist warn note
+writ wrote confirm den accus argu ask urg describ predict promis vow pledg suggest acknowledg
+admit estimat according declar stress emphas comment respond repl testif recall complain
+alleg conced assert maintain believ think thought hope fear expect contend charg counter
+conclud caution demand quip joke shout recount reiterat indicat tweet post reveal disclos
+observ point agree disagree dismiss reject welcom condemn critici prais blam cit quot
+threaten call plead""".split())
+
+
+_QUESTION_WORDS = frozenset("who what why how where when which whom whose".split())
+
+
 def _trustworthy(q: Quote, others: Sequence[Quote]) -> bool:
     speaker = q.speaker.strip()
     if q.stance or not speaker or not speaker[0].isalnum() or speaker.lower() in _PRONOUNS:
         return False
-    words = q.quote.split()
-    if len(words) < 4:
+    words = [w for w in (w.lstrip("\"“‘'(`") for w in q.quote.split()) if w]
+    if len(words) < 4 or q.quote.rstrip(" '\"”’`").endswith("?") \
+            or words[0].lower() in _QUESTION_WORDS:
+        return False  # too short to stand, or a question (a headline's "Who is ...")
+    cue = q.cue.strip().lower()
+    if not cue.startswith(_SPEECH_CUES) or cue.startswith(("show", "saw")):
         return False
-    first = words[0].lstrip("\"“‘'(")
+    first = words[0]
     if q.direct and first[:1].islower():
         return False  # a quoted fragment of the writer's sentence
-    if not q.direct and first.lower() in _FRAGMENT_STARTS:
-        return False
+    if not q.direct and (first.lower() in _FRAGMENT_STARTS
+                         or (first[:1].islower() and first.endswith("ed"))):
+        return False  # "announced: helped evacuate refugees": its subject left behind
     return not any(o is not q and q.start <= o.speaker_start and o.cue_end <= q.end
                    for o in others)
 
