@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 
 from storyline.analyze.file_cache import FileCache
-from storyline.analyze.lead import cut_analysis, lead_end
+from storyline.analyze.lead import cut_analysis
 from storyline.analyze.pipeline import default_workers
 from storyline.evaluate.splits import PARTS
 from storyline.evaluate.summaries import duc_cases
@@ -35,7 +35,7 @@ DEFAULT_DATA = Path(os.environ.get("STORYLINE_SHARED_DATA", REPO.parent / "share
 def _cut(analyzed, sentences: int | None):
     if sentences is None:
         return analyzed
-    return [cut_analysis(a, lead_end(a.article.text or "", sentences)) for a in analyzed]
+    return [cut_analysis(a, sentences) for a in analyzed]
 
 
 def main() -> None:

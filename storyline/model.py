@@ -250,6 +250,9 @@ class Digest:
     quotes: list[Quote] = field(default_factory=list)
     entities: list[tuple[str, str, int]] = field(default_factory=list)  # (name, label, mentions)
     disagreements: list[Disagreement] = field(default_factory=list)
+    # Set when some articles were read from their first N sentences only (a big story not
+    # analyzed ahead: storyline.digest.first_analysis); the timeline read every sentence.
+    lead_sentences: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The digest as plain JSON: the HTTP API's ``digest`` field holds the same.
@@ -266,6 +269,7 @@ class Digest:
             "quotes": [asdict(q) for q in self.quotes],
             "entities": [[name, label, int(n)] for name, label, n in self.entities],
             "disagreements": [x.to_json() for x in self.disagreements],
+            "lead_sentences": self.lead_sentences,
         }
 
 

@@ -17,6 +17,7 @@ from storyline.digest.cover import best_cover
 from storyline.digest.entity_list import unite
 from storyline.ingest.plain import add_articles
 from storyline.model import Analysis, Article, Story
+from storyline.serve.digests import digest_from_json
 
 
 def _record_workers(monkeypatch) -> list[int]:
@@ -132,7 +133,7 @@ def test_a_big_story_is_read_from_its_leads(monkeypatch, models):
     second = "Rescue teams arrived within hours."
     lead = _DAM.index(second) + len(second)
     for d in done:
-        assert d.lead and d.article.text == _DAM  # the article stays whole
+        assert d.lead == 2 and d.article.text == _DAM  # the article stays whole
         assert [s.text for s in d.analysis.sentences] == [
             "A dam burst in the Orla valley on Sunday.", "Rescue teams arrived within hours."]
         assert len(d.sentence_vectors) == 2
@@ -159,20 +160,20 @@ def test_stored_whole_analyses_are_read_whole_and_only_the_rest_from_leads(
 
     monkeypatch.setattr(cache, "analyze", counted)
     done = first_analysis.analyze_members(arts, store=store)
-    assert [d.lead for d in done] == [False, False, True]
+    assert [d.lead for d in done] == [0, 0, 2]
     assert len(done[0].analysis.sentences) == 5 and len(done[2].analysis.sentences) == 2
     assert calls == [[_DAM[:done[2].analysis.sentences[-1].end]]]  # only the third, its lead
     again = first_analysis.analyze_members(arts, store=store)  # its lead was stored too
-    assert len(calls) == 1 and [d.lead for d in again] == [False, False, True]
+    assert len(calls) == 1 and [d.lead for d in again] == [0, 0, 2]
 
 
 def test_a_whole_analysis_cut_to_the_lead_reads_as_the_leads_own(monkeypatch, models):
-    from storyline.analyze.lead import cut_analysis, lead_end
+    from storyline.analyze.lead import cut_analysis
 
     [whole] = pipeline.analyze(_dam_articles(1))
     _big(monkeypatch)
     [lead] = first_analysis.analyze_members(_dam_articles(1))
-    cut = cut_analysis(whole, lead_end(_DAM, 2))
+    cut = cut_analysis(whole, 2)
     for part in ("sentences", "entities", "times", "quotes", "numbers"):
         assert getattr(cut.analysis, part) == getattr(lead.analysis, part), part
     assert len(whole.analysis.quotes) > len(cut.analysis.quotes)  # Vark's words were cut
@@ -184,3 +185,9 @@ def test_a_big_storys_timeline_reads_days_past_the_leads(monkeypatch, models):
     digest = storyline.digest(Story("dam", "Dam", []), articles=_dam_articles())
     assert "2020-04-02" in {e.date.isoformat() for e in digest.timeline}
     assert all(s.article_id.startswith("d") for s in digest.summary)
+    assert digest.lead_sentences == 2  # the reader is told what was read
+    assert digest_from_json(digest.to_json()).lead_sentences == 2
+    monkeypatch.setattr(first_analysis, "SETTINGS", replace(first_analysis.SETTINGS,
+                                                            lead_from_chars=10**9))
+    whole = storyline.digest(Story("dam", "Dam", []), articles=_dam_articles())
+    assert whole.lead_sentences is None and whole.to_json()["lead_sentences"] is None

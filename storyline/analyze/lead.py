@@ -30,9 +30,11 @@ def lead_end(text: str, sentences: int) -> int:
     return spans[sentences - 1][1] if len(spans) > sentences else len(text)
 
 
-def cut_analysis(done: AnalyzedArticle, end: int) -> AnalyzedArticle:
-    """``done`` without what ends after character ``end`` (its vectors cut with its
-    sentences); ``done`` itself when everything ends inside."""
+def cut_analysis(done: AnalyzedArticle, sentences: int) -> AnalyzedArticle:
+    """``done`` read as the analysis of its article's first ``sentences`` sentences alone:
+    without what ends after them (its vectors cut with its sentences); ``done`` itself when
+    everything ends inside."""
+    end = lead_end(done.article.text or "", sentences)
     a = done.analysis
     keep = [s for s in a.sentences if s.end <= end]
     if len(keep) == len(a.sentences):
@@ -45,4 +47,4 @@ def cut_analysis(done: AnalyzedArticle, end: int) -> AnalyzedArticle:
         numbers=[n for n in a.numbers if n.end <= end])
     vectors = done.sentence_vectors[:len(keep)] if len(done.sentence_vectors) else \
         done.sentence_vectors
-    return AnalyzedArticle(done.article, analysis, vectors, done.vector, lead=True)
+    return AnalyzedArticle(done.article, analysis, vectors, done.vector, lead=sentences)

@@ -49,14 +49,15 @@ _SIMPLE_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)")
 class AnalyzedArticle:
     """An article with its analysis and vectors (one row per sentence, and the article's).
 
-    ``lead`` marks an analysis of the article's first sentences only (``analyze.lead``).
+    ``lead``: the analysis covers only the article's first ``lead`` sentences
+    (``analyze.lead``); 0: all of it.
     """
 
     article: Article
     analysis: Analysis
     sentence_vectors: np.ndarray
     vector: np.ndarray
-    lead: bool = False
+    lead: int = 0
 
 
 @dataclass(slots=True)

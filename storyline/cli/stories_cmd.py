@@ -113,7 +113,8 @@ def show(
         if digest is not None:
             # What the text view shows, in the digest's own JSON form (Digest.to_json).
             whole = digest.to_json()
-            for part in ("summary", "timeline", "quotes", "entities", "disagreements"):
+            for part in ("summary", "timeline", "quotes", "entities", "disagreements",
+                         "lead_sentences"):
                 value[part] = whole[part]
         if evidence is not None:
             value["why"] = evidence.to_json()
@@ -199,6 +200,10 @@ def _print_digest(digest, articles: dict) -> None:
     if digest.summary:
         out.print("\n[bold]summary[/bold] "
                   "[dim](each sentence cites every outlet reporting it)[/dim]")
+        if digest.lead_sentences:
+            out.print(f"[dim]read from the first {digest.lead_sentences} sentences of each "
+                      "article not analyzed before (a big story; the timeline read them "
+                      "whole): `storyline ingest --digests` reads every sentence[/dim]")
         def published(citation):
             article = articles.get(citation.article_id)
             return article.published.date() if article and article.published else None

@@ -78,6 +78,7 @@ def compose(story_id: str, analyzed: Sequence[AnalyzedArticle],
                 for q in top_quotes(analyzed, size.quotes)],
         entities=top_entities(analyzed, size.entities),
         disagreements=find_disagreements(analyzed),
+        lead_sentences=max((a.lead for a in analyzed), default=0) or None,
     )
 
 

@@ -82,7 +82,7 @@ def analyze_members(articles: Sequence[Article], *, store=None) -> list[Analyzed
         for found in _analyze(leads, store, f"{VERSION}-lead{sentences}"):
             whole = originals[found.article.id]  # offsets of the lead index the whole text
             stored[whole.id] = AnalyzedArticle(whole, found.analysis, found.sentence_vectors,
-                                               found.vector, lead=True)
+                                               found.vector, lead=sentences)
     return [stored[a.id] for a in articles]
 
 

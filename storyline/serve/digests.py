@@ -105,6 +105,7 @@ def digest_from_json(obj: dict[str, Any]) -> Digest:
                          x.get("outlets", []))
             for x in obj.get("disagreements", [])
         ],
+        lead_sentences=obj.get("lead_sentences"),
     )
 
 
