@@ -293,3 +293,22 @@ def test_two_outlets_reporting_one_denial_make_one_item():
     [oil] = [d for d in found if "n1" in {c.article_id for c in d.statements}]
     assert set(oil.outlets) == {"Coast Wire", "Bay Herald"}
     assert "Coast Wire" in oil.description and "Bay Herald" in oil.description
+
+
+def test_a_pronoun_denies_only_for_the_one_name_it_can_stand_for():
+    from storyline.analyze.pipeline import analyze
+    from storyline.digest.denial_reading import read_denials
+
+    def deniers(text: str) -> list[str]:
+        [item] = analyze([Article(id="p", text=text, source="Bay Herald",
+                                  published=datetime(2031, 5, 2))])
+        return [d.denier for d in read_denials([item])]
+
+    # "it": the shipyard, Delft or Ostra? Nobody, rather than the wrong one.
+    assert deniers("A spokesman at Norra Shipyard in Delft said the fall in shares was "
+                   "related to the Ostra incident, but it denied any knowledge of legal "
+                   "cases.") == []
+    # "She", two sentences after the only person named: Maria Vell.
+    found = deniers("Maria Vell was convicted on Monday of taking the money. The court sat "
+                    "for three weeks. She had denied stealing the money from the fund.")
+    assert found and all("Vell" in d for d in found)

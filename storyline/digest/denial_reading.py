@@ -178,14 +178,30 @@ def _span(token) -> str:
     return re.sub(r"^(?:The|A|An)\s", lambda m: m.group(0).lower(), words)
 
 
+# The names a pronoun can stand for: "he" and "she" a person, "it" a body or a country.
+_PRONOUN_LABELS = {"he": {"PERSON"}, "she": {"PERSON"}, "it": {"ORG", "GPE", "NORP"},
+                   "they": {"ORG", "GPE", "NORP", "PERSON"}, "we": {"ORG", "GPE", "NORP"}}
+
+
 def _name(item: AnalyzedArticle, s_index: int, subject) -> str | None:
-    """The denier's name; a pronoun becomes the nearest earlier name in the article."""
+    """The denier's name. A pronoun stands for a name it can stand for in the nearest text
+    before it that holds one (its own sentence, else up to three sentences back), when that
+    text holds only one; else for nobody: in "a spokesman at BP in London said the fall was
+    related to the US incident, but it denied ...", "it" could be BP, London or the US, and
+    a denial put in the wrong mouth is worse than none."""
     if subject.lower_ not in PRONOUNS:
         return _span(subject)
-    start = item.analysis.sentences[s_index].start
-    names = [e for e in item.analysis.entities
-             if e.end <= start + subject.idx and e.label in ("PERSON", "ORG", "GPE", "NORP")]
-    return (names[-1].key or names[-1].text) if names else None
+    sentences = item.analysis.sentences
+    end = sentences[s_index].start + subject.idx
+    labels = _PRONOUN_LABELS.get(subject.lower_, set())
+    for back in range(s_index, max(-1, s_index - 4), -1):
+        start = sentences[back].start
+        names = {e.key or e.text for e in item.analysis.entities
+                 if start <= e.start and e.end <= end and e.label in labels}
+        if names:
+            return names.pop() if len(names) == 1 else None
+        end = start
+    return None
 
 
 STOP_WORDS = {"the", "a", "an", "of", "to", "in", "on", "and", "that", "had", "has", "have",
