@@ -75,6 +75,9 @@ def test_single_words_join_the_one_longer_name_they_belong_to():
     forms = [("Harmon Corp", "ORG", 3), ("Harmon", "ORG", 2), ("John Kerry", "PERSON", 4),
              ("Kerry", "PERSON", 5), ("United Nations", "ORG", 2), ("UN", "ORG", 3),
              ("Valecrest Athletic Club", "ORG", 1), ("Valecrest", "GPE", 2)]
+    # An acronym is not the longer name it starts: "UN" is no "UN Security Council".
+    assert unite([("UN Security Council", "ORG", 2), ("UN", "ORG", 5)]) == [
+        ("UN", "ORG", 5), ("UN Security Council", "ORG", 2)]
     # (main's scan over every name gave the same)
     assert unite(forms) == [("John Kerry", "PERSON", 9), ("Harmon Corp", "ORG", 5),
                             ("United Nations", "ORG", 5), ("Valecrest", "GPE", 2),

@@ -124,8 +124,9 @@ def _united(mentions: Iterable[tuple[str, str, int]]) -> dict[str, tuple[str, st
             for edge in {words[0], words[-1]}:
                 other_by_edge[edge].append((f, labels[f].most_common(1)[0][0]))
     for name in names:
-        if " " in name:
-            continue
+        if " " in name or (len(name.replace(".", "")) > 1 and name.replace(".", "").isupper()):
+            continue  # an acronym joins the name it abbreviates (below), not "UN Security
+            # Council" because it starts with "UN"
         # A surname: its one full name ("Kerry" -> "John Kerry"); else the one longer name
         # of its kind that starts or ends with it ("Harmon" -> "Harmon Corp").
         label = labels[name].most_common(1)[0][0]
