@@ -51,7 +51,12 @@ _PAGE_NOTICE = re.compile(
     r"(?i)\b(?:internet archive|wayback machine|crawl data|no more 404|alexa internet)\b"
     r"|\bthese crawls\b|\barchive(?:d)? pages\b|\bbroken links on the web\b"
     r"|\blocation (?:information to your tweets|history)\b|\btweet location\b"
-    r"|\|\s*\d{1,2}:\d\d\b|\bskip in skip\b|\bembed x share\b|\benable javascript\b")
+    r"|\|\s*\d{1,2}:\d\d\b|\bskip in skip\b|\bembed x share\b|\benable javascript\b"
+    # the outlet about its own pages: "BBC News website readers have been describing how
+    # ...", "The BBC talks to people in Mexico City about ...", "Click here", "Have your say"
+    r"|\b(?:website|site) readers\b|\breaders have been (?:describing|sending|telling)\b"
+    r"|\btalks to people\b|\bclick here\b|\bhave your say\b|\bsend us your\b"
+    r"|\bwatch (?:the|our) video\b")
 
 
 @dataclass(slots=True)
@@ -156,6 +161,9 @@ def keep(text: str, *, min_words: int = SETTINGS.min_words,
     True
     >>> keep("Starting in 1996, Alexa Internet has been donating their crawl data to the "
     ...      "Internet Archive.")  # the notice of the web archive the page was fetched from
+    False
+    >>> keep("BBC News website readers have been describing how the earthquake has "
+    ...      "affected them.")  # the outlet about its own pages
     False
     """
     n = word_count(text)
