@@ -153,6 +153,8 @@ def test_who_said_what_leaves_out_captions_questions_and_half_statements():
         quote("The minister", "asked", "would the talks go on after the summer?"),
         quote("Opposition leaders", "announced", "helped evacuate refugees of the conflict"),
         quote("a senior member", "saying", "`` he is no longer a brother of ours"),
+        quote("maxx756", "wrote", "The flu bug of 1918 was a summer flu, they say"),
+        quote("Tumbleworld", "wrote", "the immune response itself causes the damage"),
     ]
     article = Article(id="q", text=text)
     item = AnalyzedArticle(article, Analysis("q", "v", quotes=[kept, *dropped]),

@@ -158,6 +158,9 @@ def _trustworthy(q: Quote, others: Sequence[Quote]) -> bool:
     cue = q.cue.strip().lower()
     if not cue.startswith(_SPEECH_CUES) or cue.startswith(("show", "saw")):
         return False
+    if any(ch.isdigit() or ch == "_" for ch in speaker) or (
+            " " not in speaker and cue.startswith(("wrote", "writ"))):
+        return False  # a reader's comment under the page: "maxx756 wrote:", "Nich wrote:"
     first = words[0]
     if q.direct and first[:1].islower():
         return False  # a quoted fragment of the writer's sentence
