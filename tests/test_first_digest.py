@@ -113,10 +113,11 @@ def test_workers_only_on_idle_cores(monkeypatch):
     assert first_analysis.idle_workers() == 1
 
 
-def _big(monkeypatch, sentences: int = 2) -> None:
-    """Every story counts as big: read from the first ``sentences`` sentences of each article."""
+def _big(monkeypatch, sentences: int = 2, lead_from_chars: int = 0) -> None:
+    """Every story counts as big (by default): read from the first ``sentences`` sentences
+    of each article."""
     monkeypatch.setattr(first_analysis, "SETTINGS", replace(
-        first_analysis.SETTINGS, lead_from_chars=0, lead_sentences=sentences))
+        first_analysis.SETTINGS, lead_from_chars=lead_from_chars, lead_sentences=sentences))
 
 
 _DAM = ("A dam burst in the Orla valley on Sunday. Rescue teams arrived within hours. "
@@ -141,8 +142,7 @@ def test_a_big_story_is_read_from_its_leads(monkeypatch, models):
             "A dam burst in the Orla valley on Sunday.", "Rescue teams arrived within hours."]
         assert len(d.sentence_vectors) == 2
         assert all(q.end <= lead for q in d.analysis.quotes)  # Vark's words are past the lead
-    monkeypatch.setattr(first_analysis, "SETTINGS", replace(first_analysis.SETTINGS,
-                                                            lead_from_chars=10**9))
+    _big(monkeypatch, lead_from_chars=10**9)  # no story is big: articles read whole
     whole = first_analysis.analyze_members(arts)
     assert not whole[0].lead and len(whole[0].analysis.sentences) == 5
     assert any(q.speaker.endswith("Vark") for q in whole[0].analysis.quotes)
@@ -190,7 +190,6 @@ def test_a_big_storys_timeline_reads_days_past_the_leads(monkeypatch, models):
     assert all(s.article_id.startswith("d") for s in digest.summary)
     assert digest.lead_sentences == 2  # the reader is told what was read
     assert digest_from_json(digest.to_json()).lead_sentences == 2
-    monkeypatch.setattr(first_analysis, "SETTINGS", replace(first_analysis.SETTINGS,
-                                                            lead_from_chars=10**9))
+    _big(monkeypatch, lead_from_chars=10**9)  # no story is big: articles read whole
     whole = storyline.digest(Story("dam", "Dam", []), articles=_dam_articles())
     assert whole.lead_sentences is None and whole.to_json()["lead_sentences"] is None

@@ -83,6 +83,6 @@ def analyze_stored(store, articles: Sequence[Article], *, version: str | None = 
                   if len(v.sentence_vectors) == len(v.analysis.sentences)}
     todo = [a for a in articles if a.id not in cached]
     fresh = analyze(todo, **options) if todo else []
-    save(store, [f for f in fresh if f.analysis.version == VERSION], version=version or VERSION)
+    save(store, [f for f in fresh if f.analysis.version == VERSION], version=version)
     cached.update({f.article.id: f for f in fresh})
     return [cached[a.id] for a in articles]

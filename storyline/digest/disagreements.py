@@ -67,6 +67,12 @@ class Reading:
     def outlet(self, analyzed: Sequence[AnalyzedArticle]) -> str | None:
         return analyzed[self.article].article.source
 
+    def text(self, analyzed: Sequence[AnalyzedArticle]) -> str:
+        """The sentence the figure stands in."""
+        item = analyzed[self.article]
+        s = item.analysis.sentences[self.sentence]
+        return item.article.text[s.start:s.end]
+
 
 def find_disagreements(analyzed: Sequence[AnalyzedArticle]) -> list[Disagreement]:
     """Number disputes (most outlets first), claim/denial pairs, then evolutions."""
@@ -150,12 +156,12 @@ def disputes(analyzed: Sequence[AnalyzedArticle], readings: dict[tuple, list[Rea
     outlets give different values: what the digest shows as disputes and what the summary
     balances."""
     for quantity, rows in readings.items():
+        if not comparable(quantity):
+            continue
         by_day: dict[date | None, list[Reading]] = defaultdict(list)
         for r in rows:
             by_day[r.day].append(r)
         for day, day_rows in by_day.items():
-            if not comparable(quantity):
-                continue
             disputed = _disputed(analyzed, quantity, day_rows, dated=day is not None)
             if disputed:
                 yield quantity, day, disputed
@@ -203,9 +209,7 @@ def _update(analyzed: Sequence[AnalyzedArticle], a: Reading, b: Reading) -> bool
     first, later = sorted((a, b), key=lambda r: analyzed[r.article].article.published)
     if later.figure.value <= first.figure.value:
         return False
-    item = analyzed[later.article]
-    s = item.analysis.sentences[later.sentence]
-    return bool(_UPDATE.search(item.article.text[s.start:s.end]))
+    return bool(_UPDATE.search(later.text(analyzed)))
 
 
 def _same_statement(analyzed: Sequence[AnalyzedArticle], a: Reading, b: Reading) -> bool:
@@ -232,9 +236,7 @@ women men girls boys babies infants""".split())
 
 def readable(analyzed: Sequence[AnalyzedArticle], r: Reading) -> bool:
     """A figure shown as disputed stands in a sentence a reader can take in."""
-    item = analyzed[r.article]
-    s = item.analysis.sentences[r.sentence]
-    return len(item.article.text[s.start:s.end].split()) <= SETTINGS.dispute_words
+    return len(r.text(analyzed).split()) <= SETTINGS.dispute_words
 
 
 def _same_order(a: Reading, b: Reading) -> bool:
@@ -263,12 +265,10 @@ def _two_sources(analyzed: Sequence[AnalyzedArticle], a: Reading, b: Reading) ->
     were killed, while the governor's office gave 25")? Two reporting cues in the sentence,
     and between the two figures a word that sets one against the other and a cue: not a
     range ("between 5,000 and 10,000", "9,000 to 10,000") nor a list of tolls."""
-    item = analyzed[a.article]
-    s = item.analysis.sentences[a.sentence]
-    text = item.article.text
     first, second = sorted((a.figure, b.figure), key=lambda f: f.start)
-    between = text[first.end:second.start]  # figures' offsets index the article's text
-    return (len(_SOURCE_CUE.findall(text[s.start:s.end])) >= 2
+    # figures' offsets index the article's text
+    between = analyzed[a.article].article.text[first.end:second.start]
+    return (len(_SOURCE_CUE.findall(a.text(analyzed))) >= 2
             and bool(_SET_AGAINST.search(between)) and bool(_SOURCE_CUE.search(between)))
 
 

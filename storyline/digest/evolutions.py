@@ -43,9 +43,8 @@ def evolutions(analyzed: Sequence[AnalyzedArticle], limit: int = SETTINGS.max_ev
     readings = read_figures(analyzed) if readings is None else readings
     found = []
     for quantity, rows in readings.items():
-        if quantity[0] not in COUNTED_EVENTS or quantity[2] is not None:
-            continue
-        if not comparable(quantity):
+        if quantity[0] not in COUNTED_EVENTS or quantity[2] is not None \
+                or not comparable(quantity):
             continue
         steps = _steps([r for r in rows if r.day is not None and readable(analyzed, r)
                         and not _incident_bound(analyzed, r)],
@@ -105,9 +104,7 @@ _RUNNING = re.compile(r"\b(?:toll|total|count|tally|so far|now|rose|risen|rises|
 
 
 def _running_toll(analyzed: Sequence[AnalyzedArticle], r: Reading) -> bool:
-    item = analyzed[r.article]
-    s = item.analysis.sentences[r.sentence]
-    return bool(_RUNNING.search(item.article.text[s.start:s.end]))
+    return bool(_RUNNING.search(r.text(analyzed)))
 
 
 def _incident_bound(analyzed: Sequence[AnalyzedArticle], r: Reading) -> bool:
@@ -130,7 +127,7 @@ def _places(analyzed: Sequence[AnalyzedArticle], r: Reading) -> set[str]:
     s = item.analysis.sentences[r.sentence]
     found = {e.text.lower() for e in item.analysis.entities
              if e.label in ("GPE", "LOC") and s.start <= e.start < s.end}
-    if _WORLD.search(item.article.text[s.start:s.end]):
+    if _WORLD.search(r.text(analyzed)):
         found.add("world")
     return found
 
@@ -143,15 +140,23 @@ def _longest_rise(steps: list[tuple[date, list[Reading]]], running: Callable[[Re
     town) than the same one moving: left out rather than misread."""
     runs: list[list[tuple[date, list[Reading]]]] = []
     for day, day_rows in steps:
-        value = min(r.figure.value for r in day_rows)
         run = runs[-1] if runs else None
         if run and (day - run[-1][0]).days <= SETTINGS.step_days:
-            last = max(r.figure.value for r in run[-1][1])
-            where = set().union(*map(places, day_rows))
-            before = set().union(*map(places, run[-1][1]))
-            if last < value <= last * SETTINGS.step_rise and any(map(running, day_rows)) \
-                    and not (where and before and not where & before):  # Mexico's, then the world's
+            if _continues(run[-1][1], day_rows, running, places):
                 run.append((day, day_rows))
             continue  # lower than the last step, or far above it: not this count's
         runs.append([(day, day_rows)])
     return max(runs, key=len, default=[])
+
+
+def _continues(before: list[Reading], after: list[Reading], running: Callable[[Reading], bool],
+               places: Callable[[Reading], set[str]]) -> bool:
+    """Is the step ``after`` the count of the step ``before`` moving on: higher, at most
+    ``SETTINGS.step_rise`` times, told as a running count, and not of another place
+    (Mexico's, then the world's)?"""
+    last = max(r.figure.value for r in before)
+    if not last < min(r.figure.value for r in after) <= last * SETTINGS.step_rise \
+            or not any(map(running, after)):
+        return False
+    where, was = set().union(*map(places, after)), set().union(*map(places, before))
+    return not (where and was and not where & was)

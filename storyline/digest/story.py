@@ -37,8 +37,8 @@ def digest(story: Story, *, articles: Sequence[Article] | None = None,
         raise DigestError(f"story {story.id}: its articles are not here to digest (give them "
                           "as articles=, or digest a stored story through its store)")
     analyzed = analyze_members(members)
-    # Imported once the analysis has started: a big story's workers load their models
-    # meanwhile, and this process its composition (scikit-learn, ~1 s).
+    # Imported here, not before the analysis: for a big story, a thread imports it while the
+    # workers load their models (``first_analysis``), ~1 s of scikit-learn off the wait.
     from storyline.digest.compose import compose
 
     return compose(story.id, analyzed, size)

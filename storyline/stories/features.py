@@ -93,7 +93,12 @@ def entity_key(text: str, label: str) -> str:
     >>> entity_key("Augusto Pinochet's", "PERSON"), entity_key("the White House", "ORG")
     ('pinochet', 'white house')
     """
-    key = normal_form(text, label).lower()  # the analysis's form, titles off
+    return _key_of(normal_form(text, label), label)  # the analysis's form, titles off
+
+
+def _key_of(name: str, label: str) -> str:
+    """:func:`entity_key` of a name already in its normal form."""
+    key = name.lower()
     if label == "PERSON" and " " in key:
         key = key.rsplit(" ", 1)[-1]
     return key
@@ -223,7 +228,8 @@ def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
-        key = entity_key(ent.text, ent.label_)
+        name = normal_form(ent.text, ent.label_)  # "Mexico City ," -> "Mexico City"
+        key = _key_of(name, ent.label_)
         if len(key) < 2:
             continue
         keys.append(key)
@@ -232,10 +238,9 @@ def _entities(doc) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
             # model was trained with it, but names no key entity of the story: the place
             # is shown only when the text itself names it.
             continue
-        display = normal_form(ent.text, ent.label_)  # "Mexico City ," -> "Mexico City"
         # The longest form is the most informative name ("Augusto Pinochet").
-        if len(display) > len(shown.get(key, "")):
-            shown[key] = display
+        if len(name) > len(shown.get(key, "")):
+            shown[key] = name
     if not keys:
         return np.zeros(0, np.int32), np.zeros(0, np.float32), {}
     row = ents.transform([keys]).tocsr()
