@@ -193,3 +193,94 @@ def test_a_big_storys_timeline_reads_days_past_the_leads(monkeypatch, models):
     _big(monkeypatch, lead_from_chars=10**9)  # no story is big: articles read whole
     whole = storyline.digest(Story("dam", "Dam", []), articles=_dam_articles())
     assert whole.lead_sentences is None and whole.to_json()["lead_sentences"] is None
+
+
+def test_workers_are_forked_only_from_one_thread_holding_no_encoder(monkeypatch):
+    import threading
+
+    from storyline.analyze import vectors, workers
+
+    monkeypatch.setattr(vectors, "_session", None)
+    monkeypatch.setattr(vectors, "_model", None)
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    assert workers.can_fork()  # this platform forks (Linux, as CI)
+    monkeypatch.setattr(vectors, "_session", object())  # its thread pool would be copied
+    assert not workers.can_fork()
+    monkeypatch.setattr(vectors, "_session", None)
+    monkeypatch.undo()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not workers.can_fork()  # a server's thread may hold a lock a fork copies
+    finally:
+        stop.set()
+        other.join()
+
+
+# Run in a fresh interpreter: workers forked from it inherit the parser it loaded (the
+# same object, at the same address), and analyze as the process itself does.
+_FORKED = r"""
+import json, os
+from storyline.analyze import pipeline, workers
+from storyline.analyze.nlp import nlp
+from storyline.model import Article
+
+def parser_id():
+    return id(nlp())
+
+if __name__ == "__main__":
+    arts = [Article(id=f"a{i}", text=f"Mayor Ines Vark opened bridge number {i} on Monday. "
+                    '"It joins our town," Vark said.') for i in range(4)]
+    workers.start(2)
+    ids = {workers.pool(2).submit(parser_id).result() for _ in range(4)}
+    forked = workers.analyze_parallel(arts, workers=2)
+    workers.shutdown()
+    here = pipeline.analyze(arts)
+    print(json.dumps({
+        "inherited": ids == {id(nlp())},
+        "same": all(f.analysis == h.analysis for f, h in zip(forked, here, strict=True)),
+        "vectors": max(float(abs(f.sentence_vectors - h.sentence_vectors).max())
+                       for f, h in zip(forked, here, strict=True))}))
+"""
+
+
+def test_forked_workers_inherit_the_parser_and_analyze_as_this_process(tmp_path, models):
+    import json
+    import subprocess
+    import sys
+
+    script = tmp_path / "forked.py"
+    script.write_text(_FORKED)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["inherited"] and result["same"]
+    assert result["vectors"] < 1e-3  # onnx sums in another order per batch: last bits only
+
+
+def test_a_big_storys_timeline_is_built_beside_the_rest_as_it_is_alone(monkeypatch, models):
+    import os
+
+    from storyline.analyze import workers
+
+    _big(monkeypatch)
+    analyzed = first_analysis.analyze_members(_dam_articles())
+    size = compose_module.DigestSize()
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    alone = compose_module._timeline_beside(analyzed, size)()
+    monkeypatch.setattr(workers, "can_fork", lambda: True)
+    beside = compose_module._timeline_beside(analyzed, size)()
+    assert beside == alone and "2020-04-02" in {e.date.isoformat() for e in beside}
+    monkeypatch.setattr(compose_module, "_lead_timeline", _process_id)
+    monkeypatch.setattr(compose_module, "_timeline", _process_id)
+    assert compose_module._timeline_beside(analyzed, size)() != [os.getpid()]  # elsewhere
+    _big(monkeypatch, lead_from_chars=10**9)
+    whole = first_analysis.analyze_members(_dam_articles())  # read whole: built here
+    assert compose_module._timeline_beside(whole, size)() == [os.getpid()]
+
+
+def _process_id(articles, size) -> list[int]:
+    import os
+
+    return [os.getpid()]

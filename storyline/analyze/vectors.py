@@ -89,6 +89,15 @@ def set_threads(n: int) -> None:
             _session = None
 
 
+def loaded() -> bool:
+    """Whether this process holds a model already (its threads would not survive a fork).
+
+    >>> isinstance(loaded(), bool)
+    True
+    """
+    return _session is not None or _model is not None
+
+
 def model():
     """The sentence-transformers model (torch, fp32), loaded once per process."""
     global _model

@@ -16,7 +16,7 @@ with ``compose``, which needs no store.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from storyline.analyze.pipeline import AnalyzedArticle
@@ -25,7 +25,7 @@ from storyline.digest.disagreements import find_disagreements
 from storyline.digest.entity_list import story_names, top_entities
 from storyline.digest.summary import summarize
 from storyline.errors import DigestError
-from storyline.model import Digest, Quote
+from storyline.model import Article, Digest, Quote
 from storyline.text.standalone import quotes_balanced
 
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "who",
@@ -69,31 +69,70 @@ def compose(story_id: str, analyzed: Sequence[AnalyzedArticle],
     """A digest from analyzed articles (reading order: publication time)."""
     size = size or DigestSize()
     analyzed = sorted(analyzed, key=published_key)
+    timeline = _timeline_beside(analyzed, size)
     names = story_names(analyzed)  # "Kerry said" -> "John Kerry said", as the story names him
+    summary = summarize(analyzed, words=size.summary_words) if analyzed else []
+    quotes = [replace(q, speaker=names.get(q.speaker, q.speaker))
+              for q in top_quotes(analyzed, size.quotes)]
+    entities = top_entities(analyzed, size.entities)
+    disagreements = find_disagreements(analyzed)
     return Digest(
         story_id=story_id,
-        summary=summarize(analyzed, words=size.summary_words) if analyzed else [],
-        timeline=_timeline(analyzed, size),
-        quotes=[replace(q, speaker=names.get(q.speaker, q.speaker))
-                for q in top_quotes(analyzed, size.quotes)],
-        entities=top_entities(analyzed, size.entities),
-        disagreements=find_disagreements(analyzed),
+        summary=summary,
+        timeline=timeline(),
+        quotes=quotes,
+        entities=entities,
+        disagreements=disagreements,
         lead_sentences=max((a.lead for a in analyzed), default=0) or None,
     )
 
 
-def _timeline(analyzed: Sequence[AnalyzedArticle], size: DigestSize) -> list:
-    from storyline.digest.timeline import build_timeline
+def _timeline_beside(analyzed: Sequence[AnalyzedArticle], size: DigestSize) -> Callable:
+    """A call that gives the story's timeline: built now, or, for a story read from its
+    leads, in a process forked from this one while this one writes the other parts.
 
+    Such a timeline reads every sentence of the whole texts (~0.6 s for 100 long articles,
+    against ~0.5 s for the rest of the digest), and the first digest of a big story is the
+    one a reader waits for (docs/results/speed.md). Where this process may not fork
+    (threads running, Windows, macOS's spawn), it is built here first.
+    """
+    from storyline.analyze.workers import can_fork
+
+    articles = [a.article for a in analyzed]
+    if not any(a.lead for a in analyzed) or len(articles) < 2 or not can_fork():
+        timeline = _timeline(analyzed, size)
+        return lambda: timeline
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    future = executor.submit(_lead_timeline, articles, size)
+
+    def result() -> list:
+        try:
+            return future.result()
+        finally:
+            executor.shutdown()
+    return result
+
+
+def _timeline(analyzed: Sequence[AnalyzedArticle], size: DigestSize) -> list:
     if any(a.lead for a in analyzed):
-        # A big story's analyses hold only the leads; the days it talks about are read from
-        # the whole texts by the timeline's light reader (what `storyline timeline` does).
-        return build_timeline([a.article for a in analyzed], dates=size.timeline_dates,
-                              per_date=size.per_date)
+        return _lead_timeline([a.article for a in analyzed], size)
     if not any(a.article.published for a in analyzed) and not any(
             a.analysis.times for a in analyzed):
         return []
+    from storyline.digest.timeline import build_timeline
+
     return build_timeline(analyzed, dates=size.timeline_dates, per_date=size.per_date)
+
+
+def _lead_timeline(articles: Sequence[Article], size: DigestSize) -> list:
+    """A big story's analyses hold only the leads; the days it talks about are read from
+    the whole texts by the timeline's light reader (what ``storyline timeline`` does)."""
+    from storyline.digest.timeline import build_timeline
+
+    return build_timeline(articles, dates=size.timeline_dates, per_date=size.per_date)
 
 
 def top_quotes(analyzed: Sequence[AnalyzedArticle], limit: int) -> list[Quote]:

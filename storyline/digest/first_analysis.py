@@ -94,6 +94,8 @@ def _analyze(articles: list[Article], store, version: str) -> list[AnalyzedArtic
     todo = cache.missing(store, articles, version=version) if store is not None else articles
     workers = workers_for(len(todo), idle_workers()) if len(todo) > 1 else 1
     started = workers > 1 and not pool.running(workers)
+    if started:
+        pool.start(workers)
     if workers > 1:
         # While the workers analyze, this process loads what composing the digest reads
         # with (scikit-learn, the parser for denials, the stemmer): ~1.5 s it would wait
