@@ -117,7 +117,7 @@ def _big(monkeypatch, sentences: int = 2, lead_from_chars: int = 0) -> None:
     """Every story counts as big (by default): read from the first ``sentences`` sentences
     of each article."""
     monkeypatch.setattr(first_analysis, "SETTINGS", replace(
-        first_analysis.SETTINGS, lead_from_chars=lead_from_chars, lead_sentences=sentences))
+        first_analysis.SETTINGS, lead_from_chars=lead_from_chars, lead_ladder=(sentences,)))
 
 
 _DAM = ("A dam burst in the Orla valley on Sunday. Rescue teams arrived within hours. "
@@ -168,6 +168,26 @@ def test_stored_whole_analyses_are_read_whole_and_only_the_rest_from_leads(
     assert calls == [[_DAM[:done[2].analysis.sentences[-1].end]]]  # only the third, its lead
     again = first_analysis.analyze_members(arts, store=store)  # its lead was stored too
     assert len(calls) == 1 and [d.lead for d in again] == [0, 0, 2]
+
+
+def test_a_bigger_story_reads_fewer_sentences_and_cuts_the_longer_leads_it_stored(
+        store, monkeypatch, models):
+    arts = _dam_articles(3)
+    add_articles(store, arts)
+    _big(monkeypatch, sentences=4)
+    longer = first_analysis.analyze_members(arts[:2], store=store)  # stored as 4-sentence leads
+    monkeypatch.setattr(first_analysis, "SETTINGS", replace(
+        first_analysis.SETTINGS, lead_ladder=(4, 2), lead_budget=8))  # 3 x 4 > 8: 2 each
+    calls: list[int] = []
+    real = cache.analyze
+    monkeypatch.setattr(cache, "analyze", lambda articles, **kw: (
+        calls.append(len(articles)), real(articles, **kw))[1])
+    done = first_analysis.analyze_members(arts, store=store)
+    assert calls == [1]  # only the third article is analyzed; the others' leads are cut
+    assert [d.lead for d in done] == [2, 2, 2]
+    assert [len(d.analysis.sentences) for d in done] == [2, 2, 2]
+    assert done[0].analysis.sentences == longer[0].analysis.sentences[:2]
+    assert len(done[0].sentence_vectors) == 2
 
 
 def test_a_whole_analysis_cut_to_the_lead_reads_as_the_leads_own(monkeypatch, models):

@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from storyline.analyze import cache
 from storyline.analyze import workers as pool
-from storyline.analyze.lead import lead_end
+from storyline.analyze.lead import cut_analysis, lead_end
 from storyline.analyze.pipeline import (
     VERSION,
     AnalyzedArticle,
@@ -50,9 +50,20 @@ def idle_workers() -> int:
 
 def lead_sentences(articles: Sequence[Article]) -> int | None:
     """How many first sentences of each of ``articles`` to analyze: all (None) unless their
-    texts are long together (``DigestSettings.lead_from_chars``)."""
+    texts are long together (``DigestSettings.lead_from_chars``); then the most of
+    ``lead_ladder`` that keeps them within ``lead_budget`` sentences, else its least.
+
+    >>> long = [Article(id=str(i), text="x" * 5_000) for i in range(100)]
+    >>> lead_sentences(long[:10]), lead_sentences(long[:80]), lead_sentences(long)
+    (None, 8, 6)
+    >>> lead_sentences(long * 3)
+    4
+    """
     chars = sum(len(a.text or "") for a in articles)
-    return SETTINGS.lead_sentences if chars > SETTINGS.lead_from_chars else None
+    if chars <= SETTINGS.lead_from_chars:
+        return None
+    fits = [n for n in SETTINGS.lead_ladder if n * len(articles) <= SETTINGS.lead_budget]
+    return max(fits, default=min(SETTINGS.lead_ladder))
 
 
 def analyze_members(articles: Sequence[Article], *, store=None) -> list[AnalyzedArticle]:
@@ -75,6 +86,8 @@ def analyze_members(articles: Sequence[Article], *, store=None) -> list[Analyzed
     if sentences is None:
         stored.update((d.article.id, d) for d in _analyze(todo, store, VERSION))
     else:
+        stored.update(_longer_leads(store, todo, sentences))
+        todo = [a for a in todo if a.id not in stored]
         ends = {a.id: lead_end(a.text or "", sentences) for a in todo}
         leads = [a if ends[a.id] >= len(a.text or "") else replace(a, text=a.text[:ends[a.id]])
                  for a in todo]
@@ -84,6 +97,19 @@ def analyze_members(articles: Sequence[Article], *, store=None) -> list[Analyzed
             stored[whole.id] = AnalyzedArticle(whole, found.analysis, found.sentence_vectors,
                                                found.vector, lead=sentences)
     return [stored[a.id] for a in articles]
+
+
+def _longer_leads(store, articles: list[Article], sentences: int) -> dict[str, AnalyzedArticle]:
+    """Stored analyses of longer leads of ``articles`` (a rung up the ladder: the story was
+    smaller when they were read), cut to their first ``sentences``, by article id."""
+    found: dict[str, AnalyzedArticle] = {}
+    for longer in sorted(n for n in SETTINGS.lead_ladder if n > sentences):
+        if store is None or len(found) == len(articles):
+            break
+        rest = [a for a in articles if a.id not in found]
+        for article_id, done in cache.load(store, rest, version=f"{VERSION}-lead{longer}").items():
+            found[article_id] = replace(cut_analysis(done, sentences), lead=sentences)
+    return found
 
 
 def _analyze(articles: list[Article], store, version: str) -> list[AnalyzedArticle]:

@@ -74,7 +74,13 @@ class DigestSettings:
     # sentences) kept a first digest waiting about a minute. DUC's 25-article topics (~120,000
     # characters), Multi-News clusters and the demo's stories stay under it and are read whole.
     lead_from_chars: int = 250_000
-    lead_sentences: int = 8  # news puts what happened first; 8 of ~55 sentences of a long article
+    # News puts what happened first. How many first sentences of each article: the most of
+    # this ladder that keeps the sentences analyzed within ``lead_budget``, else its least.
+    # The wait grows with the sentences (~5 ms each on one core): 640 take ~3 s on two
+    # cores, so a 100-article story reads 6 of each article's ~55, one of 80 reads 8, one
+    # of 160 or more 4. What a summary loses per rung: docs/results/speed.md.
+    lead_ladder: tuple[int, ...] = (8, 6, 4)
+    lead_budget: int = 640
 
     # -- outlets (``outlets``) ---------------------------------------------------------------
     copy_words: float = 0.8  # a copy holds a statement when this share of its words is in it
