@@ -3,6 +3,8 @@ its articles read from their leads."""
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import replace
 from datetime import datetime
 
@@ -104,13 +106,37 @@ def test_a_one_off_digest_does_not_keep_the_workers_it_started(monkeypatch):
 
 def test_workers_only_on_idle_cores(monkeypatch):
     monkeypatch.setattr(first_analysis, "default_workers", lambda: 2)
-    monkeypatch.setattr(first_analysis.os, "getloadavg", lambda: (1.0, 1.0, 1.0))
+    monkeypatch.setattr(first_analysis, "busy_cores", lambda: 1.0)
     assert first_analysis.idle_workers() == 2
-    monkeypatch.setattr(first_analysis.os, "getloadavg", lambda: (2.1, 1.0, 1.0))
+    monkeypatch.setattr(first_analysis, "busy_cores", lambda: 1.6)
     assert first_analysis.idle_workers() == 1  # another job holds the second core
     monkeypatch.setattr(first_analysis, "default_workers", lambda: 1)
-    monkeypatch.setattr(first_analysis.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(first_analysis, "busy_cores", lambda: 0.0)
     assert first_analysis.idle_workers() == 1
+
+
+def test_busy_cores_are_read_now_not_from_the_lagging_load_average(monkeypatch):
+    import threading
+
+    cores = os.cpu_count() or 1
+    if first_analysis._cpu_times() is None:
+        monkeypatch.setattr(first_analysis.os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+        assert first_analysis.busy_cores() == 1.5  # elsewhere: the load average
+        return
+    monkeypatch.setattr(first_analysis.os, "getloadavg", lambda: (cores + 7.0, 1.0, 1.0))
+    assert first_analysis.busy_cores(0.2) <= cores  # not the load average
+    stop = time.monotonic() + 1.0
+
+    def spin() -> None:
+        while time.monotonic() < stop:
+            pass
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        assert first_analysis.busy_cores(0.3) >= 0.7  # this thread holds one core
+    finally:
+        spinner.join()
 
 
 def _big(monkeypatch, sentences: int = 2, lead_from_chars: int = 0) -> None:
