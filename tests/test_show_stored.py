@@ -59,3 +59,42 @@ def test_a_digest_stored_for_other_members_is_built_again_and_stored(sqlite_url,
     again = stories_cmd._digest(store, "s-geneva", story.articles)
     assert built == ["s-geneva"]
     assert len(first.summary) == len(again.summary) == 2
+
+
+def test_a_story_whose_outlets_are_unknown_says_so(sqlite_url):
+    from sqlalchemy import update
+
+    from storyline.store import schema
+
+    store = fill(sqlite_url)
+    story = store.get_story("s-geneva")
+    DigestCache(store).put("s-geneva", story_version(story.articles),
+                           digest_to_json(geneva_digest(store, "s-geneva")))
+    named = _show(sqlite_url, "s-geneva")
+    assert f"from {len(story.sources)} outlet(s)" in named.stdout and story.sources
+    with store.begin() as conn:  # plain text files: no outlet given
+        conn.execute(update(schema.stories).where(schema.stories.c.id == "s-geneva")
+                     .values(sources=[]))
+    unnamed = _show(sqlite_url, "s-geneva")
+    assert unnamed.returncode == 0, unnamed.stderr
+    assert "outlets not given" in unnamed.stdout and "0 outlet" not in unnamed.stdout
+
+
+def test_the_story_page_says_when_no_outlet_is_given(sqlite_url):
+    from fastapi.testclient import TestClient
+    from sqlalchemy import update
+
+    from storyline.serve import ServeConfig, create_app
+    from storyline.store import schema
+
+    store = fill(sqlite_url)
+    app = create_app(ServeConfig(db_url=sqlite_url, cache_seconds=0), store=store)
+    app.state.digests = DigestCache(store, lambda store_, story_id: geneva_digest(
+        store_, story_id))
+    with TestClient(app) as client:
+        named = client.get("/stories/s-geneva").text
+        with store.begin() as conn:
+            conn.execute(update(schema.articles).values(source=None, url=None))
+        unnamed = client.get("/stories/s-geneva").text
+    assert "outlets not given" not in named and " outlet" in named
+    assert "outlets not given" in unnamed and "1 outlet:" not in unnamed

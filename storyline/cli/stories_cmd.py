@@ -123,7 +123,8 @@ def show(
     out.print(f"[bold]{safe(story.title or '(untitled)')}[/bold]")
     out.print(f"[dim]story {safe(story.id)}[/dim]")
     span = _span(story)
-    out.print(f"{len(rows)} article(s) from {len(story.sources)} outlet(s), {span}")
+    outlets = f"from {len(story.sources)} outlet(s)" if story.sources else "outlets not given"
+    out.print(f"{len(rows)} article(s) {outlets}, {span}")
     if story.sources:
         out.print("outlets: " + safe(", ".join(story.sources)))
     if story.entities:

@@ -171,7 +171,7 @@ def _story_response(request: Request, story_id: str, bundle,
         evolutions=differences["evolution"],
         entities=views.group_entities(digest.get("entities", [])),
         articles=articles, why=why,
-        outlets=sorted({a["outlet"] for a in articles}, key=str.lower),
+        outlets=sorted({a.source for a in bundle.articles if a.source}, key=str.lower),
         span=views.date_span(bundle.story.first_published, bundle.story.last_published),
         **_issue21_context(request, bundle),  # issue 21: outlet view
         **(live or {}),
