@@ -42,6 +42,10 @@ during with without as since while although and but or meanwhile also across ins
 near for to by on of""".split())
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
+_ROMAN = re.compile(r"[IVX]+")
+
+
 def normal_form(text: str, label: str) -> str:
     """The entity's name without articles, possessives, (for people) titles, a word the
     sentence's start lent it, and trailing punctuation.
@@ -50,6 +54,8 @@ def normal_form(text: str, label: str) -> str:
     'John Kerry'
     >>> normal_form("the United Nations", "ORG"), normal_form("Besides Mexico", "GPE")
     ('United Nations', 'Mexico')
+    >>> normal_form("Doug Coates UN", "PERSON"), normal_form("Pope John Paul II", "PERSON")
+    ('Doug Coates', 'John Paul II')
     """
     name = _SPACE.sub(" ", text.strip())
     name = _POSSESSIVE.sub("", name).strip()
@@ -64,6 +70,11 @@ def normal_form(text: str, label: str) -> str:
         while len(words) > 1 and (words[0].lower().rstrip(".") in TITLES
                                   or words[0].lower() in ("of", "the")):
             words = words[1:]
+        # "Doug Coates UN" (a caption run into the next line): no one's name ends in an
+        # acronym; a roman numeral ("John Paul II") is no acronym.
+        while len(words) > 2 and _ACRONYM.fullmatch(words[-1]) and not _ROMAN.fullmatch(
+                words[-1]):
+            words = words[:-1]
         name = " ".join(words)
     return name.strip(" ,.;:-") or text.strip()
 
