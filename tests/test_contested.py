@@ -66,3 +66,13 @@ def test_the_demo_flood_summary_is_not_a_list_of_tolls():
     counts = [t for t in summary
               if re.search(r"\b(killed|died|dead|missing|death toll)\b", t)]
     assert len(summary) >= 4 and len(counts) <= len(summary) // 2 + 1, summary
+    # Nor is a sentence every word of which the others say ("The governor's office said on
+    # Tuesday that 25 people died." beside two sentences giving the governor's 25).
+    words = [set(re.findall(r"[a-z0-9]+", t.lower())) - _FUNCTION for t in summary]
+    for i, own in enumerate(words):
+        others = set().union(*(w for j, w in enumerate(words) if j != i))
+        assert own - others, summary[i]
+
+
+_FUNCTION = set("the a an of on in at to that and or by for with was were is are has had "
+                "have be been".split())

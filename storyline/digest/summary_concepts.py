@@ -156,11 +156,21 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
         # Predicted precision times words: the bigrams a human summary is expected to share.
         expected = scored.learned * np.asarray([c.words for c in pool.candidates])
         bonus += [config.learned_concepts * float(expected[members[x]].sum()) for x in shortlist]
-    picked = best_cover(concepts_of, weights, cost[shortlist], word_budget,
-                        time_limit=config.ilp_seconds, sentence_bonus=bonus,
-                        max_sentences=sentences, gap=config.ilp_gap, requires=requires,
-                        exclusive=exclusive,
-                        sentence_counts=[len(members[x]) for x in shortlist])
+    costs = cost[shortlist].copy()
+    for _ in range(3):
+        picked = best_cover(concepts_of, weights, costs, word_budget,
+                            time_limit=config.ilp_seconds, sentence_bonus=bonus,
+                            max_sentences=sentences, gap=config.ilp_gap, requires=requires,
+                            exclusive=exclusive,
+                            sentence_counts=[len(members[x]) for x in shortlist])
+        # The bonuses are per sentence, so a sentence whose concepts the others cover
+        # already ("The governor's office said on Tuesday that 25 people died." after
+        # "Twenty-five people died ..., the regional governor's office said on Tuesday")
+        # could still enter for them: it says nothing new; solved again without it.
+        repeats = _repeats(picked, concepts_of, weights, config.repeat_share)
+        if not repeats:
+            break
+        costs[repeats] = word_budget + 1.0
     chosen = [j for p in sorted(picked, key=lambda p: -value[shortlist[p]])
               for j in members[shortlist[p]]]
     if fill and (sentences is None or len(chosen) < sentences):
@@ -175,3 +185,23 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
             if gain[best] > 0:
                 chosen.append(left[best])
     return chosen
+
+
+def _repeats(picked: list[int], concepts_of: list[list[int]], weights: np.ndarray,
+             share: float) -> list[int]:
+    """The picked choices less than ``share`` of whose concept weight the other picked
+    choices leave uncovered.
+
+    >>> _repeats([0, 1, 2], [[0, 1], [0, 1, 2], [3]], np.ones(4), 0.1)
+    [0]
+    """
+    found = []
+    for p in picked:
+        own = set(concepts_of[p])
+        total = float(weights[list(own)].sum()) if own else 0.0
+        if total <= 0:
+            continue
+        others = set().union(*(concepts_of[q] for q in picked if q != p))
+        if float(weights[list(own - others)].sum()) < share * total:
+            found.append(p)
+    return found
