@@ -78,8 +78,8 @@ class SummaryConfig:
     ilp_gap: float = 0.01  # stop once provably within 1% of the best coverage
     position_bonus: float = 0.0  # per-sentence objective term: weight x 1/sqrt(1 + position)
     contested_bonus: float = 0.5  # objective term for a sentence stating a disputed figure
-    # A chosen sentence that adds less than this share of its concept weight to what the
-    # others cover says nothing new: the concept program is solved again without it.
+    # A chosen sentence stating a disputed figure that adds less than this share of its
+    # concept weight to what the others cover says nothing new: solved again without it.
     repeat_share: float = 0.1
     concept_floor: float = 0.05  # concept weights below this count nothing
     standalone: bool = True  # only sentences that stand alone compete (when enough do)

@@ -149,6 +149,7 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     # A disputed figure is news several outlets report: worth stating (with its rivals).
     bonus = np.asarray([config.contested_bonus if x in contested_ids else 0.0
                         for x in shortlist])
+    bonus_contested = bonus > 0
     if config.position_bonus:
         bonus += [config.position_bonus / np.sqrt(1.0 + pool.candidates[members[x][0]].position)
                   for x in shortlist]
@@ -163,11 +164,13 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
                             max_sentences=sentences, gap=config.ilp_gap, requires=requires,
                             exclusive=exclusive,
                             sentence_counts=[len(members[x]) for x in shortlist])
-        # The bonuses are per sentence, so a sentence whose concepts the others cover
-        # already ("The governor's office said on Tuesday that 25 people died." after
-        # "Twenty-five people died ..., the regional governor's office said on Tuesday")
-        # could still enter for them: it says nothing new; solved again without it.
-        repeats = _repeats(picked, concepts_of, weights, config.repeat_share)
+        # The disputed-figure bonus is per sentence, so a sentence restating a figure whose
+        # concepts the others cover already ("The governor's office said on Tuesday that
+        # 25 people died." after "Twenty-five people died ..., the regional governor's
+        # office said on Tuesday") could still enter for it: it says nothing new; solved
+        # again without it.
+        repeats = [p for p in _repeats(picked, concepts_of, weights, config.repeat_share)
+                   if bonus_contested[p]]
         if not repeats:
             break
         costs[repeats] = word_budget + 1.0
