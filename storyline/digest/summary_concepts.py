@@ -101,6 +101,10 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     shortlist = [int(j) for j in np.argsort(-density)[:size] if density[j] > 0]
     if not shortlist:
         shortlist = [int(j) for j in np.argsort(-scored.importance) if may[j]][:size]
+    # Where the story stands now (its latest article's lead) competes with a bonus.
+    latest = _latest_lead(pool, alone & may) if config.latest_bonus else None
+    if latest is not None and latest not in shortlist:
+        shortlist.append(latest)
     # A rival value is stated by a sentence that stands alone where one does.
     requires_global = [(j, [a for a in alternatives if alone[a]] or alternatives)
                        for j, alternatives in requires_global]
@@ -153,6 +157,8 @@ def select_concepts(scored: Scored, *, words: int | None, sentences: int | None,
     if config.position_bonus:
         bonus += [config.position_bonus / np.sqrt(1.0 + pool.candidates[members[x][0]].position)
                   for x in shortlist]
+    if latest is not None:
+        bonus[shortlist.index(latest)] += config.latest_bonus
     if config.learned_concepts and scored.learned is not None:
         # Predicted precision times words: the bigrams a human summary is expected to share.
         expected = scored.learned * np.asarray([c.words for c in pool.candidates])
@@ -208,3 +214,16 @@ def _repeats(picked: list[int], concepts_of: list[list[int]], weights: np.ndarra
         if float(weights[list(own - others)].sum()) < share * total:
             found.append(p)
     return found
+
+
+def _latest_lead(pool: Pool, eligible: np.ndarray) -> int | None:
+    """The first sentence that may stand alone of the story's latest article, when its
+    articles were published on two days or more (where the story stands now: the strike
+    ended, the verdict came), else None."""
+    days = {a.article.published.date() for a in pool.analyzed if a.article.published}
+    if len(days) < 2:
+        return None
+    latest = max((i for i, a in enumerate(pool.analyzed) if a.article.published),
+                 key=lambda i: pool.analyzed[i].article.published)
+    found = [j for j, c in enumerate(pool.candidates) if c.article == latest and eligible[j]]
+    return min(found, key=lambda j: pool.candidates[j].position) if found else None

@@ -1,0 +1,32 @@
+"""A story summary says where the story stands now: its latest article's lead competes with
+a bonus (``SummaryConfig.latest_bonus``), since the last day's facts are in few articles and
+their concepts weigh little."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import pytest
+
+import storyline as sl
+from storyline.digest.summary import SummaryConfig, summarize
+
+
+@pytest.fixture(scope="module")
+def dock_strike():
+    from storyline.analyze.pipeline import analyze
+
+    articles = [a for a in sl.read([files("storyline.demo").joinpath("articles.jsonl")])
+                if isinstance(a, sl.Article)]
+    story = next(s for s in sl.group(articles) if "dock strike" in (s.title or "").lower())
+    return analyze([a for a in articles if a.id in set(story.articles)])
+
+
+@pytest.mark.slow  # groups the demo corpus and analyzes one story (~10 s)
+def test_the_dock_strike_summary_says_the_strike_ended(dock_strike):
+    latest = max(dock_strike, key=lambda a: a.article.published)
+    now = summarize(dock_strike, words=120)
+    before = summarize(dock_strike, words=120, config=SummaryConfig(latest_bonus=0.0))
+    assert any(c.article_id == latest.article.id and "return to work" in c.text for c in now)
+    assert not any("return to work" in c.text for c in before)  # what the bonus is for
+    assert sum(len(c.text.split()) for c in now) <= 120
