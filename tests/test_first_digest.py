@@ -32,7 +32,30 @@ def _record_workers(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(first_analysis, "analyze", fake_analyze)
     monkeypatch.setattr(cache, "analyze", fake_analyze)
+    _no_processes(monkeypatch)
     return seen
+
+
+def _no_processes(monkeypatch) -> None:
+    """Workers are asked for, never started (the analysis is faked)."""
+    from storyline.analyze import workers
+
+    monkeypatch.setattr(workers, "start", lambda n: None)
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+
+
+def test_forked_workers_share_a_smaller_story(monkeypatch):
+    from storyline.analyze import workers
+
+    seen = _record_workers(monkeypatch)
+    monkeypatch.setattr(first_analysis, "idle_workers", lambda: 2)
+    small = [Article(id=f"s{i}", text="Rain fell.") for i in range(
+        first_analysis.SETTINGS.forked_workers_from)]
+    first_analysis.analyze_members(small)  # spawned workers: not worth it for 8
+    monkeypatch.setattr(workers, "can_fork", lambda: True)
+    first_analysis.analyze_members(small)  # forked ones inherit the parser: worth it
+    first_analysis.analyze_members(small[:-1])
+    assert seen == [1, 2, 1]
 
 
 def test_a_big_story_is_analyzed_on_one_process_per_idle_core(monkeypatch):
@@ -94,6 +117,7 @@ def test_a_one_off_digest_does_not_keep_the_workers_it_started(monkeypatch):
         pipeline.AnalyzedArticle(a, Analysis(a.id, "v"), np.zeros((0, 4)), np.zeros(4))
         for a in articles])
     monkeypatch.setattr(first_analysis, "idle_workers", lambda: 2)
+    _no_processes(monkeypatch)
     monkeypatch.setattr(workers, "shutdown", lambda: calls.append("shutdown"))
     many = [Article(id=f"a{i}", text="Rain.") for i in range(pipeline.PARALLEL_FROM)]
     monkeypatch.setattr(workers._POOL, "running", lambda n: False)

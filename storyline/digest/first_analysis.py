@@ -4,9 +4,11 @@ per idle core.
 A digest not stored yet needs the analysis of every member (``analyze.pipeline``), ~5 ms a
 sentence on one core: ~50 s for 100 long articles. Analyses stored ahead are read whole;
 when the text still to analyze is long, only each article's lead is analyzed
-(:func:`analyze_members`). From ``pipeline.PARALLEL_FROM`` articles to analyze, and when
-the other cores are idle, the work is shared among one process per core (a busy core makes
-the workers cost ~3 CPU-s for nothing: docs/results/speed.md, section 5). Workers started
+(:func:`analyze_members`). When the other cores are idle, the work is shared among one
+process per core, from ``DigestSettings.forked_workers_from`` articles to analyze where the
+workers can be forked from this process (they inherit its parser), else from
+``pipeline.PARALLEL_FROM`` (a busy core makes the workers cost ~3 CPU-s for nothing:
+docs/results/speed.md, sections 5 and 7). Workers started
 here are stopped when the analysis is done: a one-off digest does not keep ~1.7 GB a worker
 alive (in a server, say).
 
@@ -27,11 +29,11 @@ from storyline.analyze import cache
 from storyline.analyze import workers as pool
 from storyline.analyze.lead import cut_analysis, lead_end
 from storyline.analyze.pipeline import (
+    PARALLEL_FROM,
     VERSION,
     AnalyzedArticle,
     analyze,
     default_workers,
-    workers_for,
 )
 from storyline.digest.settings import SETTINGS
 from storyline.model import Article
@@ -149,7 +151,10 @@ def _analyze(articles: list[Article], store, version: str) -> list[AnalyzedArtic
     if not articles:
         return []
     todo = cache.missing(store, articles, version=version) if store is not None else articles
-    workers = workers_for(len(todo), idle_workers()) if len(todo) > 1 else 1
+    # A forked worker inherits the parser this process loads anyway: it costs ~0.2 s, not
+    # the ~2.5 CPU-s of a spawned one, so sharing pays from a few articles on.
+    many = SETTINGS.forked_workers_from if pool.can_fork() else PARALLEL_FROM
+    workers = idle_workers() if len(todo) >= max(2, many) else 1
     started = workers > 1 and not pool.running(workers)
     if started:
         pool.start(workers)

@@ -81,6 +81,9 @@ class DigestSettings:
     # of 160 or more 4. What a summary loses per rung: docs/results/speed.md.
     lead_ladder: tuple[int, ...] = (8, 6, 4)
     lead_budget: int = 640
+    # Articles to analyze from which workers forked from this process share the work
+    # (spawned ones wait for ``analyze.pipeline.PARALLEL_FROM``): docs/results/speed.md.
+    forked_workers_from: int = 8
 
     # -- outlets (``outlets``) ---------------------------------------------------------------
     copy_words: float = 0.8  # a copy holds a statement when this share of its words is in it
