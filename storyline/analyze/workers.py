@@ -129,10 +129,10 @@ def can_fork() -> bool:
 
 
 def start(workers: int) -> None:
-    """Start the pool of ``workers`` processes now, forked from this process when
+    """Prepare the pool of ``workers`` processes: forked now from this process when
     :func:`can_fork` (after loading the parser here, so each worker inherits it instead of
     importing spaCy and loading it again: ~0.9 s less before the first result on 2 cores),
-    else spawned. Call before this process starts any thread.
+    else spawned at its first task. Call before this process starts any thread.
     """
     if running(workers):
         return
@@ -143,8 +143,10 @@ def start(workers: int) -> None:
         nlp()
         method = "fork"
     executor = _POOL.get(workers, method=method)
-    # A fork pool forks every worker at its first task: now, while this is one thread.
-    executor.submit(os.getpid).result()
+    if method == "fork":
+        # A fork pool forks every worker when its first task is submitted (before its
+        # manager thread starts): now, while this process is one thread.
+        executor.submit(os.getpid)
 
 
 def running(workers: int) -> bool:
