@@ -189,6 +189,19 @@ def models() -> None:
     vectors.load()
 
 
+@pytest.fixture(scope="session")
+def demo_stories():
+    """The demo corpus's articles and the stories ``storyline.group`` makes of them, grouped
+    once per test process (the digest tests of single demo stories share them)."""
+    from importlib.resources import files
+
+    import storyline as sl
+
+    articles = [a for a in sl.read([files("storyline.demo").joinpath("articles.jsonl")])
+                if isinstance(a, sl.Article)]
+    return articles, sl.group(articles)
+
+
 def run_cli(*args: str) -> CliRun:
     """``storyline ARGS`` in this process, through the console script's ``main()`` (so its
     error messages and exit codes are the user's), with stdout and stderr captured.

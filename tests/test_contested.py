@@ -51,16 +51,15 @@ def test_a_toll_that_rose_over_days_is_no_dispute(pools):
 
 
 @pytest.mark.slow  # groups and digests the demo corpus (~20 s)
-def test_the_demo_flood_summary_is_not_a_list_of_tolls():
+def test_the_demo_flood_summary_is_not_a_list_of_tolls(demo_stories):
     """Read as a reader: the flood story's summary was nine counts (every toll and every
     missing figure, each pulling in the others). Disputes are one day's rival values, and a
     sentence whose values another chosen one states too is a repetition."""
     import re
-    from importlib.resources import files
 
     import storyline as sl
 
-    stories = sl.group(sl.read([files("storyline.demo").joinpath("articles.jsonl")]))
+    _, stories = demo_stories
     flood = next(s for s in stories if "Lake Harmon" in s.title)
     summary = [c.text for c in sl.digest(flood).summary]
     counts = [t for t in summary

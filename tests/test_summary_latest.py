@@ -4,21 +4,17 @@ their concepts weigh little."""
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 import pytest
 
-import storyline as sl
 from storyline.digest.summary import SummaryConfig, summarize
 
 
 @pytest.fixture(scope="module")
-def dock_strike():
+def dock_strike(demo_stories):
     from storyline.analyze.pipeline import analyze
 
-    articles = [a for a in sl.read([files("storyline.demo").joinpath("articles.jsonl")])
-                if isinstance(a, sl.Article)]
-    story = next(s for s in sl.group(articles) if "dock strike" in (s.title or "").lower())
+    articles, stories = demo_stories
+    story = next(s for s in stories if "dock strike" in (s.title or "").lower())
     return analyze([a for a in articles if a.id in set(story.articles)])
 
 
