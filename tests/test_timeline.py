@@ -108,6 +108,45 @@ def test_analyzed_articles_use_their_own_sentences_and_times():
     assert entry.date == date(2021, 3, 8)
 
 
+def test_a_day_named_in_a_relative_clause_is_a_reference_not_the_sentences_day():
+    # The flowers were laid when the article was written, not on the day the dam broke.
+    late = Article(id="late", published=datetime(2025, 3, 22),
+                   text="Relatives laid flowers along the repaired embankment, where the "
+                        "water broke through on March 9.")
+    early = [Article(id=f"e{i}", published=datetime(2025, 3, 10),
+                     text="The embankment broke on Sunday and the water flooded the town.")
+             for i in range(2)]
+    collection = prepare([late, *early])
+    [flowers] = [s for s in collection.sentences if "flowers" in s.text]
+    assert (flowers.day, flowers.mentioned) == (date(2025, 3, 22), False)
+    assert flowers.refers == (date(2025, 3, 9),)
+    # Its reference still counts for the day: three articles name 9 March.
+    assert rank_dates(collection)[0] == date(2025, 3, 9)
+    entries = build_timeline([late, *early], dates=3, per_date=2)
+    for entry in entries:
+        if entry.date == date(2025, 3, 9):
+            assert all("flowers" not in c.text for c in entry.sentences)
+
+
+def test_the_main_clause_day_wins_over_a_relative_clauses():
+    text = ("The driver, who was arrested on Monday, appeared in court on Wednesday "
+            "in the town of Meren.")
+    article = Article(id="c", published=datetime(2021, 3, 12), text=text)
+    [sentence] = prepare([article]).sentences
+    assert sentence.day == date(2021, 3, 10)  # Wednesday, not Monday the 8th
+    assert sentence.refers == (date(2021, 3, 8), date(2021, 3, 10))
+    # The analyzed path reads the same clauses from the analysis's times.
+    monday, wednesday = text.index("on Monday"), text.index("on Wednesday")
+    analysis = Analysis("c", "1", sentences=[Sentence(0, 0, len(text), text)],
+                        times=[TimeExpr("on Monday", monday, monday + 9, "2021-03-08", 0),
+                               TimeExpr("on Wednesday", wednesday, wednesday + 12,
+                                        "2021-03-10", 0)])
+    item = AnalyzedArticle(article, analysis, np.zeros((1, 384), np.float32),
+                           np.zeros(384, np.float32))
+    [analyzed] = prepare([item]).sentences
+    assert (analyzed.day, analyzed.refers) == (sentence.day, sentence.refers)
+
+
 def test_rejects_what_is_not_an_article():
     with pytest.raises(TypeError):
         build_timeline(["not an article"], dates=1, per_date=1)

@@ -3,11 +3,12 @@
 The recipe follows DATEWISE (Gholipour Ghalandari & Ifrim 2020) and departs from it where
 it measured better on Timeline17 (docs/results/timeline.md):
 
-1. Every sentence gets a day: the first day-precise time expression in it, resolved
-   against its article's publication date ("on Friday", "March 3", "yesterday");
-   a sentence without one belongs to its publication day.
-2. Days are ranked by how many articles *mention* them (an article counts once, however
-   often it repeats the day: on Timeline17 counting every sentence, as DATEWISE's
+1. Every sentence gets a day: the first day-precise time expression in it outside a
+   relative clause, resolved against its article's publication date ("on Friday", "March
+   3", "yesterday"); a sentence without one belongs to its publication day.
+2. Days are ranked by how many articles *mention* them, in any clause of any sentence
+   (an article counts once, however often it repeats the day: on Timeline17 counting
+   every sentence, as DATEWISE's
    mention ranker does, scored lower); each article *published* on a day adds 0.3 (a
    burst of coverage is weaker evidence than many articles pointing back at one day).
 3. Per day, the candidates are the sentences that mention it plus the undated sentences
@@ -170,16 +171,15 @@ def _raw_counts(collection: Collection, days: Sequence[date]) -> list[tuple[floa
     lead: Counter[date] = Counter()
     last_seen: dict[date, int] = {}
     for s in collection.sentences:
-        if not s.mentioned:
-            continue
-        doc_mentions[s.day].add(s.doc)
-        sent_mentions[s.day] += 1
-        if s.position < 5:
-            lead[s.day] += 1
         pub = collection.articles[s.doc].published_date
-        if pub is not None and pub > s.day:
-            later[s.day].add(s.doc)
-            last_seen[s.day] = max(last_seen.get(s.day, 0), (pub - s.day).days)
+        for day in dict.fromkeys(s.refers):
+            doc_mentions[day].add(s.doc)
+            sent_mentions[day] += 1
+            if s.position < 5:
+                lead[day] += 1
+            if pub is not None and pub > day:
+                later[day].add(s.doc)
+                last_seen[day] = max(last_seen.get(day, 0), (pub - day).days)
     published = Counter(a.published_date for a in collection.articles if a.published_date)
     return [(float(len(doc_mentions[d])), float(sent_mentions[d]), float(published[d]),
              float(len(later[d])), float(last_seen.get(d, 0)), float(lead[d])) for d in days]
@@ -198,7 +198,8 @@ def date_features(collection: Collection) -> tuple[list[date], np.ndarray]:
     >>> [d.isoformat() for d in days], rows.shape
     (['2020-01-05', '2020-01-09'], (2, 12))
     """
-    days = sorted({s.day for s in collection.sentences if s.mentioned}
+    days = sorted({d for s in collection.sentences for d in s.refers}
+                  | {s.day for s in collection.sentences if s.mentioned}
                   | {a.published_date for a in collection.articles if a.published_date})
     raw = np.asarray(_raw_counts(collection, days), np.float64).reshape(len(days), 6)
     top = np.maximum(raw.max(axis=0), 1.0) if len(days) else np.ones(6)

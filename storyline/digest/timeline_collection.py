@@ -1,8 +1,10 @@
 """The dated sentences of a timeline's articles: every sentence with the day it is about.
 
-A sentence's day is the first day-precise time expression in it, resolved against its
-article's publication date; a sentence without one belongs to its publication day
-(``storyline.digest.timeline`` ranks the days and picks sentences from this collection).
+A sentence's day is the first day-precise time expression in it outside a relative clause,
+resolved against its article's publication date; a sentence without one belongs to its
+publication day. Every day it names counts as a reference to that day
+(``storyline.digest.timeline`` ranks the days by references and picks sentences from this
+collection).
 
 >>> from datetime import datetime
 >>> from storyline.model import Article
@@ -10,6 +12,11 @@ article's publication date; a sentence without one belongs to its publication da
 ...             text="The minister resigned on Friday. Talks resume soon.")
 >>> [(s.day.isoformat(), s.mentioned) for s in prepare([a]).sentences]
 [('2016-09-23', True), ('2016-09-24', False)]
+>>> b = Article(id="b", published=datetime(2016, 9, 24),
+...             text="Crowds gathered at the bridge, which fell on Friday.")
+>>> [(s.day.isoformat(), s.mentioned, [d.isoformat() for d in s.refers])
+...  for s in prepare([b]).sentences]
+[('2016-09-24', False, ['2016-09-23'])]
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ class DatedSentence:
     day: date  # the day it is about (mentioned, else published)
     mentioned: bool  # day read from the text (not the publication date)
     words: int
+    refers: tuple[date, ...] = ()  # every day the sentence names (its own day among them)
 
 
 @dataclass(slots=True)
@@ -75,7 +83,7 @@ def prepare(items: Iterable) -> Collection:
             analysis = item.analysis
             spans = [(s.start, s.end) for s in analysis.sentences]
             if analysis.times:
-                days = days_by_sentence(analysis.times, len(spans))
+                days = days_by_sentence(article.text, spans, analysis.times)
             else:
                 days = sentence_days(article.text, spans, pub)
             vectors = getattr(item, "sentence_vectors", None)
@@ -83,7 +91,8 @@ def prepare(items: Iterable) -> Collection:
                 rows = None  # analyzed without vectors: corroboration falls back to words
         doc = len(collection.articles)
         collection.articles.append(article)
-        for position, ((start, end), day) in enumerate(zip(spans, days, strict=True)):
+        for position, ((start, end), (day, refers)) in enumerate(zip(spans, days,
+                                                                      strict=True)):
             if day is None and pub is None:
                 continue  # neither the text nor the article says when
             start += dateline_end(article.text[start:end])  # a line starts after "NEW YORK --"
@@ -91,6 +100,7 @@ def prepare(items: Iterable) -> Collection:
             collection.sentences.append(DatedSentence(
                 doc=doc, start=start, end=end, text=text, position=position,
                 day=day or pub, mentioned=day is not None, words=len(text.split()),
+                refers=refers,
             ))
             if rows is not None:
                 rows.append(item.sentence_vectors[position])

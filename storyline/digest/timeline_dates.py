@@ -7,15 +7,19 @@ this path instead: the text layer's rule-based sentence splitter
 time-expression rules (:func:`storyline.analyze.dates.find_times`, regular expressions
 resolved against the publication date; nothing about resolution is repeated here).
 
-A sentence's *day* is the first day-precise time expression in it ("on Friday", "March 3",
-"yesterday"); month, year and range values ("last week") do not name a day.
+A sentence *refers* to every day a day-precise time expression in it names ("on Friday",
+"March 3", "yesterday"); month, year and range values ("last week") name no day. Its own
+*day*, the day it tells of, is the first of those outside a relative clause: in "Relatives
+laid flowers along the embankment, where the water broke through on March 9" the flowers
+were not laid on March 9, so that sentence has no day of its own (its publication day).
 
 >>> from datetime import date
 >>> sents = split_sentences("Mr. Smith resigned on Friday. Talks go on.\\nNew line here.")
 >>> [text for _, _, text in sents]
 ['Mr. Smith resigned on Friday.', 'Talks go on.', 'New line here.']
->>> [d.isoformat() for d in sentence_days("He resigned on Friday.", [(0, 22)], date(2016, 9, 24))]
-['2016-09-23']
+>>> [(d.day.isoformat(), len(d.refers)) for d in sentence_days("He resigned on Friday.", [(0, 22)],
+...                                                              date(2016, 9, 24))]
+[('2016-09-23', 1)]
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 from storyline.analyze.dates import find_times
 from storyline.model import TimeExpr
@@ -45,34 +50,74 @@ def day_of(value: str | dict[str, str]) -> date | None:
     return None
 
 
-def days_by_sentence(times: Sequence[TimeExpr], n_sentences: int) -> list[date | None]:
-    """The first day-precise expression of each sentence (``TimeExpr.sentence`` indexes it)."""
-    days: list[date | None] = [None] * n_sentences
+class SentenceDays(NamedTuple):
+    """The day a sentence tells of (None: not said) and every day it refers to, in order."""
+
+    day: date | None
+    refers: tuple[date, ...]
+
+
+_UNDATED = SentenceDays(None, ())
+# A relative clause opens after a comma with one of these: "..., where the water broke
+# through on March 9", "..., who was arrested on Monday, appeared ...".
+_RELATIVE = re.compile(r"(?:^|[,;(–—])\s*(?:where|which|who|whom|whose|when)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;()–—]")
+
+
+def in_relative_clause(sentence: str, start: int) -> bool:
+    """Does the expression at ``start`` of ``sentence`` sit in a relative clause?
+
+    >>> s = "Relatives laid flowers, where the water broke through on March 9."
+    >>> in_relative_clause(s, s.index("on March")), in_relative_clause("He left on May 2.", 8)
+    (True, False)
+    """
+    before = sentence[:start]
+    openers = list(_RELATIVE.finditer(before))
+    if not openers:
+        return False
+    # The clause ends at the next comma (", who was arrested on Monday, appeared on ...").
+    return _CLAUSE_END.search(before, openers[-1].end()) is None
+
+
+def read_days(sentence: str, found: Sequence[tuple[int, date]]) -> SentenceDays:
+    """:class:`SentenceDays` from the day-precise expressions ``(start in sentence, day)``."""
+    if not found:
+        return _UNDATED
+    found = sorted(found, key=lambda f: f[0])
+    own = next((d for start, d in found if not in_relative_clause(sentence, start)), None)
+    return SentenceDays(own, tuple(d for _, d in found))
+
+
+def days_by_sentence(text: str, spans: Sequence[tuple[int, int]],
+                     times: Sequence[TimeExpr]) -> list[SentenceDays]:
+    """:class:`SentenceDays` of each sentence ``text[start:end]`` from an analysis's times
+    (``TimeExpr.sentence`` indexes ``spans``; starts are in ``text``)."""
+    found: list[list[tuple[int, date]]] = [[] for _ in spans]
     for t in times:
-        if 0 <= t.sentence < n_sentences and days[t.sentence] is None:
-            days[t.sentence] = day_of(t.value)
-    return days
+        day = day_of(t.value)
+        if day is not None and 0 <= t.sentence < len(spans):
+            found[t.sentence].append((t.start - spans[t.sentence][0], day))
+    return [read_days(text[s:e], f) for (s, e), f in zip(spans, found, strict=True)]
 
 
 def sentence_days(text: str, spans: Sequence[tuple[int, int]],
-                  published: date | None) -> list[date | None]:
-    """The day each sentence ``text[start:end]`` talks about, or None (read from the text).
+                  published: date | None) -> list[SentenceDays]:
+    """:class:`SentenceDays` of each sentence ``text[start:end]``, read from the text.
 
     Each sentence is read on its own (an expression never spans two), and only where it
     holds a word every time expression needs: the rules scan every position of what they
     are given, so skipping the sentences without one makes this ~5x faster.
     """
-    days: list[date | None] = []
+    out: list[SentenceDays] = []
     for start, end in spans:
         sentence = text[start:end]
-        day = None
-        if _TRIGGER.search(sentence):
-            for t in find_times(sentence, published):
-                day = day_of(t.value)
-                if day is not None:
-                    break
-        days.append(day)
-    return days
+        if not _TRIGGER.search(sentence):
+            out.append(_UNDATED)
+            continue
+        found = [(t.start, d) for t in find_times(sentence, published)
+                 if (d := day_of(t.value)) is not None]
+        out.append(read_days(sentence, found))
+    return out
 
 
 # Every rule of storyline.analyze.dates needs one of these: a four-digit year (ISO and
@@ -82,7 +127,7 @@ _TRIGGER = re.compile(r"(?:1[89]|20)\d\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct
                       r"|(?i:day|night|morning|afternoon|evening|week|month|year|tomorrow)")
 
 
-Light = tuple[list[tuple[int, int]], list["date | None"]]  # sentence spans, their days
+Light = tuple[list[tuple[int, int]], list[SentenceDays]]  # sentence spans, their days
 
 
 def light_analysis(text: str, published: date | None) -> Light:
