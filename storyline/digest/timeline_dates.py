@@ -59,17 +59,23 @@ class SentenceDays(NamedTuple):
 
 _UNDATED = SentenceDays(None, ())
 # A relative clause opens after a comma with one of these: "..., where the water broke
-# through on March 9", "..., who was arrested on Monday, appeared ...".
-_RELATIVE = re.compile(r"(?:^|[,;(–—])\s*(?:where|which|who|whom|whose|when)\b", re.IGNORECASE)
+# through on March 9", "..., who was arrested on Monday, appeared ...". A "since" clause or
+# phrase names where a state began, not when the sentence's news happened: "has infected 35
+# people since the first case was confirmed on March 4", "quiet since Friday".
+_RELATIVE = re.compile(r"(?:^|[,;(–—])\s*(?:where|which|who|whom|whose|when)\b|\bsince\b",
+                       re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;()–—]")
 
 
 def in_relative_clause(sentence: str, start: int) -> bool:
-    """Does the expression at ``start`` of ``sentence`` sit in a relative clause?
+    """Does the expression at ``start`` of ``sentence`` sit in a relative or "since" clause?
 
     >>> s = "Relatives laid flowers, where the water broke through on March 9."
     >>> in_relative_clause(s, s.index("on March")), in_relative_clause("He left on May 2.", 8)
     (True, False)
+    >>> s = "Cases rose to 35 since the first was confirmed on March 4."
+    >>> in_relative_clause(s, s.index("on March"))
+    True
     """
     before = sentence[:start]
     openers = list(_RELATIVE.finditer(before))
