@@ -132,6 +132,11 @@ CASES = [
     (FRI_NYE, "The tax rises next month.", "next month", "2017-01"),
     (FRI_NYE, "The tax rises next year.", "next year", "2017"),
     (FRI_NYE, "Crowds are expected tomorrow.", "tomorrow", "2016-12-31"),
+    # "is expected/due on": someone's arrival or a ruling still to come
+    (FRI_NYE, "The foreign minister is expected on Tuesday morning.", "on Tuesday morning",
+     "2017-01-03"),
+    (FRI_NYE, "A verdict is due on Wednesday.", "on Wednesday", "2017-01-04"),
+    (FRI_NYE, "He was expected on Tuesday but never came.", "on Tuesday", "2016-12-27"),
     (FRI_NYE, "The ruling came on Friday.", "on Friday", "2016-12-30"),
     (FRI_NYE, "Officials met on Thursday.", "on Thursday", "2016-12-29"),
     (FRI_NYE, "Officials met on Saturday.", "on Saturday", "2016-12-24"),
