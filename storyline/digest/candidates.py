@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -71,6 +71,8 @@ class Candidate:
     words: int
     position: int  # rank of the sentence among its article's sentences (0 = lead)
     quote_only: bool = False
+    # The day a forecast tells of ("is expected on Tuesday" in Monday's article), else None.
+    forecast: date | None = None
 
 
 @dataclass(slots=True)
@@ -118,7 +120,7 @@ def standalone_mask(pool: Pool, word_budget: int, *, enabled: bool = True,
     story of a few short texts), every one whose quotation marks balance (a quotation cut
     in half reads wrong wherever it stands)."""
     alone = np.asarray([(quotations or not c.quote_only) and stands_alone(c.text)
-                        for c in pool.candidates], bool)
+                        for c in pool.candidates], bool) & ~outdated(pool)
     if not enabled:
         alone[:] = True
     elif alone.sum() * 20 < word_budget:
@@ -126,6 +128,31 @@ def standalone_mask(pool: Pool, word_budget: int, *, enabled: bool = True,
         if not alone.any():
             alone[:] = True
     return alone
+
+
+def outdated(pool: Pool) -> np.ndarray:
+    """Forecasts the story has overtaken: a sentence about a day after its article's
+    publication ("Vell is expected on Tuesday morning", "the talks could run until Friday")
+    when an article of the story was published after that day. A summary tells what
+    happened then, not what was expected.
+
+    >>> from storyline.model import Article, Sentence, Analysis, TimeExpr
+    >>> text = "The two ministers are expected to meet on Friday in the capital."
+    >>> def item(day, times):
+    ...     an = Analysis("a", "1", sentences=[Sentence(0, 0, len(text), text)], times=times)
+    ...     article = Article(text=text, id=day, published=datetime.fromisoformat(day))
+    ...     return AnalyzedArticle(article, an, np.zeros((1, 384), np.float32),
+    ...                            np.zeros(384, np.float32))
+    >>> friday = [TimeExpr("on Friday", 38, 47, "2025-03-07", sentence=0)]
+    >>> outdated(build_pool([item("2025-03-03", friday)])).tolist()
+    [False]
+    >>> outdated(build_pool([item("2025-03-03", friday), item("2025-03-09", [])])).tolist()
+    [True, False]
+    """
+    days = [item.article.published_date for item in pool.analyzed]
+    latest = max((d for d in days if d is not None), default=None)
+    return np.asarray([latest is not None and c.forecast is not None and c.forecast < latest
+                       for c in pool.candidates], bool)
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -207,9 +234,15 @@ def build_pool(analyzed: Sequence[AnalyzedArticle], *, min_words: int = SETTINGS
 
 def _collect(analyzed: Sequence[AnalyzedArticle], min_words: int, max_words: int
              ) -> list[Candidate]:
+    from storyline.digest.timeline_dates import days_by_sentence
+
     out: list[Candidate] = []
     for a_index, item in enumerate(analyzed):
         text = item.article.text
+        published = item.article.published_date
+        sentences = item.analysis.sentences
+        days = days_by_sentence(text, [(s.start, s.end) for s in sentences],
+                                item.analysis.times) if item.analysis.times else None
         seen: set[str] = set()
         for position, sentence in enumerate(item.analysis.sentences):
             start = _after_paragraph_break(text, sentence.start, sentence.end)
@@ -223,8 +256,11 @@ def _collect(analyzed: Sequence[AnalyzedArticle], min_words: int, max_words: int
             if key in seen:  # the same sentence twice in one article (a repeated lead)
                 continue
             seen.add(key)
+            day = days[position].day if days is not None else None
+            forecast = day if published is not None and day is not None \
+                and day > published else None
             out.append(Candidate(a_index, sentence.index, start, sentence.end, span,
-                                 word_count(span), position, is_quote_only(span)))
+                                 word_count(span), position, is_quote_only(span), forecast))
     return out
 
 
