@@ -103,6 +103,25 @@ def test_text_file_title_first_line_and_date_from_path(tmp_path: Path):
     assert article.source is None
 
 
+def test_a_first_line_that_is_a_paragraph_is_text_not_a_title(tmp_path: Path):
+    # A crawled page flattened to text: headline, caption and lead on one line (Timeline17).
+    first = ("Haiti quake survivors spend second night in streets The BBC 's Andy Gallacher : "
+             "The hospital car park was strewn with bodies Thousands of Haitians are spending "
+             "a second night in the open .")
+    (tmp_path / "quake.txt").write_text(first + "\nAid began to arrive on Thursday .\n")
+    [article] = list(read_path(tmp_path / "quake.txt"))
+    assert article.title is None
+    assert article.text.startswith("Haiti quake survivors") and "Aid began" in article.text
+    # A one-sentence lead of 14 words is no headline either; a 14-word headline is one.
+    (tmp_path / "lead.txt").write_text("Dockworkers at Port Calloway walked out on Monday, "
+                                       "halting work at all three terminals.\nMore.\n")
+    (tmp_path / "head.txt").write_text("Eastbridge can be repaired, engineers say, but will "
+                                       "stay shut for months and months\nMore.\n")
+    [lead] = list(read_path(tmp_path / "lead.txt"))
+    [head] = list(read_path(tmp_path / "head.txt"))
+    assert lead.title is None and head.title.startswith("Eastbridge")
+
+
 def test_markdown_heading_marks_dropped_and_no_date(tmp_path: Path):
     (tmp_path / "note.md").write_text("# Council votes on budget\n\nThe vote passed 7 to 2.\n")
     [article] = list(read_path(tmp_path / "note.md"))

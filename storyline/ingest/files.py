@@ -1,8 +1,10 @@
 """Plain-text and Markdown articles: one file, one article.
 
-The first non-empty line is the title (Markdown heading marks dropped), the rest is the text;
-a file of one line is text without a title. The publication date is the last ``YYYY-MM-DD``
-in the file's path (``news/2016-09-24/aleppo.txt``, ``2016-09-24-aleppo.md``), if any.
+The first non-empty line is the title (Markdown heading marks dropped) when it reads as one,
+the rest is the text; a file of one line, or one whose first line is a paragraph (more than
+20 words, or more than 12 ending in a full stop), is text without a title. The publication
+date is the last ``YYYY-MM-DD`` in the file's path (``news/2016-09-24/aleppo.txt``,
+``2016-09-24-aleppo.md``), if any.
 """
 
 from __future__ import annotations
@@ -74,9 +76,30 @@ def split_title(text: str) -> tuple[str | None, str]:
     """
     stripped = text.strip()
     first, _, rest = stripped.partition("\n")
-    if not rest.strip():
+    if not rest.strip() or not _reads_as_title(first):
         return None, stripped
     return first.strip(), rest.strip()
+
+
+def _reads_as_title(line: str) -> bool:
+    """A headline is short and seldom a full sentence; a crawled page's first line may be
+    its headline, a caption and the lead run together (Timeline17's plain text files: 58
+    words, "Haiti quake survivors spend second night in streets The BBC 's Andy Gallacher :
+    The hospital car park was strewn with bodies Thousands of ...").
+
+    >>> _reads_as_title("Harmon to build heat pump line in Ashford, saving 250 jobs")
+    True
+    >>> _reads_as_title("Dockworkers at Port Calloway walked out on Monday, halting work at all "
+    ...                 "three container terminals.")
+    False
+    """
+    words = len(line.split())
+    return words <= _TITLE_WORDS and not (words > _SENTENCE_TITLE_WORDS
+                                          and line.rstrip().endswith("."))
+
+
+_TITLE_WORDS = 20  # the demo's longest headline has 13 words
+_SENTENCE_TITLE_WORDS = 12
 
 
 def date_in_path(name: str) -> str | None:
