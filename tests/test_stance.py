@@ -45,6 +45,26 @@ def test_shipped_model_reads_relatedness_and_denial():
         assert r.confidence == max(r.probabilities)
 
 
+def test_the_article_model_counts_words_its_training_never_saw():
+    """Claims against articles on a new topic are compared on the topic's own words too; the
+    digest's statement model leaves them out (in a story, shared names tell no side)."""
+    from storyline.stance.features import FEATURES, pair_features
+    from storyline.stance.model import load_model, load_statement_model
+
+    articles, statements = load_model(), load_statement_model()
+    assert articles.vocab.unknown_terms and not statements.vocab.unknown_terms
+    # Their only common words are two names FNC-1 never saw.
+    claim = "Zorvathi outbreak reaches Quellmarsh"
+    text = "Quellmarsh confirmed its first Zorvathi cases. Markets stayed shut."
+    assert not {"zorvathi", "quellmarsh"} & set(articles.vocab.index)
+    cos = FEATURES.index("sent_max")
+    with_new, _ = pair_features(articles.vocab, claim, articles.view(text))
+    without, _ = pair_features(statements.vocab, claim, statements.view(text))
+    assert with_new[cos] > without[cos] + 0.3
+    # and it reads the pair as related, where the other sees little in common
+    assert articles.predict([(claim, text)])[0].stance != "unrelated"
+
+
 def test_model_file_holds_arrays_only(tmp_path):
     """No pickle: the file loads with allow_pickle=False, and saving what was loaded gives
     the same predictions back."""

@@ -164,9 +164,9 @@ def _across_sentences(analyzed: Sequence[AnalyzedArticle], denials: list[Denial]
                       ) -> list[Report]:
     if not denials:
         return []
-    from storyline.stance.model import load_model
+    from storyline.stance.model import load_statement_model
 
-    model = load_model()
+    model = load_statement_model()
     denial_keys = {(d.article, d.sentence) for d in denials}
     claims = []
     for a_index, item in enumerate(analyzed):

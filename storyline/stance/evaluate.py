@@ -90,7 +90,7 @@ def cosine_threshold(data: Fnc1, train: Sequence[Pair], test: Sequence[Pair]) ->
     (the threshold that gets most training pairs' related/unrelated call right)."""
     vocab = Vocabulary.fit([data.bodies[b] for b in sorted({p.body_id for p in train})]
                            + sorted({p.claim for p in train}))
-    vectors: dict[str, dict[int, float]] = {}
+    vectors: dict[str, dict] = {}
 
     def cosines(pairs: Sequence[Pair]) -> np.ndarray:
         out = []

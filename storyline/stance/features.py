@@ -40,6 +40,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z]+\b")
 
 _LEX = tuple(LEXICONS)
+Term = int | str  # a known stem's index in the vocabulary, or an unknown stem itself
 FEATURES: list[str] = [
     "cos_text", "cos_lead", "sent_max", "sent_top3", "best_position", "overlap",
     "overlap_idf", "overlap_lead", "bigram_overlap", "number_overlap", "number_missing",
@@ -57,10 +58,17 @@ class Vocabulary:
     index: dict[str, int]
     idf: np.ndarray
     stop: frozenset[str]
+    # Stems never seen in training count in the vectors too, as rare as the rarest known
+    # one (see ``vector``); off for the digest's statement model, fitted without them.
+    unknown_terms: bool = False
+    unknown_idf: float = field(init=False, default=1.0)
+
+    def __post_init__(self) -> None:
+        self.unknown_idf = float(self.idf.max(initial=1.0))
 
     @classmethod
-    def fit(cls, texts: Iterable[str], min_df: int = 2, stop: Iterable[str] | None = None
-            ) -> Vocabulary:
+    def fit(cls, texts: Iterable[str], min_df: int = 2, stop: Iterable[str] | None = None,
+            unknown_terms: bool = False) -> Vocabulary:
         """Document frequencies over ``texts`` (smoothed idf, as scikit-learn's)."""
         if stop is None:
             from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -77,33 +85,50 @@ class Vocabulary:
             df.update({s for s in stems(text) if s not in stop_stems})
         terms = sorted(t for t, c in df.items() if c >= min_df)
         idf = np.array([math.log((1 + n) / (1 + df[t])) + 1 for t in terms], dtype=np.float32)
-        return cls({t: i for i, t in enumerate(terms)}, idf, stop_stems)
+        return cls({t: i for i, t in enumerate(terms)}, idf, stop_stems, unknown_terms)
 
     def content(self, stemmed: list[str]) -> list[str]:
         return [s for s in stemmed if s not in self.stop]
 
-    def vector(self, content: list[str]) -> dict[int, float]:
-        """Sublinear TF-IDF of known stems, L2-normalized, as {index: weight}."""
-        counts = Counter(self.index[s] for s in content if s in self.index)
-        weights = {i: (1 + math.log(c)) * float(self.idf[i]) for i, c in counts.items()}
+    def vector(self, content: list[str]) -> dict[Term, float]:
+        """Sublinear TF-IDF, L2-normalized, as {term: weight}: a known stem by its index;
+        with ``unknown_terms`` an unknown one by itself, weighing as the rarest known stem.
+        A topic training never saw is told by words training never saw (a new name, a new
+        disease): without them a new topic's claim and text are compared on their common
+        words only.
+
+        >>> vocab = Vocabulary.fit(["Rain fell.", "Rain stopped."], min_df=1)
+        >>> sorted(map(str, vocab.vector(["rain", "oslo"])))
+        ['1']
+        >>> vocab.unknown_terms = True
+        >>> sorted(map(str, vocab.vector(["rain", "oslo"])))
+        ['1', 'oslo']
+        """
+        if self.unknown_terms:
+            counts: Counter[Term] = Counter(self.index.get(s, s) for s in content)
+        else:
+            counts = Counter(self.index[s] for s in content if s in self.index)
+        weights = {t: (1 + math.log(c)) * self.weight_of(t) for t, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {i: w / norm for i, w in weights.items()}
+        return {t: w / norm for t, w in weights.items()}
+
+    def weight_of(self, term: Term) -> float:
+        return float(self.idf[term]) if isinstance(term, int) else self.unknown_idf
 
     def weight(self, term: str) -> float:
         """The idf of a stem; an unknown stem is as rare as the rarest known one."""
-        i = self.index.get(term)
-        return float(self.idf[i]) if i is not None else float(self.idf.max(initial=1.0))
+        return self.weight_of(self.index.get(term, term))
 
 
 @dataclass(slots=True)
 class TextView:
     """What the features need of one text, computed once per text."""
 
-    sentences: list[dict[int, float]]  # TF-IDF vector of each sentence
+    sentences: list[dict[Term, float]]  # TF-IDF vector of each sentence
     sentence_stems: list[set[str]]
     sentence_lexicon: list[dict[str, int]]
-    vector: dict[int, float]
-    lead: dict[int, float]
+    vector: dict[Term, float]
+    lead: dict[Term, float]
     stems: set[str]
     bigrams: set[tuple[str, str]]
     numbers: set[str]
@@ -136,7 +161,7 @@ def read_text(vocab: Vocabulary, text: str) -> TextView:
     )
 
 
-def _dot(a: dict[int, float], b: dict[int, float]) -> float:
+def _dot(a: dict[Term, float], b: dict[Term, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(w * b.get(i, 0.0) for i, w in a.items())

@@ -37,7 +37,13 @@ from storyline.stance.features import FEATURES, TextView, Vocabulary, pair_featu
 from storyline.stance.fnc1 import LABELS
 from storyline.stance.text import stems
 
+# Two models of one method: claims against articles (``storyline stance``, FNC-1's task) and
+# statements against statements (the digest's claim/denial pairs). They differ in one
+# setting: the article model counts words its training never saw (a new topic's words);
+# in a digest both statements come from one story, so its shared names tell nothing of a
+# side, and counting them made denials read as agreement (docs/results/stance.md).
 MODEL_PATH = Path(__file__).with_name("stance_model.npz")
+STATEMENT_MODEL_PATH = Path(__file__).with_name("statement_model.npz")
 FORMAT = 1  # bump when the file's arrays change meaning
 RELATED = LABELS[:3]  # the cue layer's classes: agree, disagree, discuss
 TEXT_CACHE = 4096  # texts whose reading is kept (the same body is often paired many times)
@@ -211,10 +217,18 @@ def read_model(path: Path) -> StanceModel:
                         z["cue_coef"], z["cue_intercept"])
         forest = Forest(*(z[k] for k in ("baseline", "roots", "classes", "feature", "threshold",
                                          "left", "right", "leaf", "value", "missing_left")))
-        return StanceModel(vocab, cues, forest, json.loads(str(z["meta"])))
+        meta = json.loads(str(z["meta"]))
+        vocab.unknown_terms = bool(meta.get("settings", {}).get("unknown_terms", False))
+        return StanceModel(vocab, cues, forest, meta)
 
 
 @lru_cache(maxsize=1)
 def load_model() -> StanceModel:
-    """The model that ships with the package (read once per process)."""
+    """The claim-against-article model that ships with the package (read once per process)."""
     return read_model(MODEL_PATH)
+
+
+@lru_cache(maxsize=1)
+def load_statement_model() -> StanceModel:
+    """The statement-against-statement model the digest asks (read once per process)."""
+    return read_model(STATEMENT_MODEL_PATH)
