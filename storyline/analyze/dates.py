@@ -68,17 +68,15 @@ _FUTURE = re.compile(
     r"|(?:is|are)\s+(?:expected|due)|to be held|upcoming|as soon as"
     r"|(?:may|might|could)(?!\s+have))\b", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:said|says|told|that|when|after|before)\b", re.I)
-# After a time that opens its sentence ("On Sunday the runner will find out ..."), only
-# unambiguous future forms count: "could not" there is as often past as future, "plans to"
-# as often a noun ("he canceled plans to brief reporters"), "due to" a cause.
+# After a time opening its sentence ("On Sunday the runner will find out"), only plain future
+# forms count: "could not" is as often past, "plans to" a noun, "due to" a cause.
 _FUTURE_AFTER = re.compile(
     r"\b(?:will|shall|'ll|going to|scheduled to|set to|expected to|is to|are to"
     r"|(?:is|are)\s+(?:expected|due))\b", re.I)
 # "The start is at 8.30 on Sunday", "The vote is on Friday": a schedule (past: "was").
 _SCHEDULED = re.compile(r"\b(?:is|are)\s+(?:at\s+\d{1,2}(?:[.:]\d\d)?\s*(?:[ap]\.?m\.?\s+)?)?"
                         r"(?:on\s+)?$", re.I)
-_CLAUSE_END = re.compile(r"[.;:!?]|,|\b(?:said|says|told|that|when|after|before|and|but)\b",
-                         re.I)
+_CLAUSE_END = re.compile(r"[.;:!?,]|\b(?:said|says|told|that|when|after|before|and|but)\b", re.I)
 
 
 @dataclass(slots=True)
