@@ -56,7 +56,10 @@ _PAGE_NOTICE = re.compile(
     # ...", "The BBC talks to people in Mexico City about ...", "Click here", "Have your say"
     r"|\b(?:website|site) readers\b|\breaders have been (?:describing|sending|telling)\b"
     r"|\btalks to people\b|\bclick here\b|\bhave your say\b|\bsend us your\b"
-    r"|\bwatch (?:the|our) video\b")
+    r"|\bwatch (?:the|our) video\b"
+    # a live page's heading run into the text: "As it happened : Haiti earthquake 13 Jan
+    # Live coverage following the earthquake in Haiti ."
+    r"|^as it happened\b|\blive coverage (?:of|following)\b")
 
 
 @dataclass(slots=True)
@@ -191,6 +194,9 @@ def keep(text: str, *, min_words: int = SETTINGS.min_words,
     False
     >>> keep("BBC News website readers have been describing how the earthquake has "
     ...      "affected them.")  # the outlet about its own pages
+    False
+    >>> keep("As it happened : Haiti earthquake 13 Jan Live coverage following the earthquake "
+    ...      "in Haiti .")  # a live page's heading
     False
     """
     n = word_count(text)
