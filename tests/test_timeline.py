@@ -147,6 +147,21 @@ def test_the_main_clause_day_wins_over_a_relative_clauses():
     assert (analyzed.day, analyzed.refers) == (sentence.day, sentence.refers)
 
 
+def test_a_forecast_the_articles_overtook_is_no_line_of_its_day():
+    plan = Article(id="plan", published=datetime(2025, 3, 3),
+                   text="The two foreign ministers are expected to meet on Friday in the port.")
+    met = [Article(id=f"met{i}", published=datetime(2025, 3, 8),
+                   text="The two foreign ministers met on Friday in the port and agreed to talk "
+                        "again.") for i in range(2)]
+    [day] = [e for e in build_timeline([plan, *met], dates=3, per_date=3)
+             if e.date == date(2025, 3, 7)]
+    texts = [c.text for c in day.sentences]
+    assert texts and all("expected" not in t for t in texts), texts
+    # Before the meeting was reported, the plan is the day's line.
+    [ahead] = build_timeline([plan], dates=3, per_date=3)
+    assert ahead.date == date(2025, 3, 7) and "expected" in ahead.sentences[0].text
+
+
 def test_rejects_what_is_not_an_article():
     with pytest.raises(TypeError):
         build_timeline(["not an article"], dates=1, per_date=1)

@@ -94,12 +94,14 @@ def build_timeline(analyzed_or_articles: Iterable, *, dates: int, per_date: int,
     matrix, document_counts = _tfidf(sents)
     matcher = QueryMatcher(query, [s.text for s in sents], document_counts) if query else None
     # A timeline line is read alone, like a summary sentence: no "He said ...", no
-    # quotation without its speaker, no reader comment (issue 15).
+    # quotation without its speaker, no reader comment (issue 15); and it tells what
+    # happened on its day, not what was expected of it before (see _overtaken).
+    overtaken = _overtaken(collection)
     eligible = np.array([
         settings.min_words <= s.words <= settings.max_words
         and (matcher is None or matcher.matches(s.text))
-        and stands_alone(s.text) and not is_quote_only(s.text)
-        for s in sents
+        and stands_alone(s.text) and not is_quote_only(s.text) and not late
+        for s, late in zip(sents, overtaken, strict=True)
     ], dtype=bool)
     if not eligible.any():
         return []
@@ -225,6 +227,17 @@ def _tfidf(sents: Sequence[DatedSentence]) -> tuple[sparse.csr_matrix, Counter[s
     counts = Counter(dict(zip(vectorizer.get_feature_names_out().tolist(),
                               frequency.tolist(), strict=True)))
     return matrix, counts
+
+
+def _overtaken(collection: Collection) -> list[bool]:
+    """Per sentence: is it a forecast the articles have overtaken? ("The ministers are
+    expected to meet on Friday", published on Monday, when an article was published after
+    that Friday: the day's line should tell the meeting, not the plan; the summary's rule,
+    :func:`storyline.digest.candidates.outdated`.)"""
+    published = [a.published_date for a in collection.articles]
+    latest = max((d for d in published if d is not None), default=None)
+    return [latest is not None and s.mentioned and (pub := published[s.doc]) is not None
+            and pub < s.day < latest for s in collection.sentences]
 
 
 def _candidates(collection: Collection, settings: Settings) -> dict[date, list[tuple[int, float]]]:
