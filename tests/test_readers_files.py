@@ -122,6 +122,18 @@ def test_a_first_line_that_is_a_paragraph_is_text_not_a_title(tmp_path: Path):
     assert lead.title is None and head.title.startswith("Eastbridge")
 
 
+def test_tokenizer_brackets_are_read_as_brackets(tmp_path: Path):
+    # Timeline17's texts come tokenized, brackets spelt out: "-RRB-" was a key entity.
+    (tmp_path / "spill.txt").write_text("Oil spill grows\nThe slick covers 600 sq miles "
+                                        "-LRB- 1,550 sq km -RRB- , officials said .\n")
+    [article] = list(read_path(tmp_path / "spill.txt"))
+    assert "( 1,550 sq km )" in article.text and "RRB" not in article.text
+    row = {"text": "A -LSB- sic -RSB- note.", "title": "Talks -LRB- 2 -RRB-"}
+    (tmp_path / "a.jsonl").write_text(json.dumps(row) + "\n")
+    [jsonl] = list(read_path(tmp_path / "a.jsonl"))
+    assert jsonl.text == "A [ sic ] note." and jsonl.title == "Talks ( 2 )"
+
+
 def test_markdown_heading_marks_dropped_and_no_date(tmp_path: Path):
     (tmp_path / "note.md").write_text("# Council votes on budget\n\nThe vote passed 7 to 2.\n")
     [article] = list(read_path(tmp_path / "note.md"))

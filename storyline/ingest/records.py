@@ -146,12 +146,13 @@ def make_article(fields: dict[str, Any], where: str) -> Article | Skip:
         return Skip(where, "id too long",
                     f"{len(article_id)} characters; at most {limits.MAX_ID_CHARS}")
     try:
+        title = _opt_str(fields.get("title"))
         return Article(
-            text=_storable(text),
+            text=_storable(without_ptb_brackets(text)),
             id=article_id,
             url=_opt_str(fields.get("url")),
             source=_opt_str(fields.get("source")),
-            title=_opt_str(fields.get("title")),
+            title=without_ptb_brackets(title) if title else title,
             published=published,
             extra={_storable(str(k)): _storable_value(v) for k, v in extra.items()},
         )
@@ -220,6 +221,24 @@ _WORDS = re.compile(r"\w")
 # NUL (which PostgreSQL cannot store) and lone surrogates (which are not UTF-8, e.g. from a
 # JSON "\\ud800"): each becomes U+FFFD, one character for one, so offsets into text still hold.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+_PTB_BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{",
+                 "-RCB-": "}"}
+_PTB = re.compile("|".join(_PTB_BRACKETS))
+
+
+def without_ptb_brackets(text: str) -> str:
+    """Brackets as written, where a tokenizer spelt them out (Penn Treebank style, as in
+    Timeline17's texts): otherwise "-RRB-" becomes a name and a quote keeps "-LRB- 1,550
+    sq km -RRB-".
+
+    >>> without_ptb_brackets("600 sq miles -LRB- 1,550 sq km -RRB- of sea")
+    '600 sq miles ( 1,550 sq km ) of sea'
+    """
+    if "-" not in text:
+        return text
+    return _PTB.sub(lambda m: _PTB_BRACKETS[m.group()], text)
 
 
 def _storable(value: str) -> str:
