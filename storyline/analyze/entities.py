@@ -46,6 +46,9 @@ _ACRONYM = re.compile(r"[A-Z]{2,5}")
 _ROMAN = re.compile(r"[IVX]+")
 
 
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "prof"})
+
+
 def normal_form(text: str, label: str) -> str:
     """The entity's name without articles, possessives, (for people) titles, a word the
     sentence's start lent it, and trailing punctuation.
@@ -56,6 +59,8 @@ def normal_form(text: str, label: str) -> str:
     ('United Nations', 'Mexico')
     >>> normal_form("Doug Coates UN", "PERSON"), normal_form("Pope John Paul II", "PERSON")
     ('Doug Coates', 'John Paul II')
+    >>> normal_form("Obama Mr Obama", "PERSON"), normal_form("Mr. Tony Hayward", "PERSON")
+    ('Obama', 'Tony Hayward')
     """
     name = _SPACE.sub(" ", text.strip())
     name = _POSSESSIVE.sub("", name).strip()
@@ -75,6 +80,11 @@ def normal_form(text: str, label: str) -> str:
         while len(words) > 2 and _ACRONYM.fullmatch(words[-1]) and not _ROMAN.fullmatch(
                 words[-1]):
             words = words[:-1]
+        # "Obama Mr Obama": a caption's name run into the sentence that names him again.
+        cut = next((k for k, w in enumerate(words) if k and w.lower().rstrip(".")
+                    in _HONORIFICS), None)
+        if cut is not None:
+            words = words[:cut]
         name = " ".join(words)
     return name.strip(" ,.;:-") or text.strip()
 
