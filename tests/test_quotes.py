@@ -85,6 +85,17 @@ def test_relative_clause_content_starts_after_the_cue():
     assert q.quote == "would restore credibility to the ceasefire plan"
 
 
+def test_who_said_names_the_noun_and_points_at_the_relative_pronoun():
+    # The speaker is the person the clause hangs on; the mention that attributes the
+    # statement is "who" (as the pronoun of "he said" is: PolNeAR's Source spans agree).
+    text = ("Senator Lindsey Graham, who says the allies should send ground forces to Syria, "
+            "spoke in Concord on Friday.")
+    [q] = [q for q in quotes_of(text) if q.cue == "says"]
+    assert q.speaker == "Lindsey Graham"
+    assert text[q.speaker_start:q.speaker_end] == "who"
+    assert q.quote.startswith("the allies should send ground forces")
+
+
 def test_speech_verb_without_a_clause_carries_a_stance():
     text = "Clinton cited derogatory comments that Trump had made about the former beauty queen."
     [q] = quotes_of(text)

@@ -162,7 +162,10 @@ class Resolver:
         """The resolved name and the attributing mention's span for subject token ``subj``
         (None when the subject is no speaker: a wire dateline, a misparsed phrase)."""
         if subj.lower_ in ("who", "that", "which") and subj.head.dep_ == "relcl":
-            subj = subj.head.head  # "Kerry, who said ...": the relative clause's noun
+            # "Kerry, who said ...": the relative clause's noun names the speaker; the
+            # relative pronoun is the mention that attributes the statement.
+            found = self.speaker(subj.head.head)
+            return found and (found[0], subj.idx, subj.idx + len(subj.text))
         if subj.idx < self.dateline:
             # "BRANDON, March 3 (Wire) - Maria Alvarez ... denied": the parser took the
             # dateline for the subject; the name after it (in apposition) is the speaker.
