@@ -96,6 +96,21 @@ def test_who_said_names_the_noun_and_points_at_the_relative_pronoun():
     assert q.quote.startswith("the allies should send ground forces")
 
 
+def test_what_was_said_runs_to_the_end_of_its_sentence():
+    # spaCy hangs "email addresses ..." on "said": the content must not stop at "names".
+    text = ("Quillon Systems, the company behind the Quillon Pay app, said on Wednesday that "
+            "hackers had stolen the names, email addresses and phone numbers of about 2.3 "
+            "million customers.")
+    [q] = [q for q in quotes_of(text) if q.cue == "said"]
+    assert q.quote.startswith("hackers had stolen")
+    assert q.quote.endswith("2.3 million customers")
+    # A second clause of the cue's own stays out.
+    text = ("The mayor said that the bridge would reopen in May, adding that the repairs "
+            "would cost 28 million crowns.")
+    said = [q for q in quotes_of(text) if q.cue == "said"]
+    assert said and all("repairs" not in q.quote for q in said)
+
+
 def test_speech_verb_without_a_clause_carries_a_stance():
     text = "Clinton cited derogatory comments that Trump had made about the former beauty queen."
     [q] = quotes_of(text)

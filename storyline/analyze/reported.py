@@ -84,6 +84,7 @@ def reported(token, inside: Inside):
             # "a proposal, which Kerry said would restore credibility": the relative pronoun
             # opens the clause before the speaker; what was said comes after the cue
             tokens = [t for t in tokens if t.i > token.i]
+        tokens += _rest_of_what_was_said(token, tokens)
         span = content_span(tokens)
         if span is None or span[1] - span[0] < 10:
             return None
@@ -102,6 +103,24 @@ def reported(token, inside: Inside):
     # "Clinton cited his comments", "Trump agreed to clean up the mines": a speech verb
     # without a clause can still carry a claim or a stance on its object.
     return _stance(token, inside)
+
+
+def _rest_of_what_was_said(cue, tokens: list) -> list:
+    """The sentence after the clause, when the parser hung the clause's tail on the cue.
+
+    "X said that hackers had stolen the names, email addresses and phone numbers of ...":
+    spaCy makes "addresses" a modifier of "said", and the content stopped at "names". The
+    tail joins the content when the cue heads the sentence, the content follows it, and
+    nothing in the tail is a clause of the cue's own ("..., adding that ...", "and added").
+    """
+    if cue.dep_ != "ROOT" or not tokens or tokens[0].i < cue.i:
+        return []
+    tail = [t for t in cue.sent if t.i > tokens[-1].i]
+    if any(t.head.i == cue.i and t.pos_ in ("VERB", "AUX") for t in tail):
+        return []
+    if any(t.dep_ in ("cc", "mark") and t.head.i == cue.i for t in tail):
+        return []
+    return tail
 
 
 # Verbs too plain to carry a stance ("has", "made", "went").
