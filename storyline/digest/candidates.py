@@ -152,9 +152,11 @@ def outdated(pool: Pool) -> np.ndarray:
     >>> outdated(build_pool([item("2025-03-03", friday), item("2025-03-09", [])])).tolist()
     [True, False]
     """
+    from storyline.digest.timeline_dates import overtaken
+
     days = [item.article.published_date for item in pool.analyzed]
     latest = max((d for d in days if d is not None), default=None)
-    return np.asarray([latest is not None and c.forecast is not None and c.forecast < latest
+    return np.asarray([overtaken(c.forecast, days[c.article], latest)
                        for c in pool.candidates], bool)
 
 

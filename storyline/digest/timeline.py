@@ -41,6 +41,7 @@ from sklearn.preprocessing import normalize
 
 from storyline.digest.candidates import is_quote_only
 from storyline.digest.timeline_collection import Collection, DatedSentence, prepare
+from storyline.digest.timeline_dates import overtaken
 from storyline.digest.timeline_query import QueryMatcher
 from storyline.model import Citation, TimelineEntry
 from storyline.text.standalone import stands_alone
@@ -236,8 +237,8 @@ def _overtaken(collection: Collection) -> list[bool]:
     :func:`storyline.digest.candidates.outdated`.)"""
     published = [a.published_date for a in collection.articles]
     latest = max((d for d in published if d is not None), default=None)
-    return [latest is not None and s.mentioned and (pub := published[s.doc]) is not None
-            and pub < s.day < latest for s in collection.sentences]
+    return [s.mentioned and overtaken(s.day, published[s.doc], latest)
+            for s in collection.sentences]
 
 
 def _candidates(collection: Collection, settings: Settings) -> dict[date, list[tuple[int, float]]]:

@@ -94,6 +94,21 @@ def read_days(sentence: str, found: Sequence[tuple[int, date]]) -> SentenceDays:
     return SentenceDays(own, tuple(d for _, d in found))
 
 
+def overtaken(day: date | None, published: date | None, latest: date | None) -> bool:
+    """Is a sentence about ``day``, in an article of ``published``, a forecast that later
+    reports have overtaken (an article of the story published after ``day``)? A summary or a
+    timeline tells what happened on a day, not what was expected of it.
+
+    >>> monday, friday, sunday = date(2025, 3, 3), date(2025, 3, 7), date(2025, 3, 9)
+    >>> overtaken(friday, monday, sunday), overtaken(friday, monday, friday)
+    (True, False)
+    >>> overtaken(monday, friday, sunday)  # a past day, told later: no forecast
+    False
+    """
+    return (day is not None and published is not None and latest is not None
+            and published < day < latest)
+
+
 def days_by_sentence(text: str, spans: Sequence[tuple[int, int]],
                      times: Sequence[TimeExpr]) -> list[SentenceDays]:
     """:class:`SentenceDays` of each sentence ``text[start:end]`` from an analysis's times
