@@ -48,6 +48,6 @@ def test_the_summary_leaves_out_forecasts_the_story_has_overtaken(talks):
     # 26 March and tells of the Tuesday itself.
     assert any("is expected on Tuesday" in text for text in stale)
     latest = max(a.article.published_date for a in talks)
-    assert all(pool.candidates[i].forecast < latest for i in outdated(pool).nonzero()[0])
+    assert all(pool.candidates[i].day < latest for i in outdated(pool).nonzero()[0])
     summary = summarize(talks, words=150)
     assert summary and not any(c.text in stale for c in summary)

@@ -74,8 +74,9 @@ class Candidate:
     words: int
     position: int  # rank of the sentence among its article's sentences (0 = lead)
     quote_only: bool = False
-    # The day a forecast tells of ("is expected on Tuesday" in Monday's article), else None.
-    forecast: date | None = None
+    # The day it tells of, read from its time expressions (None: not said); after its
+    # article's publication day it is a forecast ("is expected on Tuesday" on a Monday).
+    day: date | None = None
 
 
 @dataclass(slots=True)
@@ -156,7 +157,7 @@ def outdated(pool: Pool) -> np.ndarray:
 
     days = [item.article.published_date for item in pool.analyzed]
     latest = max((d for d in days if d is not None), default=None)
-    return np.asarray([overtaken(c.forecast, days[c.article], latest)
+    return np.asarray([overtaken(c.day, days[c.article], latest)
                        for c in pool.candidates], bool)
 
 
@@ -247,7 +248,6 @@ def _collect(analyzed: Sequence[AnalyzedArticle], min_words: int, max_words: int
     out: list[Candidate] = []
     for a_index, item in enumerate(analyzed):
         text = item.article.text
-        published = item.article.published_date
         sentences = item.analysis.sentences
         days = days_by_sentence(text, [(s.start, s.end) for s in sentences],
                                 item.analysis.times) if item.analysis.times else None
@@ -264,11 +264,9 @@ def _collect(analyzed: Sequence[AnalyzedArticle], min_words: int, max_words: int
             if key in seen:  # the same sentence twice in one article (a repeated lead)
                 continue
             seen.add(key)
-            day = days[position].day if days is not None else None
-            forecast = day if published is not None and day is not None \
-                and day > published else None
             out.append(Candidate(a_index, sentence.index, start, sentence.end, span,
-                                 word_count(span), position, is_quote_only(span), forecast))
+                                 word_count(span), position, is_quote_only(span),
+                                 days[position].day if days is not None else None))
     return out
 
 

@@ -97,12 +97,12 @@ def build_timeline(analyzed_or_articles: Iterable, *, dates: int, per_date: int,
     # A timeline line is read alone, like a summary sentence: no "He said ...", no
     # quotation without its speaker, no reader comment (issue 15); and it tells what
     # happened on its day, not what was expected of it before (see _overtaken).
-    overtaken = _overtaken(collection)
+    late = _overtaken(collection)
     eligible = np.array([
         settings.min_words <= s.words <= settings.max_words
         and (matcher is None or matcher.matches(s.text))
-        and stands_alone(s.text) and not is_quote_only(s.text) and not late
-        for s, late in zip(sents, overtaken, strict=True)
+        and stands_alone(s.text) and not is_quote_only(s.text) and not overtook
+        for s, overtook in zip(sents, late, strict=True)
     ], dtype=bool)
     if not eligible.any():
         return []
@@ -201,8 +201,8 @@ def date_features(collection: Collection) -> tuple[list[date], np.ndarray]:
     >>> [d.isoformat() for d in days], rows.shape
     (['2020-01-05', '2020-01-09'], (2, 12))
     """
+    # A sentence's own day is among the days it refers to.
     days = sorted({d for s in collection.sentences for d in s.refers}
-                  | {s.day for s in collection.sentences if s.mentioned}
                   | {a.published_date for a in collection.articles if a.published_date})
     raw = np.asarray(_raw_counts(collection, days), np.float64).reshape(len(days), 6)
     top = np.maximum(raw.max(axis=0), 1.0) if len(days) else np.ones(6)

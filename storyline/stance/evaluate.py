@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storyline.stance.features import Vocabulary
+from storyline.stance.features import Term, Vocabulary
 from storyline.stance.fnc1 import LABELS, Fnc1, Pair, topics
 from storyline.stance.text import stems
 
@@ -90,7 +90,7 @@ def cosine_threshold(data: Fnc1, train: Sequence[Pair], test: Sequence[Pair]) ->
     (the threshold that gets most training pairs' related/unrelated call right)."""
     vocab = Vocabulary.fit([data.bodies[b] for b in sorted({p.body_id for p in train})]
                            + sorted({p.claim for p in train}))
-    vectors: dict[str, dict] = {}
+    vectors: dict[str, dict[Term, float]] = {}
 
     def cosines(pairs: Sequence[Pair]) -> np.ndarray:
         out = []
