@@ -303,3 +303,44 @@ def test_an_untagged_surname_is_the_person_named_in_full_and_leads_the_pronoun()
     easy = [q for q in quotes if "never easy" in q.quote]
     assert easy and {q.speaker for q in easy} == {"Brandon Okafor"}
     assert not any(q.speaker == "Maria Alvarez" for q in quotes)
+
+
+@pytest.mark.parametrize("end", ["!", "?"])
+def test_quote_ending_in_an_exclamation_or_question_keeps_its_tag(end):
+    # The sentence splitter cuts after '!"', leaving "he said ..." a sentence of its own.
+    text = (f"Donald Trump spoke in Phoenix on Monday. "
+            f'"We will build a great wall along the southern border{end}" he said to an '
+            f"enormous cheer.")
+    direct = [q for q in quotes_of(text) if q.direct]
+    assert [q.speaker for q in direct] == ["Donald Trump"]
+    assert direct[0].quote.startswith("We will build a great wall")
+    # "to an enormous cheer" is the audience, never what was said
+    assert not any("cheer" in q.quote for q in quotes_of(text))
+
+
+def test_a_share_of_those_asked_is_a_speaker():
+    text = ("Clinton won 52 percent of the vote to Sanders' 39 percent. "
+            "About 9 percent said they had no preference.")
+    said = [q for q in quotes_of(text) if q.cue == "said"]
+    assert [(q.speaker, q.quote) for q in said] == [("About 9 percent",
+                                                      "they had no preference")]
+
+
+def test_outside_court_is_still_no_speaker():
+    text = "Outside court, Alvarez's lawyer, Paul Hennessy, told reporters she would appeal."
+    assert [q.speaker for q in quotes_of(text)] == ["Paul Hennessy"]
+
+
+def test_a_finding_in_a_poll_is_the_polls():
+    from storyline.analyze.nlp import nlp
+    from storyline.analyze.quote_marks import Inside
+    from storyline.analyze.reported import reported
+
+    doc = nlp()("In the CBS poll, Trump's lead over Cruz remained in double digits.")
+    [found] = [f for t in doc if (f := reported(t, Inside([]))) is not None]
+    assert found.subject.text == "poll"
+    assert doc.text[found.span[0]:found.span[1]] == ("Trump's lead over Cruz remained in "
+                                                     "double digits")
+    # "in" before anything but a finding is no attribution
+    doc = nlp()("In the morning, Trump's lead over Cruz remained in double digits.")
+    assert all(reported(t, Inside([])) is None for t in doc)

@@ -237,6 +237,9 @@ def _direct_speaker(doc, chain: list[QuoteSpan], inside: Inside, resolver: Resol
         if first is None:
             continue
         sents = {first[0].sent.start: first[0].sent, first[-1].sent.start: first[-1].sent}
+        after = _sentence_after(doc, first[-1].sent, s.end)
+        if after is not None:
+            sents[after.start] = after
         for sent in sents.values():
             for tok in sent:
                 if inside(tok.idx) or not is_cue(tok) or lemma(tok) in BELIEF:
@@ -258,6 +261,20 @@ def _direct_speaker(doc, chain: list[QuoteSpan], inside: Inside, resolver: Resol
     _, _, cue, subj = min(candidates, key=lambda c: c[:2])
     who = resolver.speaker(subj)
     return Speaker(*who, cue) if who is not None else None
+
+
+def _sentence_after(doc, sent, quote_end: int):
+    """The sentence right behind a quote that ends its sentence with "!" or "?", when it
+    reads as the quote's tag: '"Really?" Bush said.' (the splitter cuts after the mark,
+    leaving the cue a sentence of its own)."""
+    if sent.end >= len(doc) or text_of(doc)[quote_end - 2:quote_end].strip("\"”’' ")[-1:] \
+            not in ("!", "?"):
+        return None
+    after = doc[sent.end].sent
+    if after.start_char - quote_end > 3:
+        return None
+    root = after.root
+    return after if is_cue(root) and root.i - after.start <= 4 else None
 
 
 def _governs(cue, quote, sent) -> bool:

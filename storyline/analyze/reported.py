@@ -62,6 +62,8 @@ def reported(token, inside: Inside):
         if span is None or span[1] - span[0] < 15:
             return None
         return Found(obj, span)
+    if token.lower_ == "in":
+        return _in_poll(token)
     if inside(token.idx):
         return None
     if not is_cue(token):
@@ -103,6 +105,25 @@ def reported(token, inside: Inside):
     # "Clinton cited his comments", "Trump agreed to clean up the mines": a speech verb
     # without a clause can still carry a claim or a stance on its object.
     return _stance(token, inside)
+
+
+# What a finding can be "in": "In the CBS poll, Trump's lead narrowed" is the poll's.
+FINDINGS = frozenset({"poll", "survey", "study", "census", "analysis", "tally", "count"})
+
+
+def _in_poll(token) -> Found | None:
+    """A finding "in" a poll or survey: the poll is the source, the clause the content."""
+    obj = next((c for c in token.children if c.dep_ == "pobj"), None)
+    if token.dep_ != "prep" or obj is None or lemma(obj).lower() not in FINDINGS:
+        return None
+    clause = token.head
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+        clause = clause.head
+    skip = {t.i for t in token.subtree}
+    span = content_span([t for t in clause.subtree if t.i not in skip])
+    if span is None or span[1] - span[0] < 15:
+        return None
+    return Found(obj, span)
 
 
 def _rest_of_what_was_said(cue, tokens: list) -> list:
@@ -184,12 +205,18 @@ def candidate(token, inside: Inside):
         return None
     comp = next((c for c in token.children if c.dep_ in ("ccomp", "xcomp", "dobj")), None)
     if comp is None:
-        prep = next((c for c in token.children if c.dep_ == "prep"
-                     and c.lower_ in ("for", "about", "against", "on", "to")), None)
+        # "said to an enormous cheer", "told to reporters": after a speech verb, "to"
+        # names the audience, not what was said
+        preps = ("for", "about", "against", "on") if is_cue(token) \
+            else ("for", "about", "against", "on", "to")
+        prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in preps),
+                    None)
         comp = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
     if comp is None:
         return None
     span = content_span(comp.subtree)
-    if span is None or span[1] - span[0] < 8:
+    # "endorsed Cruz", "backs Sanders": a stance verb's object may be one short name
+    shortest = 3 if lemma(token).lower() in STANCE_VERBS else 8
+    if span is None or span[1] - span[0] < shortest:
         return None
     return Found(subj, span, stance=True)

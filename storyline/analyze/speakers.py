@@ -188,8 +188,11 @@ class Resolver:
         start_tok = subj.left_edge
         while start_tok.i < subj.i and start_tok.dep_ in ("punct", "cc"):
             start_tok = self.doc[start_tok.i + 1]
-        if start_tok.pos_ in ("ADP", "ADV", "SCONJ") and start_tok.i < subj.i:
-            return None  # "Outside court, ... told": a misparse, no speaker
+        if start_tok.pos_ in ("ADP", "ADV", "SCONJ") and start_tok.i < subj.i \
+                and start_tok.head.pos_ != "NUM":
+            # "Outside court, ... told": a misparse, no speaker ("About 9 percent said" is
+            # a share of those asked: the adverb qualifies the number)
+            return None
         span = self.doc[start_tok.i:subj.i + 1]
         start, end = span.start_char, span.end_char
         lower = subj.lower_
