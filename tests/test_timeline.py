@@ -147,6 +147,17 @@ def test_the_main_clause_day_wins_over_a_relative_clauses():
     assert (analyzed.day, analyzed.refers) == (sentence.day, sentence.refers)
 
 
+@pytest.mark.parametrize("background", ["despite a dispute over", "amid anger at"])
+def test_a_day_in_the_background_phrase_is_not_the_sentences_day(background):
+    # The meeting went ahead on the day of the report, not on the Sunday of the shelling.
+    text = (f"The meeting went ahead {background} the shelling of the village of Kesh on "
+            "Sunday.")
+    article = Article(id="m", published=datetime(2025, 3, 7), text=text)
+    [sentence] = prepare([article]).sentences
+    assert (sentence.day, sentence.mentioned) == (date(2025, 3, 7), False)
+    assert sentence.refers == (date(2025, 3, 2),)
+
+
 def test_a_forecast_the_articles_overtook_is_no_line_of_its_day():
     plan = Article(id="plan", published=datetime(2025, 3, 3),
                    text="The two foreign ministers are expected to meet on Friday in the port.")

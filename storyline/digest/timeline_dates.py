@@ -61,9 +61,11 @@ _UNDATED = SentenceDays(None, ())
 # A relative clause opens after a comma with one of these: "..., where the water broke
 # through on March 9", "..., who was arrested on Monday, appeared ...". A "since" clause or
 # phrase names where a state began, not when the sentence's news happened: "has infected 35
-# people since the first case was confirmed on March 4", "quiet since Friday".
-_RELATIVE = re.compile(r"(?:^|[,;(–—])\s*(?:where|which|who|whom|whose|when)\b|\bsince\b",
-                       re.IGNORECASE)
+# people since the first case was confirmed on March 4", "quiet since Friday". A "despite" or
+# "amid" phrase is the background: "The meeting went ahead despite a dispute over the
+# shelling on Sunday" tells of the meeting, not of Sunday.
+_RELATIVE = re.compile(r"(?:^|[,;(–—])\s*(?:where|which|who|whom|whose|when)\b"
+                       r"|\b(?:since|despite|amid|amidst)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;()–—]")
 
 
