@@ -212,6 +212,20 @@ def test_cli_summarize_with_workers_gives_the_same_summaries(tmp_path, models):
     assert two == one
 
 
+def test_cli_an_empty_article_is_left_out_of_its_cluster(tmp_path):
+    clusters = tmp_path / "clusters.jsonl"
+    articles = [a.to_json() for a in story_articles()]
+    lines = [{"id": "flood", "articles": articles},
+             {"id": "with-blank", "articles": [*articles, {"id": "blank", "text": ""}]}]
+    clusters.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    done = run_cli("summarize", str(clusters), "--words", "60")
+    assert done.exit_code == 0, done.stderr
+    blank_at = f"{clusters}:2: article {len(articles) + 1}"
+    assert f"left out 1 article(s) with empty text ({blank_at})" in done.stderr
+    plain, with_blank = (json.loads(line) for line in done.stdout.splitlines())
+    assert with_blank["summary"] == plain["summary"] != []
+
+
 @pytest.mark.parametrize("line, problem", [
     ('{"id": "x", "articles": [}', "malformed JSON"),
     ('{"id": "x", "articles": [{"id": "a"}]}', "missing text"),

@@ -29,8 +29,10 @@ class Cluster:
 def read_clusters(path: Path) -> list[Cluster]:
     """Every cluster of a clusters JSON Lines file; the first bad line stops with its reason.
 
-    A line is ``{"id": "...", "articles": [Article, ...]}``; blank lines are skipped.
+    A line is ``{"id": "...", "articles": [Article, ...]}``; blank lines are skipped. An
+    article with an empty text is left out of its cluster and counted on stderr.
     """
+    from storyline.cli.timeline_cmd import note_empty
     from storyline.ingest.records import Skip, make_article, open_text_lines
 
     if not path.exists():
@@ -39,6 +41,7 @@ def read_clusters(path: Path) -> list[Cluster]:
         fail(f"{path}: is a folder, expected a clusters JSON Lines file")
     clusters: list[Cluster] = []
     seen: set[str] = set()
+    empty: list[str] = []
     try:
         handle = open_text_lines(path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -68,12 +71,16 @@ def read_clusters(path: Path) -> list[Cluster]:
                     fail(f"{here}: 'seen' must be true or false")
                 article = make_article(fields, here)
                 if isinstance(article, Skip):
-                    fail(article.message())
+                    if article.reason != "empty text":
+                        fail(article.message())
+                    empty.append(article.where)  # nothing to tell: left out, counted
+                    continue
                 if article.id in ids:
                     fail(f"{here}: article id {article.id!r} appears twice in the cluster")
                 ids.add(article.id)
                 articles.append(article)
             clusters.append(Cluster(cluster_id, articles))
+    note_empty(empty)
     return clusters
 
 

@@ -12,7 +12,11 @@ from storyline.cli.app import app, err, fail, print_json
 
 
 def read_articles(path: Path) -> list:
-    """Every article of an Article JSON Lines file; the first bad line stops with its reason."""
+    """Every article of an Article JSON Lines file; the first bad line stops with its reason.
+
+    An article whose text is empty is no bad line: it has nothing to tell, so it is left
+    out and counted on stderr (a crawl's empty pages must not cost the whole timeline).
+    """
     from storyline.ingest.jsonl import read_jsonl
     from storyline.ingest.records import Skip
 
@@ -20,12 +24,24 @@ def read_articles(path: Path) -> list:
         fail(f"{path}: no such file")
     if path.is_dir():
         fail(f"{path}: is a folder, expected an Article JSON Lines file")
-    articles = []
+    articles, empty = [], []
     for item in read_jsonl(path):
         if isinstance(item, Skip):
-            fail(item.message())
+            if item.reason != "empty text":
+                fail(item.message())
+            empty.append(item.where)
+            continue
         articles.append(item)
+    note_empty(empty)
     return articles
+
+
+def note_empty(where: list[str]) -> None:
+    """One stderr line counting the articles left out for an empty text, naming the first."""
+    if where:
+        more = f" and {len(where) - 1} more" if len(where) > 1 else ""
+        err.print(f"left out {len(where)} article(s) with empty text ({where[0]}{more})",
+                  markup=False, highlight=False, soft_wrap=True)
 
 
 def parse_date(value: str | None, option: str) -> date | None:
