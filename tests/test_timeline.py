@@ -97,12 +97,12 @@ def test_analyzed_articles_use_their_own_sentences_and_times():
     sentences = [Sentence(0, 0, 13, "Talks failed."),
                  Sentence(1, 14, 58, "The strike started on Monday, workers said.")]
     analysis = Analysis("x", "1", sentences=sentences,
-                        times=[TimeExpr("last month", 20, 30, "2021-01-04", sentence=1)])
+                        times=[TimeExpr("last month", 20, 30, "2021-03-05", sentence=1)])
     item = AnalyzedArticle(article, analysis, np.zeros((2, 384), np.float32),
                            np.zeros(384, np.float32))
     [entry] = build_timeline([item], dates=1, per_date=1)
-    # The analysis said 2021-01-04: its value wins over the light path's reading (Monday 8th).
-    assert entry.date == date(2021, 1, 4)
+    # The analysis said 2021-03-05: its value wins over the light path's reading (Monday 8th).
+    assert entry.date == date(2021, 3, 5)
     analysis.times = []
     [entry] = build_timeline([item], dates=1, per_date=1)
     assert entry.date == date(2021, 3, 8)
@@ -168,9 +168,25 @@ def test_a_forecast_the_articles_overtook_is_no_line_of_its_day():
              if e.date == date(2025, 3, 7)]
     texts = [c.text for c in day.sentences]
     assert texts and all("expected" not in t for t in texts), texts
-    # Before the meeting was reported, the plan is the day's line.
-    [ahead] = build_timeline([plan], dates=3, per_date=3)
+    # Before the meeting was reported, a timeline has nothing on that day: it tells what
+    # happened, and the day comes after every article. Asked for that range, it tells the plan.
+    assert build_timeline([plan], dates=3, per_date=3) == []
+    [ahead] = build_timeline([plan], dates=3, per_date=3, until=date(2025, 3, 31))
     assert ahead.date == date(2025, 3, 7) and "expected" in ahead.sentences[0].text
+
+
+def test_without_a_range_events_run_from_a_week_before_the_first_article_to_the_latest():
+    text = ("The dam was completed on May 2, 1990. Engineers warned of cracks on March 5. "
+            "The dam burst on Sunday, flooding the valley. A memorial will be held on "
+            "June 20.")
+    articles = [Article(id=f"d{i}", published=datetime(2020, 3, 10 + i), text=text)
+                for i in range(2)]
+    days = [e.date for e in build_timeline(articles, dates=5, per_date=1)]
+    assert days == [date(2020, 3, 5), date(2020, 3, 8)]
+    # A range the user gives is kept as given.
+    days = [e.date for e in build_timeline(articles, dates=5, per_date=1,
+                                           since=date(1990, 1, 1), until=date(2020, 12, 31))]
+    assert days == [date(1990, 5, 2), date(2020, 3, 5), date(2020, 3, 8), date(2020, 6, 20)]
 
 
 def test_rejects_what_is_not_an_article():

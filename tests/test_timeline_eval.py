@@ -123,8 +123,8 @@ def test_eval_command_on_a_timeline17_subset(shared_data: Path):
     result = json.loads(done.stdout)
     assert len(result["tasks"]) == len(SUBSET)
     for task in result["tasks"]:
-        assert set(task["systems"]) == {"storyline", "storyline-noquery", "most-published",
-                                        "random"}
+        assert set(task["systems"]) == {"storyline", "storyline-noquery", "storyline-alone",
+                                        "most-published", "random"}
     mean = result["mean"]
     ours, rand = mean["storyline"], mean["random"]
     assert ours["rouge_1"]["f1"] >= BARS["rouge_1"]

@@ -31,7 +31,8 @@ def eval_timeline(
     Topics are split in code into tuning and reporting topics (storyline.evaluate.splits:
     the date model was fitted on the tuning topics only); the reporting topics' mean is the
     result, printed beside the tuning (in-sample) mean. ``storyline-noquery`` is storyline
-    without the keyword.
+    without the keyword; ``storyline-alone`` without the keyword and the reference's date
+    range (the articles alone, as ``storyline timeline ARTICLES.jsonl`` is run).
     """
     from storyline.evaluate.splits import PARTS, REPORTING, timeline17_part
     from storyline.evaluate.timeline17 import SYSTEMS, run_evaluation

@@ -134,6 +134,16 @@ def storyline_no_query_system(task: Task) -> Predicted:
     return {e.date: [c.text for c in e.sentences] for e in entries}
 
 
+def storyline_articles_only_system(task: Task) -> Predicted:
+    """storyline given the articles alone: no keyword and no date range (``storyline
+    timeline ARTICLES.jsonl --dates L --per-date K``; the range is then its own default,
+    :func:`storyline.digest.timeline.event_range`)."""
+    from storyline.digest.timeline import build_timeline
+
+    entries = build_timeline(task.articles, dates=task.dates, per_date=task.per_date)
+    return {e.date: [c.text for c in e.sentences] for e in entries}
+
+
 def most_published_system(task: Task) -> Predicted:
     """The L days with the most articles published; each day's first article leads."""
     from collections import Counter
@@ -180,6 +190,7 @@ def random_system(task: Task, seed: int = 42) -> Predicted:
 SYSTEMS = {
     "storyline": storyline_system,
     "storyline-noquery": storyline_no_query_system,
+    "storyline-alone": storyline_articles_only_system,
     "most-published": most_published_system,
     "random": random_system,
 }
