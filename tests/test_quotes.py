@@ -344,3 +344,25 @@ def test_a_finding_in_a_poll_is_the_polls():
     # "in" before anything but a finding is no attribution
     doc = nlp()("In the morning, Trump's lead over Cruz remained in double digits.")
     assert all(reported(t, Inside([])) is None for t in doc)
+
+
+def test_wire_copy_hard_wrapped_with_typewriter_marks_reads_as_news():
+    # AP copy as TDT and DUC distribute it: wrapped at ~70 characters, paragraphs marked by
+    # an indented line, quotations opened with backticks and closed with apostrophes.
+    text = ("\n\t   LONDON (AP) _ An influential lawmaker from the governing Labor\n"
+            "Party on Saturday backed Spanish requests to question the former\n"
+            "dictator, who is in London for back surgery.\n"
+            "\t   ``In the course of a long search by their relatives, the remains\n"
+            "of some of the disappeared have been discovered,'' said Ann Clwyd,\n"
+            "who chairs a committee of lawmakers on human rights.\n"
+            "\t   ``Clearly, the Spanish authorities have every right to try and\n"
+            "investigate these matters further.''\n")
+    [done] = analyze([Article(text=text, id="wire")], with_vectors=False)
+    sentences = done.analysis.sentences
+    assert all(text[s.start:s.end] == s.text for s in sentences)  # verbatim, offsets hold
+    # the last paragraph is a sentence of its own, its marks whole
+    assert sentences[-1].text.startswith("``Clearly") and sentences[-1].text.endswith("''")
+    quotes = quotes_of(text)
+    [remains] = [q for q in quotes if q.quote.startswith("In the course")]
+    assert remains.direct and remains.speaker == "Ann Clwyd"
+    assert remains.quote.endswith("have been discovered")

@@ -27,6 +27,7 @@ from storyline.analyze.numbers import read_numbers
 from storyline.analyze.quotes import read_quotes
 from storyline.analyze.sentences import read_sentences, sentence_index
 from storyline.model import Analysis, Article, Sentence
+from storyline.text.reading import reading_copy
 from storyline.versions import code_version, installed
 
 # The analysis of a text is made by this package's code, the text layer, the data model and
@@ -68,6 +69,15 @@ class _Prepared:
 
 
 def _prepare(article: Article) -> _Prepared:
+    prepared = _cut(article)
+    # What spaCy reads: typewriter quotation marks and hard wraps read as news text, every
+    # offset kept (storyline.text.reading); the strings an analysis shows are cut from the
+    # article's own text again (_as_given).
+    prepared.text = reading_copy(prepared.text)
+    return prepared
+
+
+def _cut(article: Article) -> _Prepared:
     text = article.text or ""
     if not text.strip():
         return _Prepared("", True, "empty text")
@@ -161,7 +171,27 @@ def analyze_docs(articles: Sequence[Article], *, batch_size: int = 32,
             out[i] = Analysis(article_id=articles[i].id, version=VERSION,
                               sentences=_simple_sentences(p.text), language="en" if p.english
                               else "und", skipped_reason=p.reason)
+        _as_given(out[i], articles[i].text or "", p.text)
     return out  # type: ignore[return-value]
+
+
+def _as_given(analysis: Analysis, text: str, read: str) -> None:
+    """Sentences, quotes and time expressions as they stand in the article's own ``text``
+    where the parser read a reading copy of it (formats §1: offsets and strings index the
+    text as given)."""
+    if text.startswith(read):
+        return
+    for s in analysis.sentences:
+        # A doubled typewriter mark read as one: the sentence takes both of its characters.
+        if s.start > 0 and text[s.start - 1:s.start + 1] == "``":
+            s.start -= 1
+        if text[s.end - 1:s.end + 1] == "''":
+            s.end += 1
+        s.text = text[s.start:s.end]
+    for q in analysis.quotes:
+        q.quote = text[q.start:q.end]
+    for t in analysis.times:
+        t.text = text[t.start:t.end]
 
 
 def attach_vectors(articles: Sequence[Article], analyses: Sequence[Analysis], *,
