@@ -26,6 +26,7 @@ from storyline.analyze.entities import normal_form
 from storyline.analyze.nlp import entity_pipeline
 from storyline.model import Article
 from storyline.text.datelines import dateline_end
+from storyline.text.reading import reading_copy
 
 WORD_FEATURES = 2**20
 ENTITY_FEATURES = 2**18
@@ -121,7 +122,8 @@ def _featurize_chunk(articles: list[Article], batch_size: int) -> list[ArticleFe
 
     if not articles:
         return []
-    texts = (a.text[:NER_CHARS] for a in articles)
+    # Wire copy read as news text (hard wraps, `` ''): names wrapped over two lines are one.
+    texts = (reading_copy(a.text[:NER_CHARS]) for a in articles)
     docs = list(entity_pipeline().pipe(texts, batch_size=batch_size))
     leads: list[list[str]] = []  # title (if any), then the first sentences
     lead_sizes: list[int] = []  # how many of them make the lead vector
