@@ -172,7 +172,7 @@ def _big(monkeypatch, sentences: int = 2, lead_from_chars: int = 0) -> None:
 
 _DAM = ("A dam burst in the Orla valley on Sunday. Rescue teams arrived within hours. "
          '"We lost everything," said farmer Ines Vark. Engineers had warned about the dam '
-         "in a report on April 2, 2020. The report was never published.")
+         "in a report on May 6, 2020. The report was never published.")
 
 
 def _dam_articles(n: int = 3) -> list[Article]:
@@ -256,7 +256,7 @@ def test_a_whole_analysis_cut_to_the_lead_reads_as_the_leads_own(monkeypatch, mo
 def test_a_big_storys_timeline_reads_days_past_the_leads(monkeypatch, models):
     _big(monkeypatch)
     digest = storyline.digest(Story("dam", "Dam", []), articles=_dam_articles())
-    assert "2020-04-02" in {e.date.isoformat() for e in digest.timeline}
+    assert "2020-05-06" in {e.date.isoformat() for e in digest.timeline}
     assert all(s.article_id.startswith("d") for s in digest.summary)
     assert digest.lead_sentences == 2  # the reader is told what was read
     assert digest_from_json(digest.to_json()).lead_sentences == 2
@@ -341,7 +341,7 @@ def test_a_big_storys_timeline_is_built_beside_the_rest_as_it_is_alone(monkeypat
     alone = compose_module._timeline_beside(analyzed, size)()
     monkeypatch.setattr(workers, "can_fork", lambda: True)
     beside = compose_module._timeline_beside(analyzed, size)()
-    assert beside == alone and "2020-04-02" in {e.date.isoformat() for e in beside}
+    assert beside == alone and "2020-05-06" in {e.date.isoformat() for e in beside}
     monkeypatch.setattr(compose_module, "_lead_timeline", _process_id)
     monkeypatch.setattr(compose_module, "_timeline", _process_id)
     assert compose_module._timeline_beside(analyzed, size)() != [os.getpid()]  # elsewhere
