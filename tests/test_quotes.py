@@ -366,3 +366,14 @@ def test_wire_copy_hard_wrapped_with_typewriter_marks_reads_as_news():
     [remains] = [q for q in quotes if q.quote.startswith("In the course")]
     assert remains.direct and remains.speaker == "Ann Clwyd"
     assert remains.quote.endswith("have been discovered")
+
+
+def test_a_name_and_a_colon_before_a_quotation_name_its_speaker():
+    text = ("The hearing went on for eleven hours. Former secretary of state Hillary Rodham "
+            'Clinton: "We learned that from the State Department and their analysis of the '
+            'e-mails."')
+    [q] = [q for q in quotes_of(text) if q.direct]
+    assert q.speaker == "Hillary Rodham Clinton" and q.cue == ":"
+    # A headline's label before a colon is no speaker.
+    assert quotes_of('Wash Post Fact-Check: "If Obama Says It, It Is True, and nobody '
+                     'checks."') == []

@@ -300,6 +300,9 @@ def _dash_speaker(doc, chain: list[QuoteSpan]):
     return Speaker(name.rstrip("."), name_start, name_start + len(name.rstrip(".")), cue)
 
 
+_NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "DET", "ADP", "PUNCT", "CCONJ"})
+
+
 def _previous_sentence_cue(doc, quote_start: int, inside: Inside):
     """A cue in the text just before the quote that ends with a colon ("He said:")."""
     before = text_of(doc)[:quote_start].rstrip(" “\"«„\n")
@@ -320,6 +323,13 @@ def _previous_sentence_cue(doc, quote_start: int, inside: Inside):
             subj = subject(tok)
             if subj is not None and not inside(subj.idx):
                 return tok, subj
+    # "Former secretary of state Hillary Rodham Clinton: "We learned ..."": a person's name
+    # and nothing else before the colon names the speaker, the colon is the cue.
+    colon = span[0]
+    prefix = [t for t in sent if t.i < colon.i]
+    if colon.text == ":" and 0 < len(prefix) <= 10 and prefix[-1].ent_type_ == "PERSON" \
+            and all(t.pos_ in _NAME_POS for t in prefix):
+        return colon, prefix[-1]
     return None
 
 
