@@ -171,6 +171,15 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def note_empty(where: list[str]) -> None:
+    """One stderr line counting the articles left out for an empty text (``timeline``,
+    ``summarize``), naming where the first stood."""
+    if where:
+        more = f" and {len(where) - 1} more" if len(where) > 1 else ""
+        err.print(f"left out {len(where)} article(s) with empty text ({where[0]}{more})",
+                  markup=False, highlight=False, soft_wrap=True)
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
 

@@ -14,6 +14,7 @@ from storyline.cli.app import (
     app,
     err,
     fail,
+    note_empty,
     print_json,
     progress_bar,
     workers_or_fail,
@@ -32,7 +33,6 @@ def read_clusters(path: Path) -> list[Cluster]:
     A line is ``{"id": "...", "articles": [Article, ...]}``; blank lines are skipped. An
     article with an empty text is left out of its cluster and counted on stderr.
     """
-    from storyline.cli.timeline_cmd import note_empty
     from storyline.ingest.records import Skip, make_article, open_text_lines
 
     if not path.exists():

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from storyline.cli.app import app, err, fail, print_json
+from storyline.cli.app import app, err, fail, note_empty, print_json
 
 
 def read_articles(path: Path) -> list:
@@ -34,14 +34,6 @@ def read_articles(path: Path) -> list:
         articles.append(item)
     note_empty(empty)
     return articles
-
-
-def note_empty(where: list[str]) -> None:
-    """One stderr line counting the articles left out for an empty text, naming the first."""
-    if where:
-        more = f" and {len(where) - 1} more" if len(where) > 1 else ""
-        err.print(f"left out {len(where)} article(s) with empty text ({where[0]}{more})",
-                  markup=False, highlight=False, soft_wrap=True)
 
 
 def parse_date(value: str | None, option: str) -> date | None:
